@@ -1,0 +1,60 @@
+// Bundles every part with esbuild: the renderer for Chrome 108 (Electron 22), the main-process entries
+// for Node 16.17 (Electron 22's Node), the preload, and the emulator's command line.
+import { build } from 'esbuild';
+import { existsSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const quiet = process.argv.includes('--quiet');
+
+const nodeEntries = [
+  { in: 'src/main/host/cli.ts', out: 'main/host.cjs' },
+  { in: 'src/main/electron/main.ts', out: 'main/electron.cjs' },
+  { in: 'src/preload/index.ts', out: 'preload/preload.cjs' },
+  { in: 'src/emulator/cli.ts', out: 'emulator/cli.cjs' },
+  { in: 'src/main/cli/index.ts', out: 'main/cli.cjs' },
+];
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+
+const built = [];
+for (const entry of nodeEntries) {
+  if (!existsSync(join(root, entry.in))) continue;
+  await build({
+    entryPoints: [join(root, entry.in)],
+    outfile: join(dist, entry.out),
+    bundle: true,
+    platform: 'node',
+    target: 'node16.17',
+    format: 'cjs',
+    sourcemap: true,
+    external: ['electron'],
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
+  built.push(entry.out);
+}
+
+if (existsSync(join(root, 'src/renderer/main.tsx'))) {
+  await build({
+    entryPoints: [join(root, 'src/renderer/main.tsx')],
+    outfile: join(dist, 'renderer/app.js'),
+    bundle: true,
+    platform: 'browser',
+    target: 'chrome108',
+    format: 'iife',
+    minify: true,
+    sourcemap: false,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    loader: { '.css': 'css' },
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
+  for (const file of ['index.html']) copyFileSync(join(root, 'src/renderer', file), join(dist, 'renderer', file));
+  built.push('renderer/app.js');
+}
+
+if (!quiet) console.log(`build: ${built.join(', ')}`);

@@ -1,0 +1,91 @@
+/**
+ * The one configuration schema (DESIGN.md "Configuration"). Layers, later wins: built-in defaults <
+ * config.json in the data folder < HKLM\SOFTWARE\SsprLogon < HKLM\SOFTWARE\Policies\SsprLogon < flags.
+ * Each key is validated on its own, so one bad value falls back to the lower layer instead of
+ * discarding the rest (see src/main/core/config.ts).
+ */
+import * as v from 'valibot';
+
+const httpsUrl = v.pipe(v.string(), v.url(), v.startsWith('https://'));
+const hostList = v.array(v.pipe(v.string(), v.regex(/^(\*\.)?[a-z0-9.-]+(:\d+)?$/i)));
+
+export const configFields = {
+  Engine: v.picklist(['portal', 'native']),
+  PortalUrl: httpsUrl,
+  AllowedHosts: hostList,
+  Authority: httpsUrl,
+  ClientId: v.pipe(v.string(), v.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)),
+  LinkText: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  HelpdeskText: v.pipe(v.string(), v.maxLength(500)),
+  Locale: v.pipe(v.string(), v.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)),
+  IdleTimeoutSeconds: v.pipe(v.number(), v.integer(), v.minValue(30), v.maxValue(3600)),
+  ProxyMode: v.picklist(['system', 'direct', 'fixed', 'pac']),
+  ProxyServer: v.pipe(v.string(), v.maxLength(500)),
+  ProxyBypass: v.pipe(v.string(), v.maxLength(2000)),
+  PacUrl: v.union([v.literal(''), httpsUrl]),
+  EnableLogging: v.boolean(),
+  LogRetentionDays: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365)),
+  LogMaxSizeMB: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1024)),
+  BrandName: v.pipe(v.string(), v.maxLength(64)),
+  /** Seconds the overlay waits for the service on one request before calling it unreachable. */
+  RequestTimeoutSeconds: v.pipe(v.number(), v.integer(), v.minValue(5), v.maxValue(120)),
+} as const;
+
+export type ConfigKey = keyof typeof configFields;
+export type Config = { [K in ConfigKey]: v.InferOutput<(typeof configFields)[K]> };
+
+export const DEFAULT_PORTAL_URL = 'https://passwordreset.microsoftonline.com/';
+
+export const defaultConfig: Config = {
+  Engine: 'portal',
+  PortalUrl: DEFAULT_PORTAL_URL,
+  AllowedHosts: ['passwordreset.microsoftonline.com'],
+  Authority: 'https://contoso.ciamlogin.com/contoso.onmicrosoft.com/',
+  ClientId: '00000000-0000-0000-0000-000000000000',
+  LinkText: 'Forgot password?',
+  HelpdeskText: 'If you need help, contact your IT helpdesk.',
+  Locale: 'en',
+  IdleTimeoutSeconds: 180,
+  ProxyMode: 'system',
+  ProxyServer: '',
+  ProxyBypass: '',
+  PacUrl: '',
+  EnableLogging: false,
+  LogRetentionDays: 14,
+  LogMaxSizeMB: 20,
+  BrandName: '',
+  RequestTimeoutSeconds: 30,
+};
+
+export interface ConfigProblem {
+  layer: string;
+  key: string;
+  message: string;
+}
+
+/** Validates one layer key by key: good keys are kept, bad or unknown ones reported. */
+export const validateLayer = (layer: string, raw: Record<string, unknown>): { values: Partial<Config>; problems: ConfigProblem[] } => {
+  const values: Record<string, unknown> = {};
+  const problems: ConfigProblem[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (!Object.prototype.hasOwnProperty.call(configFields, key)) {
+      problems.push({ layer, key, message: 'unknown setting, ignored' });
+      continue;
+    }
+    const result = v.safeParse(configFields[key as ConfigKey], value);
+    if (result.success) values[key] = result.output;
+    else problems.push({ layer, key, message: `invalid value, using the lower layer (${result.issues[0]?.message ?? 'invalid'})` });
+  }
+  return { values: values as Partial<Config>, problems };
+};
+
+export const mergeLayers = (layers: { name: string; raw: Record<string, unknown> }[]): { config: Config; problems: ConfigProblem[] } => {
+  let config: Config = { ...defaultConfig };
+  const problems: ConfigProblem[] = [];
+  for (const layer of layers) {
+    const r = validateLayer(layer.name, layer.raw);
+    config = { ...config, ...r.values };
+    problems.push(...r.problems);
+  }
+  return { config, problems };
+};

@@ -1,0 +1,107 @@
+/**
+ * The one IPC contract between the renderer and the main process. Both the Electron preload and the
+ * browser host carry exactly these channels; the main side validates every request against these schemas
+ * before a handler runs (see src/main/core/ipcBoundary.ts).
+ *
+ * valibot, not zod: this module is bundled into the renderer and must stay small (DESIGN.md size table).
+ */
+import * as v from 'valibot';
+import { InlineErrorCodes, ScreenErrorCodes } from './errors';
+
+/** Generous caps: long enough that nothing legitimate is cut, short enough that a 1 MB paste is refused at the boundary. */
+export const MAX_USERNAME_INPUT = 1024;
+export const MAX_CODE_INPUT = 256;
+export const MAX_PASSWORD_INPUT = 1024;
+
+const ErrorCodeSchema = v.picklist([...InlineErrorCodes, ...ScreenErrorCodes]);
+
+export const FlowErrorSchema = v.object({
+  code: ErrorCodeSchema,
+  /** Seconds the user must wait before trying again (throttling, resend cooldown). */
+  retryAfterSeconds: v.optional(v.number()),
+  /** Correlation id of the attempt, shown on error screens so helpdesk can find the log lines. */
+  correlationId: v.optional(v.string()),
+});
+export type FlowError = v.InferOutput<typeof FlowErrorSchema>;
+
+export const FlowViewSchema = v.variant('step', [
+  v.object({ step: v.literal('userId') }),
+  v.object({
+    step: v.literal('code'),
+    channel: v.literal('email'),
+    /** Masked target as the service sent it, e.g. "a***e@fa*****k.com". */
+    target: v.string(),
+    codeLength: v.number(),
+    /** Seconds until "Send a new code" is allowed. */
+    resendAvailableInSeconds: v.number(),
+    /** Set when this view is the answer to a resend. */
+    resent: v.optional(v.boolean()),
+  }),
+  v.object({ step: v.literal('password') }),
+  v.object({ step: v.literal('done') }),
+]);
+export type FlowView = v.InferOutput<typeof FlowViewSchema>;
+
+export const FlowResultSchema = v.variant('ok', [
+  v.object({ ok: v.literal(true), view: FlowViewSchema }),
+  v.object({ ok: v.literal(false), error: FlowErrorSchema }),
+]);
+export type FlowResult = v.InferOutput<typeof FlowResultSchema>;
+
+export const AppInfoSchema = v.object({
+  productName: v.string(),
+  scenario: v.picklist(['logon', 'unlock']),
+  engine: v.picklist(['native', 'portal']),
+  /** Name shown on the tile, used to prefill the user id (may be empty). */
+  userHint: v.string(),
+  locale: v.string(),
+  helpdeskText: v.string(),
+  idleTimeoutSeconds: v.number(),
+  /** True when running against the embedded emulator: the UI says so. */
+  demo: v.boolean(),
+  /** Portal engine only: the URL the locked view shows. */
+  portalUrl: v.string(),
+});
+export type AppInfo = v.InferOutput<typeof AppInfoSchema>;
+
+export const ExitReasonSchema = v.picklist(['done', 'cancelled', 'idle']);
+export type ExitReason = v.InferOutput<typeof ExitReasonSchema>;
+
+const Empty = v.strictObject({});
+
+/** The channel map: request schema and response schema per channel. */
+export const ipcContract = {
+  'app:info': { request: Empty, response: AppInfoSchema },
+  'flow:start': {
+    request: v.strictObject({ username: v.pipe(v.string(), v.maxLength(MAX_USERNAME_INPUT)) }),
+    response: FlowResultSchema,
+  },
+  'flow:submitCode': {
+    request: v.strictObject({ code: v.pipe(v.string(), v.maxLength(MAX_CODE_INPUT)) }),
+    response: FlowResultSchema,
+  },
+  'flow:resendCode': { request: Empty, response: FlowResultSchema },
+  'flow:submitPassword': {
+    request: v.strictObject({ password: v.pipe(v.string(), v.maxLength(MAX_PASSWORD_INPUT)) }),
+    response: FlowResultSchema,
+  },
+  /** Abandon the current attempt and return to the user-id screen (no exit). */
+  'flow:restart': { request: Empty, response: FlowResultSchema },
+  /** Leave the overlay; main maps the reason to the DESIGN.md exit code. */
+  'app:exit': { request: v.strictObject({ reason: ExitReasonSchema }), response: v.strictObject({ ok: v.literal(true) }) },
+} as const;
+
+export type IpcContract = typeof ipcContract;
+export type Channel = keyof IpcContract;
+export const channels = Object.keys(ipcContract) as Channel[];
+export type RequestOf<C extends Channel> = v.InferOutput<IpcContract[C]['request']>;
+export type ResponseOf<C extends Channel> = v.InferOutput<IpcContract[C]['response']>;
+
+/** What the main process implements; what the preload and the browser-host client expose. */
+export type IpcHandlers = { [C in Channel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
+
+/** The renderer's API object: one function per channel. */
+export type SsprApi = IpcHandlers;
+
+export const isChannel = (name: unknown): name is Channel =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(ipcContract, name);
