@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Builds the silent, per-machine x64 MSI with msitools' wixl, then patches what wixl cannot express.
+#
+#   scripts/build-msi.sh [stagedAppDir] [--version x.y.z] [--out file] [--dll SsprLogonCP.dll]
+#
+# stagedAppDir: every file in it is installed under INSTALLDIR. Default: release/win-unpacked
+#   (electron-builder's output) when it exists, else a CI stand-in folder holding build/shim/SsprLogon.exe.
+# --version: product version (default: package.json "version"). --out: default build/SsprLogon.msi.
+# --dll: the credential provider (default build/shim/SsprLogonCP.dll; scripts/build-shim.sh builds it when missing).
+#
+# After wixl: SecureCustomProperties (wixl ignores Secure="yes"), component conditions (wixl rejects Component/
+# Condition), same-version upgrades (wixl ignores AllowSameVersionUpgrades), the REG_EXPAND_SZ event message
+# file (wixl writes it as a plain string) and the protected folder DACLs (MsiLockPermissionsEx, which wixl
+# lacks). Each patch is read back with msiinfo; the build fails if one did not land.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+STAGED=""
+VERSION=""
+OUT="build/SsprLogon.msi"
+DLL="build/shim/SsprLogonCP.dll"
+DLL_GIVEN=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --version) VERSION="${2:?--version needs a value}"; shift 2 ;;
+    --out) OUT="${2:?--out needs a value}"; shift 2 ;;
+    --dll) DLL="${2:?--dll needs a value}"; DLL_GIVEN=1; shift 2 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -*) echo "build-msi: unknown option $1" >&2; exit 2 ;;
+    *) STAGED="$1"; shift ;;
+  esac
+done
+
+[ -n "$VERSION" ] || VERSION="$(node -p 'require("./package.json").version')"
+if ! [[ "$VERSION" =~ ^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,5}$ ]]; then
+  echo "build-msi: version must be x.y.z with MSI limits (255.255.65535), got '$VERSION'" >&2; exit 2
+fi
+
+build_shim_if_missing() {
+  if [ ! -f build/shim/SsprLogonCP.dll ] || [ ! -f build/shim/SsprLogon.exe ]; then
+    [ -f scripts/build-shim.sh ] || { echo "build-msi: build/shim is empty and scripts/build-shim.sh does not exist" >&2; exit 1; }
+    echo "build-msi: building the shim first (scripts/build-shim.sh)"
+    bash scripts/build-shim.sh
+  fi
+}
+
+WORK="$(mkdir -p build/msi && mktemp -d build/msi/work.XXXXXX)"
+trap '[ -n "${KEEP_MSI_WORK:-}" ] || rm -rf "$WORK"' EXIT
+
+if [ -z "$STAGED" ]; then
+  if [ -d release/win-unpacked ]; then
+    STAGED="release/win-unpacked"
+  else
+    build_shim_if_missing
+    STAGED="$WORK/standin-app"
+    mkdir -p "$STAGED"
+    cp build/shim/SsprLogon.exe "$STAGED/"
+    echo "build-msi: no release/win-unpacked; packaging the CI stand-in overlay from build/shim"
+  fi
+fi
+[ -d "$STAGED" ] || { echo "build-msi: staged folder $STAGED does not exist" >&2; exit 1; }
+[ "$DLL_GIVEN" = 1 ] || build_shim_if_missing
+[ -f "$DLL" ] || { echo "build-msi: credential provider $DLL does not exist" >&2; exit 1; }
+
+for tool in wixl msibuild msiinfo; do
+  command -v "$tool" >/dev/null || { echo "build-msi: $tool not found (apt-get install wixl msitools)" >&2; exit 1; }
+done
+
+# wixl cannot open absolute Source paths, so every source is given relative to $ROOT, where wixl runs.
+node scripts/harvest-payload.mjs "$STAGED" "$WORK/Payload.wxs" --exclude SsprLogonCP.dll
+DLL_REL="$(realpath --relative-to="$ROOT" "$DLL")"
+mkdir -p "$(dirname "$OUT")"
+TMP_MSI="$WORK/SsprLogon.msi"
+# wixl prints GLib warnings for attributes it ignores (AllowSameVersionUpgrades); those are patched below.
+wixl --arch x64 -D "Version=$VERSION" -D "CpDll=$DLL_REL" -o "$TMP_MSI" installer/SsprLogon.wxs "$WORK/Payload.wxs" 2> >(grep -v -e 'AllowSameVersionUpgrades' -e '^$' >&2)
+
+# --- patches ---------------------------------------------------------------------------------------------
+PUBLIC_PROPERTIES=(INSTALLDIR ENGINE PORTALURL AUTHORITY CLIENTID LINKTEXT HELPDESKTEXT LOCALE PROXYMODE PROXYSERVER PROXYBYPASS PACURL ENABLELOGGING)
+secure=("WIX_DOWNGRADE_DETECTED" "WIX_UPGRADE_DETECTED")
+for p in "${PUBLIC_PROPERTIES[@]}"; do secure+=("$p" "REMEMBERED_$p"); done
+SECURE="$(IFS=';'; echo "${secure[*]}")"
+
+# Setting components are installed only when their property is set (Setting<Name> <- <NAME>).
+declare -A SETTING_CONDITION=(
+  [SettingEngine]=ENGINE [SettingPortalUrl]=PORTALURL [SettingAuthority]=AUTHORITY [SettingClientId]=CLIENTID
+  [SettingLinkText]=LINKTEXT [SettingHelpdeskText]=HELPDESKTEXT [SettingLocale]=LOCALE [SettingProxyMode]=PROXYMODE
+  [SettingProxyServer]=PROXYSERVER [SettingProxyBypass]=PROXYBYPASS [SettingPacUrl]=PACURL [SettingEnableLogging]=ENABLELOGGING
+)
+
+# Protected DACLs (no inheritance from ProgramData, whose ACL lets Users create files): admins and SYSTEM
+# full control everywhere; Users may read the data folder (config.json) but not the logs.
+DATA_SDDL='D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)'
+LOG_SDDL='D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)'
+UPGRADE_CODE='{0B6C4424-D339-4C00-A087-0F320B1C1659}'
+
+queries=(
+  "UPDATE \`Property\` SET \`Value\`='$SECURE' WHERE \`Property\`='SecureCustomProperties'"
+  # AllowSameVersionUpgrades: the upgrade row also matches the same version (512 = VersionMaxInclusive).
+  "DELETE FROM \`Upgrade\` WHERE \`ActionProperty\`='WIX_UPGRADE_DETECTED'"
+  "INSERT INTO \`Upgrade\` (\`UpgradeCode\`,\`VersionMax\`,\`Attributes\`,\`ActionProperty\`) VALUES ('$UPGRADE_CODE','$VERSION',513,'WIX_UPGRADE_DETECTED')"
+  "UPDATE \`Registry\` SET \`Value\`='#%%SystemRoot%\\System32\\EventCreate.exe' WHERE \`Name\`='EventMessageFile'"
+  "CREATE TABLE \`MsiLockPermissionsEx\` (\`MsiLockPermissionsEx\` CHAR(72) NOT NULL, \`LockObject\` CHAR(72) NOT NULL, \`Table\` CHAR(32) NOT NULL, \`SDDLText\` LONGCHAR NOT NULL, \`Condition\` CHAR(255) PRIMARY KEY \`MsiLockPermissionsEx\`)"
+  "INSERT INTO \`MsiLockPermissionsEx\` (\`MsiLockPermissionsEx\`,\`LockObject\`,\`Table\`,\`SDDLText\`) VALUES ('LockDataFolder','DATAFOLDER','CreateFolder','$DATA_SDDL')"
+  "INSERT INTO \`MsiLockPermissionsEx\` (\`MsiLockPermissionsEx\`,\`LockObject\`,\`Table\`,\`SDDLText\`) VALUES ('LockLogFolder','LOGFOLDER','CreateFolder','$LOG_SDDL')"
+)
+for c in "${!SETTING_CONDITION[@]}"; do
+  queries+=("UPDATE \`Component\` SET \`Condition\`='${SETTING_CONDITION[$c]}' WHERE \`Component\`='$c'")
+done
+args=()
+for q in "${queries[@]}"; do args+=(-q "$q"); done
+msibuild "$TMP_MSI" "${args[@]}" >/dev/null || { echo "build-msi: msibuild patch failed" >&2; exit 1; }
+
+# --- read back ---------------------------------------------------------------------------------------------
+fail() { echo "build-msi: verification failed: $*" >&2; exit 1; }
+# Tables are read into variables first: grep -q closing a pipe early would trip pipefail.
+table() { msiinfo export "$TMP_MSI" "$1" | tr -d '\r'; }  # msiinfo ends rows with CRLF
+grep -qxF "SecureCustomProperties	$SECURE" <<<"$(table Property)" || fail "SecureCustomProperties"
+grep -qF "	$VERSION		513		WIX_UPGRADE_DETECTED" <<<"$(table Upgrade)" || fail "Upgrade row"
+grep -qF 'EventMessageFile	#%%SystemRoot%' <<<"$(table Registry)" || fail "EventMessageFile type"
+[ "$(table MsiLockPermissionsEx | grep -c 'CreateFolder	D:PAI')" = 2 ] || fail "MsiLockPermissionsEx rows"
+components="$(table Component)"
+for c in "${!SETTING_CONDITION[@]}"; do
+  grep -qP "^$c\t[^\t]*\t[^\t]*\t[^\t]*\t${SETTING_CONDITION[$c]}\t" <<<"$components" || fail "condition of $c"
+done
+
+mv -f "$TMP_MSI" "$OUT"
+echo "build-msi: $OUT (version $VERSION, $(stat -c %s "$OUT") bytes, payload from $STAGED)"
