@@ -1,0 +1,192 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AppInfo, ExitReason, FlowError, FlowResult, FlowView, SsprApi } from '../shared/ipc';
+import { isScreenError, type ScreenErrorCode } from '../shared/errors';
+import { checkUsername } from '../shared/validation';
+import { Header } from './components/Header';
+import { IdleWarning } from './components/IdleWarning';
+import { useIdleTimer } from './hooks';
+import { changeLanguage, pickLanguage, type Language } from './i18n';
+import { CodeScreen, type CodeView } from './screens/CodeScreen';
+import { ErrorScreen } from './screens/ErrorScreen';
+import { PasswordScreen } from './screens/PasswordScreen';
+import { ClosedScreen, DoneScreen, MessageScreen, SavingScreen } from './screens/StatusScreens';
+import { UserIdScreen } from './screens/UserIdScreen';
+import { PortalView } from './portalView';
+
+type Stage =
+  | { kind: 'userId' }
+  | { kind: 'code'; view: CodeView; receivedAt: number }
+  | { kind: 'password'; serviceError: FlowError | null }
+  | { kind: 'saving' }
+  | { kind: 'done' }
+  | { kind: 'error'; error: FlowError & { code: ScreenErrorCode } }
+  | { kind: 'closed' }
+  | { kind: 'portal' }
+  | { kind: 'startupFailed' };
+
+/** Used when app:info itself could not be read: enough to show a message and a way out. */
+export const FALLBACK_INFO: AppInfo = {
+  productName: 'SSPR Logon',
+  scenario: 'logon',
+  engine: 'native',
+  userHint: '',
+  locale: 'en',
+  helpdeskText: '',
+  idleTimeoutSeconds: 180,
+  demo: false,
+  portalUrl: '',
+};
+
+const initialStage = (info: AppInfo, started: boolean): Stage => {
+  if (!started) return { kind: 'startupFailed' };
+  return info.engine === 'portal' ? { kind: 'portal' } : { kind: 'userId' };
+};
+
+/** The last seconds of the idle timeout in which "Still there?" shows. */
+const warningSeconds = (timeout: number) => Math.min(30, Math.floor(timeout / 3));
+
+export const App = ({ api, info, started = true }: { api: SsprApi; info: AppInfo; started?: boolean }) => {
+  const { t } = useTranslation();
+  const [language, setLanguage] = useState<Language>(pickLanguage(info.locale));
+  // Each stage change gets a new key, so a screen mounts afresh and moves focus (also code → new code).
+  const [stage, setStageState] = useState<{ id: number; stage: Stage }>({ id: 0, stage: initialStage(info, started) });
+  const [username, setUsername] = useState(() => (checkUsername(info.userHint).ok ? info.userHint.trim() : ''));
+  const [busy, setBusy] = useState(false);
+  const exiting = useRef(false);
+  const current = stage.stage;
+
+  const go = (next: Stage) => setStageState((s) => ({ id: s.id + 1, stage: next }));
+
+  useEffect(() => {
+    document.title = info.productName;
+  }, [info.productName]);
+
+  const exit = async (reason: ExitReason) => {
+    if (exiting.current) return;
+    exiting.current = true;
+    try {
+      await api['app:exit']({ reason });
+    } catch {
+      // The host may already be gone; the closing screen is still the right thing to show.
+    }
+    go({ kind: 'closed' });
+  };
+
+  const idle = useIdleTimer(info.idleTimeoutSeconds, busy || current.kind === 'closed', () => {
+    void exit(current.kind === 'done' ? 'done' : 'idle');
+  });
+
+  const show = (view: FlowView) => {
+    if (view.step === 'code') go({ kind: 'code', view, receivedAt: Date.now() });
+    else if (view.step === 'password') go({ kind: 'password', serviceError: null });
+    else if (view.step === 'done') go({ kind: 'done' });
+    else go({ kind: 'userId' });
+  };
+
+  /**
+   * Runs one flow call. A screen-level error replaces the screen; an inline error is handed back to the
+   * screen that asked. If the transport fails the answer is unknown, so `unknownOutcome` decides the screen.
+   */
+  const run = async (request: () => Promise<FlowResult>, unknownOutcome: ScreenErrorCode): Promise<FlowError | null> => {
+    setBusy(true);
+    let result: FlowResult;
+    try {
+      result = await request();
+    } catch {
+      result = { ok: false, error: { code: unknownOutcome } };
+    } finally {
+      setBusy(false);
+    }
+    if (exiting.current) return null;
+    if (result.ok) {
+      show(result.view);
+      return null;
+    }
+    const { error } = result;
+    if (isScreenError(error.code)) {
+      go({ kind: 'error', error: error as FlowError & { code: ScreenErrorCode } });
+      return null;
+    }
+    return error;
+  };
+
+  const restart = async () => {
+    const problem = await run(() => api['flow:restart']({}), 'internal');
+    if (problem) go({ kind: 'userId' });
+  };
+
+  const submitPassword = async (password: string) => {
+    go({ kind: 'saving' });
+    // A lost answer to this call may mean the password did change: never resend it blindly.
+    const problem = await run(() => api['flow:submitPassword']({ password }), 'password_may_have_changed');
+    if (problem) go({ kind: 'password', serviceError: problem });
+  };
+
+  const onLanguage = (lng: Language) => {
+    setLanguage(lng);
+    void changeLanguage(lng);
+  };
+
+  const renderStage = () => {
+    switch (current.kind) {
+      case 'userId':
+        return (
+          <UserIdScreen
+            scenario={info.scenario}
+            initialValue={username}
+            onSubmit={(name) => {
+              setUsername(name);
+              return run(() => api['flow:start']({ username: name }), 'internal');
+            }}
+          />
+        );
+      case 'code':
+        return (
+          <CodeScreen
+            view={current.view}
+            receivedAt={current.receivedAt}
+            onSubmit={(code) => run(() => api['flow:submitCode']({ code }), 'internal')}
+            onResend={() => run(() => api['flow:resendCode']({}), 'internal')}
+            onDifferentUser={() => void restart()}
+          />
+        );
+      case 'password':
+        return <PasswordScreen serviceError={current.serviceError} onSubmit={(pw) => void submitPassword(pw)} />;
+      case 'saving':
+        return <SavingScreen />;
+      case 'done':
+        return <DoneScreen scenario={info.scenario} onExit={() => void exit('done')} />;
+      case 'error':
+        return <ErrorScreen error={current.error} helpdeskText={info.helpdeskText} language={language} onRestart={() => void restart()} />;
+      case 'closed':
+        return <ClosedScreen />;
+      case 'portal':
+        return <PortalView info={info} />;
+      case 'startupFailed':
+        return <MessageScreen titleKey="startup.title" bodyKey="startup.body" />;
+    }
+  };
+
+  const closed = current.kind === 'closed';
+  const warnAt = warningSeconds(info.idleTimeoutSeconds);
+  return (
+    <div className="overlay" data-stage={current.kind}>
+      <Header productName={info.productName} demo={info.demo} language={language} onLanguage={onLanguage} />
+      <main className="content">
+        <div className="card" key={stage.id}>
+          {renderStage()}
+        </div>
+      </main>
+      <footer className="bottombar">
+        {info.demo && <p className="bottombar__note">{t('app.demoNote')}</p>}
+        {!closed && current.kind !== 'done' && (
+          <button type="button" className="button button--quiet" onClick={() => void exit('cancelled')}>
+            {t('app.backToSignIn')}
+          </button>
+        )}
+      </footer>
+      {!closed && warnAt > 0 && idle.secondsLeft <= warnAt && <IdleWarning secondsLeft={idle.secondsLeft} onContinue={idle.reset} />}
+    </div>
+  );
+};

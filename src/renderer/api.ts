@@ -1,0 +1,62 @@
+/**
+ * The renderer's only door to the main process. In Electron the preload exposes `window.sspr`; in the
+ * browser host the same channels travel as `POST /api/<channel>` with a per-run token that arrives in the
+ * URL fragment (never in a request line, so it does not end up in any log).
+ */
+import type { Channel, RequestOf, ResponseOf, SsprApi } from '../shared/ipc';
+
+declare global {
+  interface Window {
+    sspr?: SsprApi;
+  }
+}
+
+/** Thrown when the transport itself fails (host gone, bad status): the answer of the call is unknown. */
+export class TransportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+/** Reads `#token=…` once and removes it from the address bar and the history entry. */
+export const takeTokenFromLocation = (): string => {
+  const params = new URLSearchParams(window.location.hash.replace(/^#/, ''));
+  const token = params.get('token') ?? '';
+  if (window.location.hash) {
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+  }
+  return token;
+};
+
+export const createHttpApi = (token: string): SsprApi => {
+  const call = async <C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> => {
+    let response: Response;
+    try {
+      response = await fetch(`/api/${channel}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-sspr-token': token },
+        body: JSON.stringify(request),
+        cache: 'no-store',
+        credentials: 'omit',
+      });
+    } catch {
+      throw new TransportError('host unreachable');
+    }
+    if (!response.ok) throw new TransportError(`host answered ${response.status}`);
+    return (await response.json()) as ResponseOf<C>;
+  };
+  // Written out per channel so the compiler proves the object matches the contract.
+  return {
+    'app:info': (r) => call('app:info', r),
+    'flow:start': (r) => call('flow:start', r),
+    'flow:submitCode': (r) => call('flow:submitCode', r),
+    'flow:resendCode': (r) => call('flow:resendCode', r),
+    'flow:submitPassword': (r) => call('flow:submitPassword', r),
+    'flow:restart': (r) => call('flow:restart', r),
+    'app:exit': (r) => call('app:exit', r),
+  };
+};
+
+/** Electron's preload wins; otherwise this page was served by the browser host. */
+export const createApi = (): SsprApi => window.sspr ?? createHttpApi(takeTokenFromLocation());

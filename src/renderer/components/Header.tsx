@@ -1,0 +1,35 @@
+import { useTranslation } from 'react-i18next';
+import { languages, type Language } from '../i18n';
+
+interface Props {
+  productName: string;
+  demo: boolean;
+  language: Language;
+  onLanguage: (lng: Language) => void;
+}
+
+export const Header = ({ productName, demo, language, onLanguage }: Props) => {
+  const { t } = useTranslation();
+  return (
+    <header className="topbar">
+      <div className="topbar__brand">
+        <span className="topbar__product">{productName}</span>
+        {demo && (
+          <span className="badge" title={t('app.demoNote')}>
+            {t('app.demoBadge')}
+          </span>
+        )}
+      </div>
+      <div className="topbar__language">
+        <label htmlFor="language">{t('app.language')}</label>
+        <select id="language" value={language} onChange={(e) => onLanguage(e.target.value as Language)}>
+          {languages.map((l) => (
+            <option key={l.code} value={l.code} lang={l.code}>
+              {l.name}
+            </option>
+          ))}
+        </select>
+      </div>
+    </header>
+  );
+};

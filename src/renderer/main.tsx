@@ -1,0 +1,22 @@
+import './styles.css';
+import { createRoot } from 'react-dom/client';
+import type { AppInfo } from '../shared/ipc';
+import { createApi } from './api';
+import { App, FALLBACK_INFO } from './App';
+import { initI18n, pickLanguage } from './i18n';
+
+const boot = async () => {
+  const api = createApi();
+  let info: AppInfo | null = null;
+  try {
+    info = await api['app:info']({});
+  } catch {
+    info = null;
+  }
+  initI18n(pickLanguage(info?.locale ?? navigator.language));
+  const container = document.getElementById('root');
+  if (!container) return;
+  createRoot(container).render(<App api={api} info={info ?? FALLBACK_INFO} started={info !== null} />);
+};
+
+void boot();

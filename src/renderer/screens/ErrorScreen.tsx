@@ -1,0 +1,71 @@
+import { useTranslation } from 'react-i18next';
+import type { FlowError } from '../../shared/ipc';
+import type { ScreenErrorCode } from '../../shared/errors';
+import { Screen } from '../components/Screen';
+
+interface Props {
+  error: FlowError & { code: ScreenErrorCode };
+  helpdeskText: string;
+  language: string;
+  onRestart: () => void;
+}
+
+/** Which errors show the configured helpdesk text, and what the way forward is for each. */
+const HELPDESK: ReadonlySet<ScreenErrorCode> = new Set([
+  'user_not_found',
+  'not_enabled',
+  'not_registered',
+  'throttled',
+  'unreachable',
+  'redirect_required',
+  'reset_failed',
+  'internal',
+]);
+const RESTART_LABEL: Partial<Record<ScreenErrorCode, string>> = {
+  user_not_found: 'common.differentUser',
+  not_enabled: 'common.differentUser',
+  not_registered: 'common.differentUser',
+  session_expired: 'common.startAgain',
+  unreachable: 'common.tryAgain',
+  password_may_have_changed: 'common.startAgain',
+  reset_failed: 'common.startAgain',
+  internal: 'common.startAgain',
+};
+
+const formatRetryTime = (seconds: number, language: string): string => {
+  const when = new Date(Date.now() + seconds * 1000);
+  const sameDay = seconds < 12 * 3600;
+  return new Intl.DateTimeFormat(language, sameDay ? { hour: 'numeric', minute: '2-digit' } : { dateStyle: 'medium', timeStyle: 'short' }).format(when);
+};
+
+export const ErrorScreen = ({ error, helpdeskText, language, onRestart }: Props) => {
+  const { t } = useTranslation();
+  const restartLabel = RESTART_LABEL[error.code];
+  return (
+    <Screen title={t(`errors.screen.${error.code}.title`)} tone="problem" icon="!">
+      <p className="screen__lead" data-error-code={error.code}>
+        {t(`errors.screen.${error.code}.body`)}
+      </p>
+      {error.code === 'throttled' && (
+        <p className="screen__lead">
+          {error.retryAfterSeconds !== undefined && error.retryAfterSeconds > 0
+            ? t('common.tryAfter', { time: formatRetryTime(error.retryAfterSeconds, language) })
+            : t('common.tryLater')}
+        </p>
+      )}
+      {HELPDESK.has(error.code) && helpdeskText && <p className="helpdesk">{helpdeskText}</p>}
+      {restartLabel && (
+        <div className="actions">
+          <button type="button" className="button button--secondary" onClick={onRestart}>
+            {t(restartLabel)}
+          </button>
+        </div>
+      )}
+      {error.correlationId && (
+        <p className="small-print">
+          {t('common.helpdeskReference', { id: error.correlationId })}
+        </p>
+      )}
+    </Screen>
+  );
+};

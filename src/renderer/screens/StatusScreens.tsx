@@ -1,0 +1,52 @@
+import { useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AppInfo } from '../../shared/ipc';
+import { Screen } from '../components/Screen';
+
+export const SavingScreen = () => {
+  const { t } = useTranslation();
+  return (
+    <Screen title={t('saving.title')}>
+      <p className="screen__lead">{t('saving.body')}</p>
+      <div className="progress" role="progressbar" aria-label={t('saving.progressLabel')} aria-busy="true">
+        <div className="progress__bar" />
+      </div>
+    </Screen>
+  );
+};
+
+export const DoneScreen = ({ scenario, onExit }: { scenario: AppInfo['scenario']; onExit: () => void }) => {
+  const { t } = useTranslation();
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  return (
+    <Screen title={t('done.title')} tone="success" icon="✓" focusRef={buttonRef}>
+      <p className="screen__lead" role="status">
+        {t(`done.body.${scenario}`)}
+      </p>
+      <div className="actions">
+        <button type="button" ref={buttonRef} className="button button--primary" onClick={onExit}>
+          {t('done.button')}
+        </button>
+      </div>
+    </Screen>
+  );
+};
+
+export const ClosedScreen = () => {
+  const { t } = useTranslation();
+  return (
+    <Screen title={t('closed.title')}>
+      <p className="screen__lead">{t('closed.body')}</p>
+    </Screen>
+  );
+};
+
+/** For the portal engine when this build carries no portal view, and for a failed start. */
+export const MessageScreen = ({ titleKey, bodyKey }: { titleKey: string; bodyKey: string }) => {
+  const { t } = useTranslation();
+  return (
+    <Screen title={t(titleKey)} tone="problem" icon="!">
+      <p className="screen__lead">{t(bodyKey)}</p>
+    </Screen>
+  );
+};
