@@ -1,0 +1,192 @@
+/**
+ * HTTP plumbing: TLS 1.2+ listener on 127.0.0.1, routing, form parsing, the error envelope, the per-IP rate
+ * limit and fault injection. The protocol itself lives in resetFlow.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { Socket } from 'node:net';
+import type { AuditLog } from './audit';
+import type { Clock } from './clock';
+import { AADSTS, ApiError, errorEnvelope } from './errors';
+import type { Fault, FaultQueue } from './faults';
+import type { FlowBody, FlowRequest, OutboxEntry, ResetService, TenantInfo } from './resetFlow';
+import type { Throttle } from './throttle';
+
+export type Endpoint = 'start' | 'challenge' | 'continue' | 'submit' | 'poll_completion' | 'token';
+
+export interface ServerDeps {
+  clock: Clock;
+  service: ResetService;
+  throttle: Throttle;
+  faults: FaultQueue;
+  audit: AuditLog;
+  outbox: OutboxEntry[];
+  tenant: TenantInfo;
+  tls: { certPem: string; keyPem: string };
+  /** Called once per request with a one-line summary (never a body), when the caller asked for it. */
+  log?: (line: string) => void;
+}
+
+const MAX_BODY = 64 * 1024;
+const SSPR_ROUTE = /^\/([^/]+)\/resetpassword\/v1\.0\/(start|challenge|continue|submit|poll_completion)$/;
+const TOKEN_ROUTE = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
+const CORRELATION_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+const handlers: Record<Endpoint, (s: ResetService, r: FlowRequest) => FlowBody> = {
+  start: (s, r) => s.start(r),
+  challenge: (s, r) => s.challenge(r),
+  continue: (s, r) => s.continue(r),
+  submit: (s, r) => s.submit(r),
+  poll_completion: (s, r) => s.pollCompletion(r),
+  token: (s, r) => s.token(r),
+};
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+const firstValues = (body: string): Map<string, string> => {
+  const form = new Map<string, string>();
+  for (const [key, value] of new URLSearchParams(body)) if (!form.has(key)) form.set(key, value);
+  return form;
+};
+
+const clientIp = (req: IncomingMessage): string => (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function createEmulatorServer(d: ServerDeps): { server: Server; sockets: Set<Socket> } {
+  const sockets = new Set<Socket>();
+
+  const send = (res: ServerResponse, status: number, body: unknown, correlationId?: string, headers: Record<string, string> = {}) => {
+    const json = JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(json),
+      'cache-control': 'no-store, no-cache',
+      'x-ms-request-id': randomUUID(),
+      ...(correlationId ? { 'client-request-id': correlationId } : {}),
+      ...headers,
+    });
+    res.end(json);
+    return status;
+  };
+
+  const sendError = (res: ServerResponse, err: ApiError, correlationId: string, echo: boolean) =>
+    send(res, err.options.status ?? 400, errorEnvelope(err, correlationId, d.clock.now()), echo ? correlationId : undefined, err.options.headers);
+
+  const faultError = (fault: Fault): ApiError => {
+    const retry = String(fault.retryAfterSeconds ?? 1);
+    if (fault.kind === '429') {
+      return new ApiError('temporarily_unavailable', AADSTS.throttled, 'There are too many incoming requests. Try again later.', { status: 429, headers: { 'retry-after': retry } });
+    }
+    if (fault.kind === '503') {
+      return new ApiError('temporarily_unavailable', AADSTS.serverError, 'The service is temporarily unavailable.', {
+        status: 503,
+        ...(fault.retryAfterSeconds !== undefined ? { headers: { 'retry-after': retry } } : {}),
+      });
+    }
+    return new ApiError('server_error', AADSTS.serverError, 'An internal server error occurred (injected fault).', { status: 500 });
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<number | 'dropped'> {
+    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    const headerId = req.headers['client-request-id'];
+    const givenId = typeof headerId === 'string' && CORRELATION_ID.test(headerId) ? headerId : undefined;
+    const correlationId = givenId ?? randomUUID();
+
+    if (req.method === 'GET' && (url.pathname === '/outbox' || url.pathname === '/audit')) {
+      const user = url.searchParams.get('username')?.toLowerCase();
+      const all: { username?: string; initiatedBy?: { user: { userPrincipalName: string } } }[] = url.pathname === '/outbox' ? d.outbox : d.audit.events;
+      const rows = user ? all.filter((e) => (e.username ?? e.initiatedBy?.user.userPrincipalName ?? '').toLowerCase() === user) : all;
+      return send(res, 200, rows);
+    }
+
+    const match = SSPR_ROUTE.exec(url.pathname) ?? TOKEN_ROUTE.exec(url.pathname);
+    if (!match) return send(res, 404, { error: 'not_found', error_description: `No route for ${req.method} ${url.pathname.slice(0, 200)}` });
+    const tenantSegment = decodeURIComponent(match[1]!).toLowerCase();
+    const endpoint = (match[2] ?? 'token') as Endpoint;
+
+    if (req.method !== 'POST') {
+      return sendError(res, new ApiError('invalid_request', AADSTS.postOnly, 'The endpoint only accepts POST requests.', { status: 405, headers: { allow: 'POST' } }), correlationId, !!givenId);
+    }
+    const body = await readBody(req);
+
+    const fault = d.faults.take(endpoint);
+    if (fault?.kind === 'drop') return 'dropped';
+    if (fault?.kind === 'latency') await delay(fault.latencyMs ?? 1000);
+    if (fault && ['429', '500', '503'].includes(fault.kind)) return sendError(res, faultError(fault), correlationId, !!givenId);
+
+    if (tenantSegment !== d.tenant.name.toLowerCase() && tenantSegment !== d.tenant.id) {
+      return sendError(res, new ApiError('invalid_request', AADSTS.tenantNotFound, `Tenant '${tenantSegment.slice(0, 80)}' not found.`), correlationId, !!givenId);
+    }
+    const admitted = d.throttle.admitRequest(`${clientIp(req)}|${d.tenant.id}`);
+    if (!admitted.ok) {
+      const err = new ApiError('temporarily_unavailable', AADSTS.throttled, 'There are too many incoming requests. Try again later.', {
+        status: 429,
+        headers: { 'retry-after': String(admitted.retryAfterSeconds) },
+      });
+      return sendError(res, err, correlationId, !!givenId);
+    }
+    if (body === null) {
+      return sendError(res, new ApiError('invalid_request', AADSTS.missingParameter, 'The request body is too large.', { status: 413 }), correlationId, !!givenId);
+    }
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (contentType !== 'application/x-www-form-urlencoded') {
+      return sendError(res, new ApiError('invalid_request', AADSTS.missingParameter, 'The request body must be application/x-www-form-urlencoded.'), correlationId, !!givenId);
+    }
+
+    const sku = req.headers['x-client-sku'];
+    const flowReq: FlowRequest = {
+      form: firstValues(body),
+      correlationId,
+      ipAddress: clientIp(req),
+      clientType: typeof sku === 'string' && sku.trim() !== '' ? sku.trim().slice(0, 64) : 'Unknown',
+    };
+    let reply: () => number;
+    try {
+      const result = handlers[endpoint](d.service, flowReq);
+      reply = () => send(res, 200, result, givenId);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      reply = () => sendError(res, err, correlationId, !!givenId);
+    }
+    // The effect above has happened (a password may have changed); the client just never hears about it.
+    if (fault?.kind === 'apply_then_drop') return 'dropped';
+    return reply();
+  }
+
+  const server = createServer({ key: d.tls.keyPem, cert: d.tls.certPem, minVersion: 'TLSv1.2' }, (req, res) => {
+    const started = Date.now();
+    handle(req, res).then(
+      (outcome) => {
+        if (outcome === 'dropped') req.socket.destroy();
+        d.log?.(`${new Date().toISOString()} ${req.method ?? '?'} ${(req.url ?? '').split('?')[0]} -> ${outcome} (${Date.now() - started} ms)`);
+      },
+      (err: unknown) => {
+        d.log?.(`${new Date().toISOString()} ${req.method ?? '?'} ${(req.url ?? '').split('?')[0]} -> 500 internal error: ${String(err)}`);
+        if (!res.headersSent) send(res, 500, { error: 'server_error', error_description: 'emulator internal error' });
+        else req.socket.destroy();
+      },
+    );
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  // A client that refuses our certificate or offers TLS < 1.2 must not crash the emulator.
+  server.on('tlsClientError', () => undefined);
+  return { server, sockets };
+}
