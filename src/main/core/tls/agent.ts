@@ -1,0 +1,141 @@
+/**
+ * The main-process HTTPS agent: TLS 1.2 minimum whatever Node's defaults or flags say, certificates
+ * always verified against exactly the CA set given (Node's bundled roots when none is given), and the
+ * configured proxy reached with an HTTP CONNECT tunnel so TLS still runs end to end with the service.
+ *
+ * Written with node:http/tls only so it runs on Electron 22's Node 16.17 with nothing extra bundled.
+ * Pass it to the HTTP client as `httpsAgent` (and keep the client's own env-proxy logic off, e.g. axios
+ * `proxy: false`, so HTTPS_PROXY from the environment cannot route around it).
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { routeFromPacResult, staticRoute, type ProxyRoute, type ProxySettings } from './proxy';
+
+export const MIN_TLS_VERSION = 'TLSv1.2' as const;
+
+export interface TlsAgentOptions {
+  /** Trusted roots, exactly. Omit to use Node's bundled roots; never mixed with "accept anything". */
+  ca?: string | Buffer | Array<string | Buffer>;
+  proxy?: ProxySettings;
+  /**
+   * Per-URL proxy answer for `pac` and `system` modes, e.g. Electron's `session.resolveProxy`. Without it
+   * those modes go direct from the main process (the sessions still use the PAC/system proxy).
+   */
+  resolveProxy?: (url: string) => Promise<string>;
+  /** Connect timeout for the proxy tunnel, in ms (security.md §5: about 10 s). */
+  connectTimeoutMs?: number;
+  keepAlive?: boolean;
+}
+
+/** A proxy refused or broke the tunnel; never retried with credentials and never prompts. */
+export class ProxyTunnelError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'ERR_PROXY_TUNNEL' | 'ERR_PROXY_AUTH_REQUIRED' | 'ERR_PROXY_UNSUPPORTED',
+    readonly statusCode?: number,
+  ) {
+    super(message);
+    this.name = 'ProxyTunnelError';
+  }
+}
+
+type ConnectCallback = (err: Error | null, stream: Duplex) => void;
+
+const connectTarget = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
+
+class SsprHttpsAgent extends https.Agent {
+  constructor(
+    agentOptions: https.AgentOptions,
+    private readonly route: (host: string, port: number) => Promise<ProxyRoute>,
+    private readonly connectTimeoutMs: number,
+  ) {
+    super(agentOptions);
+  }
+
+  override createConnection(options: https.RequestOptions, callback?: ConnectCallback): Duplex | null | undefined {
+    const cb: ConnectCallback = callback ?? (() => undefined);
+    const host = String(options.host ?? options.hostname ?? 'localhost').replace(/^\[(.*)\]$/, '$1');
+    const port = Number(options.port ?? 443);
+    this.route(host, port).then(
+      (route) => {
+        if (route.kind === 'direct') {
+          // Node's own TLS connect (keeps its session cache); our agent options carry minVersion and ca.
+          const socket = (https.Agent.prototype.createConnection as (o: https.RequestOptions) => Duplex).call(this, options);
+          cb(null, socket);
+          return;
+        }
+        this.tunnel(route, host, port, options, cb);
+      },
+      (err: unknown) => cb(err instanceof Error ? err : new Error(String(err)), undefined as unknown as Duplex),
+    );
+    return undefined;
+  }
+
+  private tunnel(route: { host: string; port: number }, host: string, port: number, options: https.RequestOptions, cb: ConnectCallback): void {
+    const target = connectTarget(host, port);
+    let settled = false;
+    const fail = (err: Error): void => {
+      if (settled) return;
+      settled = true;
+      cb(err, undefined as unknown as Duplex);
+    };
+    const req = http.request({ host: route.host, port: route.port, method: 'CONNECT', path: target, headers: { host: target }, agent: false });
+    req.setTimeout(this.connectTimeoutMs, () => req.destroy(new ProxyTunnelError(`proxy ${route.host}:${route.port} did not answer CONNECT in time`, 'ERR_PROXY_TUNNEL')));
+    req.once('error', (err) => fail(err));
+    req.once('connect', (res, socket, head) => {
+      req.setTimeout(0);
+      if (res.statusCode !== 200) {
+        socket.destroy();
+        const code = res.statusCode === 407 ? 'ERR_PROXY_AUTH_REQUIRED' : 'ERR_PROXY_TUNNEL';
+        fail(new ProxyTunnelError(`proxy ${route.host}:${route.port} refused the tunnel to ${target} (HTTP ${res.statusCode ?? '?'})`, code, res.statusCode));
+        return;
+      }
+      if (head.length > 0) socket.unshift(head);
+      const servername = (options as tls.ConnectionOptions).servername ?? (net.isIP(host) ? undefined : host);
+      const tlsSocket = tls.connect({ ...(options as tls.ConnectionOptions), socket, servername });
+      if (settled) return;
+      settled = true;
+      cb(null, tlsSocket);
+    });
+    req.end();
+  }
+}
+
+/** The one HTTPS agent every main-process request uses. */
+export const createTlsAgent = (opts: TlsAgentOptions = {}): https.Agent => {
+  const agentOptions: https.AgentOptions = {
+    minVersion: MIN_TLS_VERSION,
+    rejectUnauthorized: true,
+    keepAlive: opts.keepAlive ?? true,
+  };
+  if (opts.ca !== undefined) agentOptions.ca = opts.ca;
+  const proxy = opts.proxy;
+  const route = async (host: string, port: number): Promise<ProxyRoute> => {
+    if (!proxy || proxy.ProxyMode === 'direct') return { kind: 'direct' };
+    if (proxy.ProxyMode === 'fixed') return staticRoute(proxy, host);
+    if (!opts.resolveProxy) return { kind: 'direct' };
+    const answer = await opts.resolveProxy(`https://${connectTarget(host, port)}/`);
+    const resolved = routeFromPacResult(answer);
+    if (!resolved) throw new ProxyTunnelError(`no usable proxy in "${answer}" (only DIRECT and PROXY are supported)`, 'ERR_PROXY_UNSUPPORTED');
+    return resolved;
+  };
+  return new SsprHttpsAgent(agentOptions, route, opts.connectTimeoutMs ?? 10_000);
+};
+
+export type TlsFailureClass = 'tls-version' | 'certificate' | 'proxy' | 'offline' | 'timeout' | 'other';
+
+/** A network error's class, for logs, `doctor` and the error screen — never its raw text to the user. */
+export const classifyTlsError = (err: unknown): TlsFailureClass => {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  const message = typeof e?.message === 'string' ? e.message : '';
+  if (err instanceof ProxyTunnelError || code.startsWith('ERR_PROXY')) return 'proxy';
+  if (/unsupported protocol|protocol version|wrong version number|no protocols available|version too low/i.test(message) || code === 'ERR_SSL_UNSUPPORTED_PROTOCOL' || code === 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION') return 'tls-version';
+  if (/CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS_CERT_ALTNAME_INVALID/.test(code)) return 'certificate';
+  if (['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNABORTED'].includes(code)) return 'timeout';
+  if (['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNRESET'].includes(code)) return 'offline';
+  return 'other';
+};
