@@ -105,3 +105,47 @@ export type SsprApi = IpcHandlers;
 
 export const isChannel = (name: unknown): name is Channel =>
   typeof name === 'string' && Object.prototype.hasOwnProperty.call(ipcContract, name);
+
+// ---------------------------------------------------------------- portal engine (additive)
+/**
+ * Extra channels of the portal engine's chrome (src/renderer/portal). Kept in their own map so the core's
+ * IpcHandlers and the browser host stay as they are; only the Electron preload exposes these, and the
+ * chrome copes with their absence (browser host: no locked view to host).
+ */
+export const PortalErrorReasons = ['offline', 'dns', 'timeout', 'tls', 'certificate', 'proxy', 'blocked', 'http', 'crashed', 'other'] as const;
+export type PortalErrorReason = (typeof PortalErrorReasons)[number];
+
+export const PortalStateSchema = v.object({
+  /** loading: the view is fetching; showing: the portal is visible; error: our error screen; done: reset reached. */
+  phase: v.picklist(['loading', 'showing', 'error', 'done']),
+  error: v.optional(v.object({ code: ErrorCodeSchema, reason: v.picklist(PortalErrorReasons), correlationId: v.optional(v.string()) })),
+  /** The language the portal was asked for (mkt=…). */
+  language: v.string(),
+  /** Seconds until the idle exit; main measures activity inside the portal view too. */
+  idleRemainingSeconds: v.number(),
+});
+export type PortalState = v.InferOutput<typeof PortalStateSchema>;
+
+export const portalIpcContract = {
+  'portal:state': { request: Empty, response: PortalStateSchema },
+  'portal:setLanguage': {
+    request: v.strictObject({ language: v.pipe(v.string(), v.maxLength(35), v.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)) }),
+    response: PortalStateSchema,
+  },
+  /** Load the portal again after an error screen. */
+  'portal:retry': { request: Empty, response: PortalStateSchema },
+  /** Where the locked view goes: below the chrome's header (`top` CSS px), hidden while the chrome shows a screen of its own. */
+  'portal:layout': {
+    request: v.strictObject({ top: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2000)), visible: v.boolean() }),
+    response: PortalStateSchema,
+  },
+} as const;
+
+export type PortalIpcContract = typeof portalIpcContract;
+export type PortalChannel = keyof PortalIpcContract;
+export const portalChannels = Object.keys(portalIpcContract) as PortalChannel[];
+export type PortalRequestOf<C extends PortalChannel> = v.InferOutput<PortalIpcContract[C]['request']>;
+export type PortalHandlers = { [C in PortalChannel]: (request: PortalRequestOf<C>) => Promise<PortalState> };
+
+export const isPortalChannel = (name: unknown): name is PortalChannel =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(portalIpcContract, name);
