@@ -1,0 +1,106 @@
+/**
+ * Loads the layered configuration (DESIGN.md "Configuration"): defaults < config.json in the data folder
+ * < HKLM\SOFTWARE\SsprLogon < the provider key's EnableLogging < HKLM\SOFTWARE\Policies\SsprLogon < flags.
+ * A broken layer or value is reported and falls back; loading never throws.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configFields, mergeLayers, type Config, type ConfigKey, type ConfigProblem } from '../../shared/config';
+import { POLICY_KEY, PROVIDER_KEY, SETTINGS_KEY, type RegistrySource, type RegistryValue } from './registry';
+
+export const CONFIG_FILE_NAME = 'config.json';
+const MAX_CONFIG_BYTES = 256 * 1024;
+
+export interface LoadConfigOptions {
+  dataDir?: string;
+  /** Development flags, e.g. from --set=Key=Value; strings are coerced like registry values. */
+  flags?: Record<string, unknown>;
+  registry?: RegistrySource;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  problems: ConfigProblem[];
+}
+
+const BOOLEAN_KEYS: ReadonlySet<ConfigKey> = new Set(['EnableLogging']);
+const NUMBER_KEYS: ReadonlySet<ConfigKey> = new Set(['IdleTimeoutSeconds', 'LogRetentionDays', 'LogMaxSizeMB', 'RequestTimeoutSeconds']);
+const LIST_KEYS: ReadonlySet<ConfigKey> = new Set(['AllowedHosts']);
+
+/**
+ * Registry and command-line values arrive as strings, DWORDs and multi-strings: bring them to the
+ * schema's types. Anything that does not convert cleanly is passed on unchanged, so the schema reports it.
+ */
+export const coerceLayerValue = (key: string, value: unknown): unknown => {
+  const k = key as ConfigKey;
+  if (BOOLEAN_KEYS.has(k)) {
+    if (value === 1 || value === '1' || value === 'true') return true;
+    if (value === 0 || value === '0' || value === 'false') return false;
+    return value;
+  }
+  if (NUMBER_KEYS.has(k) && typeof value === 'string' && /^\d{1,9}$/.test(value.trim())) return Number(value.trim());
+  if (LIST_KEYS.has(k) && typeof value === 'string') return value.split(/[;,\s]+/).filter((s) => s.length > 0);
+  return value;
+};
+
+const coerceLayer = (raw: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, coerceLayerValue(key, value)]));
+
+const readConfigFile = (dataDir: string): { raw: Record<string, unknown>; problem?: ConfigProblem } => {
+  const layer = CONFIG_FILE_NAME;
+  let text: string;
+  try {
+    text = readFileSync(join(dataDir, CONFIG_FILE_NAME), 'utf8');
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return { raw: {} };
+    return { raw: {}, problem: { layer, key: '*', message: `cannot read the file (${(err as { code?: string }).code ?? 'error'}), ignored` } };
+  }
+  if (text.length > MAX_CONFIG_BYTES) return { raw: {}, problem: { layer, key: '*', message: 'file too large, ignored' } };
+  try {
+    const value: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      return { raw: {}, problem: { layer, key: '*', message: 'not a JSON object, ignored' } };
+    }
+    return { raw: value as Record<string, unknown> };
+  } catch {
+    return { raw: {}, problem: { layer, key: '*', message: 'not valid JSON, ignored' } };
+  }
+};
+
+const readRegistryLayer = async (
+  registry: RegistrySource,
+  key: string,
+  only?: ConfigKey,
+): Promise<{ raw: Record<string, unknown>; problem?: ConfigProblem }> => {
+  let values: Record<string, RegistryValue> | null;
+  try {
+    values = await registry.readValues(key);
+  } catch {
+    return { raw: {}, problem: { layer: key, key: '*', message: 'cannot read the registry key, ignored' } };
+  }
+  if (!values) return { raw: {} };
+  if (only) return { raw: only in values ? { [only]: values[only] } : {} };
+  return { raw: coerceLayer(values) };
+};
+
+export const loadConfig = async (opts: LoadConfigOptions = {}): Promise<LoadedConfig> => {
+  const layers: { name: string; raw: Record<string, unknown> }[] = [];
+  const problems: ConfigProblem[] = [];
+  if (opts.dataDir !== undefined) {
+    const file = readConfigFile(opts.dataDir);
+    if (file.problem) problems.push(file.problem);
+    layers.push({ name: CONFIG_FILE_NAME, raw: file.raw });
+  }
+  if (opts.registry) {
+    for (const [key, only] of [[SETTINGS_KEY], [PROVIDER_KEY, 'EnableLogging'], [POLICY_KEY]] as const) {
+      const layer = await readRegistryLayer(opts.registry, key, only);
+      if (layer.problem) problems.push(layer.problem);
+      layers.push({ name: key, raw: only ? coerceLayer(layer.raw) : layer.raw });
+    }
+  }
+  if (opts.flags) layers.push({ name: 'flags', raw: coerceLayer(opts.flags) });
+  const merged = mergeLayers(layers);
+  return { config: merged.config, problems: [...problems, ...merged.problems] };
+};
+
+export const isConfigKey = (key: string): key is ConfigKey => Object.prototype.hasOwnProperty.call(configFields, key);

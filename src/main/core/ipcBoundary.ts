@@ -1,0 +1,66 @@
+/**
+ * The one door into the handlers: both the Electron IPC wiring and the browser host call only the
+ * dispatcher. It refuses unknown channels and malformed requests before any handler runs, checks the
+ * handler's answer against the same contract, and never lets an exception escape.
+ */
+import * as v from 'valibot';
+import { ipcContract, isChannel, type Channel, type IpcHandlers } from '../../shared/ipc';
+import type { Logger } from './logging';
+
+export type IpcRejectionReason = 'unknown_channel' | 'invalid_request' | 'invalid_response' | 'handler_failed';
+
+/** Thrown (as a rejected promise) for non-flow channels; transports turn it into an error reply. */
+export class IpcRejection extends Error {
+  constructor(
+    readonly reason: IpcRejectionReason,
+    readonly channel: string,
+  ) {
+    super(`IPC ${reason} on ${channel}`);
+    this.name = 'IpcRejection';
+  }
+}
+
+export type IpcDispatcher = (channel: unknown, payload: unknown) => Promise<unknown>;
+
+const isFlowChannel = (channel: Channel): boolean => channel.startsWith('flow:');
+
+const INTERNAL = { ok: false, error: { code: 'internal' } } as const;
+
+/** A channel name fit for a log line: bounded, printable, never the raw value. */
+const describeChannel = (channel: unknown): string =>
+  typeof channel === 'string' ? channel.slice(0, 40).replace(/[^\x20-\x7e]/g, '?') : `<${typeof channel}>`;
+
+export const createIpcDispatcher = (handlers: IpcHandlers, logger: Logger): IpcDispatcher => {
+  // Flow channels always get an answer the UI can show; the others reject.
+  const refuse = (channel: Channel | undefined, reason: IpcRejectionReason, label: string): Promise<unknown> =>
+    channel && isFlowChannel(channel) ? Promise.resolve(INTERNAL) : Promise.reject(new IpcRejection(reason, label));
+
+  return async (channel, payload) => {
+    if (!isChannel(channel)) {
+      logger.warn('ipc.rejected', { channel: describeChannel(channel), reason: 'unknown_channel' });
+      return refuse(undefined, 'unknown_channel', describeChannel(channel));
+    }
+    const contract = ipcContract[channel];
+    const request = v.safeParse(contract.request, payload);
+    if (!request.success) {
+      // Issue paths only: the payload may hold a password.
+      const paths = request.issues.slice(0, 5).map((i) => (i.path ?? []).map((p) => String(p.key).slice(0, 40)).join('.') || '(root)');
+      logger.warn('ipc.rejected', { channel, reason: 'invalid_request', paths });
+      return refuse(channel, 'invalid_request', channel);
+    }
+    let response: unknown;
+    try {
+      const handler = handlers[channel] as (req: unknown) => Promise<unknown>;
+      response = await handler(request.output);
+    } catch (err) {
+      logger.error('ipc.handler_failed', { channel, error: err });
+      return refuse(channel, 'handler_failed', channel);
+    }
+    const checked = v.safeParse(contract.response, response);
+    if (!checked.success) {
+      logger.error('ipc.rejected', { channel, reason: 'invalid_response' });
+      return refuse(channel, 'invalid_response', channel);
+    }
+    return checked.output;
+  };
+};

@@ -1,0 +1,261 @@
+/**
+ * JSON-lines logging with one schema: time (UTC ISO), level, event, correlationId, plus fields.
+ * A redaction format runs before json() (security.md §4): secrets are dropped by key at any depth,
+ * e-mail addresses and phone numbers in strings are masked, user ids are a salted hash unless verbose
+ * logging is on, and control characters are escaped so one call is always one line (§7 #10).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { lstatSync, readdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import winston from 'winston';
+import type Transport from 'winston-transport';
+
+export type LogFields = Record<string, unknown>;
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+export interface Logger {
+  error(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  info(event: string, fields?: LogFields): void;
+  debug(event: string, fields?: LogFields): void;
+  /** A logger whose records all carry these fields (typically the correlation id). */
+  child(fields: LogFields): Logger;
+  /** True when verbose logging is on: debug records and user ids in clear. */
+  readonly verbose: boolean;
+  /** Flushes and closes the transports. */
+  close(): Promise<void>;
+}
+
+export interface LoggerOptions {
+  /** Folder for the log files; no file logging when absent. */
+  dir?: string;
+  /** Verbose logging (EnableLogging): debug level and user ids in clear. */
+  verbose: boolean;
+  /** Also write the JSON lines to stderr (demo, development). */
+  console?: boolean;
+  /** Total cap of the log files in MB (LogMaxSizeMB). */
+  maxSizeMB?: number;
+  /** Files older than this are deleted at start (LogRetentionDays). */
+  retentionDays?: number;
+  /** Salt of the user-id hash. A stable per-machine salt lets helpdesk match records to a user. */
+  salt?: string;
+  /** Called when a transport fails (e.g. the disk is full); logging never throws. */
+  onTransportError?: (err: Error) => void;
+}
+
+export const LOG_FILE_BASENAME = 'sspr-logon';
+export const LOG_FILE_NAME = `${LOG_FILE_BASENAME}.log`;
+const LOG_FILES = 5;
+const MAX_STRING = 1024;
+const MAX_DEPTH = 6;
+const MAX_ARRAY = 50;
+
+// ------------------------------------------------------------------------------------------ redaction
+
+const normaliseKey = (key: string): string => key.toLowerCase().replace(/[-_]/g, '');
+
+const SECRET_KEYS = new Set(
+  [
+    'password', 'newPassword', 'new_password', 'code', 'oob', 'otp', 'token', 'continuation_token',
+    'access_token', 'refresh_token', 'id_token', 'authorization', 'cookie', 'set-cookie', 'secret', 'client_secret',
+  ].map(normaliseKey),
+);
+const USER_KEYS = new Set(['user', 'username', 'upn', 'userId', 'userPrincipalName', 'login_hint', 'userHint'].map(normaliseKey));
+/** Identifiers we generate ourselves: never mistaken for phone numbers. */
+const ID_KEYS = new Set(['time', 'correlationId', 'requestId', 'traceId'].map(normaliseKey));
+
+export const isSecretKey = (key: string): boolean => {
+  const k = normaliseKey(key);
+  return SECRET_KEYS.has(k) || k.endsWith('password') || k.endsWith('token') || k.endsWith('secret');
+};
+
+const EMAIL = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
+// 8–15 digits with at most two separators between them; not part of a longer word, hex id or date.
+const PHONE = /(?<![\w.-])(?:\+|00)?\d(?:[ .()/-]{0,2}\d){7,14}(?![\w-])/g;
+// C0, DEL, C1, line/paragraph separators, bidi controls and zero-width characters.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+const escapeControl = (ch: string): string => {
+  const named: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
+  return named[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+};
+
+export const maskEmail = (email: string): string => {
+  const at = email.indexOf('@');
+  const domain = email.slice(at + 1);
+  const dot = domain.lastIndexOf('.');
+  return `${email.slice(0, 1)}***@${domain.slice(0, 1)}***${domain.slice(dot)}`;
+};
+
+const maskPhone = (phone: string): string => {
+  const digits = phone.replace(/\D/g, '');
+  return `***${digits.slice(-2)}`;
+};
+
+const cap = (s: string): string => (s.length > MAX_STRING ? `${s.slice(0, MAX_STRING)}…[${s.length - MAX_STRING} more]` : s);
+
+/** Escapes control characters visibly and caps the length; masks e-mail and phone numbers unless told not to. */
+export const sanitiseString = (value: string, mask = { email: true, phone: true }): string => {
+  let s = cap(value).replace(CONTROL, escapeControl);
+  if (mask.email) s = s.replace(EMAIL, maskEmail);
+  if (mask.phone) s = s.replace(PHONE, maskPhone);
+  return s;
+};
+
+export const hashUserId = (salt: string, userId: string): string =>
+  `h:${createHash('sha256').update(`${salt}\n${userId.trim().toLowerCase()}`, 'utf8').digest('hex').slice(0, 16)}`;
+
+export interface RedactOptions {
+  verbose: boolean;
+  salt: string;
+}
+
+const redactValue = (value: unknown, key: string, opts: RedactOptions, depth: number): unknown => {
+  const k = normaliseKey(key);
+  if (USER_KEYS.has(k) && typeof value === 'string') {
+    return opts.verbose ? sanitiseString(value, { email: false, phone: false }) : hashUserId(opts.salt, value);
+  }
+  if (typeof value === 'string') return sanitiseString(value, { email: true, phone: !ID_KEYS.has(k) });
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value !== 'object') return undefined; // functions, symbols, undefined
+  if (depth >= MAX_DEPTH) return '[depth]';
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Error) {
+    const e = value as Error & { code?: unknown };
+    return redactObject({ name: e.name, message: e.message, ...(e.code !== undefined ? { code: e.code } : {}) }, opts, depth + 1);
+  }
+  if (Array.isArray(value)) return value.slice(0, MAX_ARRAY).map((item) => redactValue(item, key, opts, depth + 1));
+  return redactObject(value as Record<string, unknown>, opts, depth + 1);
+};
+
+export const redactObject = (obj: Record<string, unknown>, opts: RedactOptions, depth = 0): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(obj)) {
+    if (isSecretKey(key)) continue;
+    const clean = redactValue(value, key, opts, depth);
+    if (clean !== undefined) out[sanitiseString(key)] = clean;
+  }
+  return out;
+};
+
+/** The winston format: rebuilds the record from its redacted fields, in the one schema. */
+const redactFormat = winston.format((info, formatOptions) => {
+  const opts = formatOptions as RedactOptions;
+  const { level, event, correlationId, ...rest } = info as Record<string, unknown>;
+  for (const key of Object.keys(info)) delete (info as Record<string, unknown>)[key];
+  const fields = redactObject(rest, opts);
+  delete fields.message;
+  delete fields.time;
+  Object.assign(info, {
+    time: new Date().toISOString(),
+    level,
+    event: sanitiseString(typeof event === 'string' ? event : 'log'),
+    ...(typeof correlationId === 'string' ? { correlationId: sanitiseString(correlationId, { email: true, phone: false }) } : {}),
+    ...fields,
+  });
+  return info;
+});
+
+// ------------------------------------------------------------------------------------------ files
+
+/** Deletes our own log files older than the retention period; never follows links. */
+export const pruneOldLogs = (dir: string, retentionDays: number, nowMs = Date.now()): string[] => {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  const limit = nowMs - retentionDays * 86_400_000;
+  for (const name of names) {
+    if (!new RegExp(`^${LOG_FILE_BASENAME}\\d*\\.log$`).test(name)) continue;
+    const path = join(dir, name);
+    try {
+      const st = lstatSync(path);
+      if (!st.isFile()) continue;
+      if (st.mtimeMs < limit) {
+        unlinkSync(path);
+        removed.push(name);
+      }
+    } catch {
+      // A file we cannot inspect or remove is left for the next start.
+    }
+  }
+  return removed;
+};
+
+// ------------------------------------------------------------------------------------------ logger
+
+const wrap = (base: winston.Logger, verbose: boolean, bound: LogFields, close: () => Promise<void>): Logger => {
+  const write = (level: LogLevel) => (event: string, fields?: LogFields) => {
+    try {
+      base.log({ ...fields, ...bound, level, event, message: '' });
+    } catch {
+      // Logging must never break the flow.
+    }
+  };
+  return {
+    error: write('error'),
+    warn: write('warn'),
+    info: write('info'),
+    debug: write('debug'),
+    child: (fields) => wrap(base, verbose, { ...bound, ...fields }, close),
+    verbose,
+    close,
+  };
+};
+
+export const createLogger = (opts: LoggerOptions): Logger => {
+  const salt = opts.salt ?? randomBytes(16).toString('hex');
+  const transports: Transport[] = [];
+  let file: winston.transports.FileTransportInstance | undefined;
+  const onError = (err: Error): void => opts.onTransportError?.(err);
+  if (opts.dir !== undefined) {
+    if (opts.retentionDays !== undefined) pruneOldLogs(opts.dir, opts.retentionDays);
+    const totalBytes = (opts.maxSizeMB ?? 20) * 1024 * 1024;
+    file = new winston.transports.File({
+      dirname: opts.dir,
+      filename: LOG_FILE_NAME,
+      maxsize: Math.max(Math.floor(totalBytes / LOG_FILES), 64 * 1024),
+      maxFiles: LOG_FILES,
+      tailable: true,
+    });
+    file.on('error', onError);
+    transports.push(file);
+  }
+  if (opts.console) {
+    const consoleTransport = new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] });
+    consoleTransport.on('error', onError);
+    transports.push(consoleTransport);
+  }
+  const base = winston.createLogger({
+    level: opts.verbose ? 'debug' : 'info',
+    levels: { error: 0, warn: 1, info: 2, debug: 3 },
+    format: winston.format.combine(redactFormat({ verbose: opts.verbose, salt }), winston.format.json()),
+    transports,
+    exitOnError: false,
+    // With no transport (tests, or logging off) winston would complain on every write.
+    silent: transports.length === 0,
+  });
+  base.on('error', onError);
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      const done = (): void => resolve();
+      if (file) file.once('finish', done);
+      else base.once('finish', done);
+      // A transport that cannot finish (broken disk) must not hold the exit.
+      setTimeout(done, 3000).unref();
+      base.end();
+    });
+    return closing;
+  };
+  return wrap(base, opts.verbose, {}, close);
+};
+
+/** A logger that drops everything: for callers that were given none. */
+export const nullLogger = (): Logger => createLogger({ verbose: false });
