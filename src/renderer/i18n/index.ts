@@ -29,6 +29,7 @@ export const initI18n = (lng: Language): typeof i18next => {
     // React escapes every string it renders; i18next's own escaping would double-escape.
     interpolation: { escapeValue: false },
     returnNull: false,
+    showSupportNotice: false,
   });
   applyDocumentLanguage(lng);
   return i18next;
