@@ -1,9 +1,11 @@
 /**
  * A throw-away PKI per emulator run: a CA, and a server certificate for the loopback names signed by it.
- * Clients trust exactly this CA (never "rejectUnauthorized: false"). RSA keys come from node:crypto because
- * forge's pure-JS key generation takes seconds on a busy machine; forge only builds and signs the X.509.
+ * Clients trust exactly this CA (never "rejectUnauthorized: false"). Keys are generated and certificates
+ * signed by node:crypto (native, off the event loop); forge only lays out the X.509 structures, because its
+ * pure-JS RSA takes seconds on a busy machine.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPair, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import forge from 'node-forge';
 
 export interface EmulatorPki {
@@ -12,22 +14,42 @@ export interface EmulatorPki {
   keyPem: string;
 }
 
-const rsaKeyPair = (): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; pem: string } => {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+interface KeyPair {
+  privateKey: KeyObject;
+  publicKey: forge.pki.rsa.PublicKey;
+  pem: string;
+}
+
+const generateRsa = promisify(generateKeyPair);
+
+async function rsaKeyPair(): Promise<KeyPair> {
+  const { privateKey, publicKey } = await generateRsa('rsa', { modulusLength: 2048 });
   const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  const forgeKey = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
-  return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e), pem };
-};
+  const forgePublic = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString()) as forge.pki.rsa.PublicKey;
+  return { privateKey, publicKey: forgePublic, pem };
+}
+
+/** Signs the certificate's TBS part with SHA-256/RSA using node:crypto, exactly where forge's sign() would. */
+function signCertificate(cert: forge.pki.Certificate, key: KeyObject): void {
+  const oid = forge.pki.oids.sha256WithRSAEncryption!;
+  cert.signatureOid = oid;
+  cert.siginfo.algorithmOid = oid;
+  // getTBSCertificate is public in forge but missing from its type definitions.
+  const tbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+  (cert as forge.pki.Certificate & { tbsCertificate: forge.asn1.Asn1 }).tbsCertificate = tbs;
+  const der = Buffer.from(forge.asn1.toDer(tbs).getBytes(), 'binary');
+  cert.signature = sign('sha256', der, key).toString('binary');
+}
 
 // A positive serial: a leading 0x00-0x7f byte keeps the DER INTEGER from reading as negative.
 const serial = (): string => (randomBytes(1)[0]! & 0x7f).toString(16).padStart(2, '0') + randomBytes(15).toString('hex');
 
-export function createPki(now: Date = new Date()): EmulatorPki {
+export async function createPki(now: Date = new Date()): Promise<EmulatorPki> {
   // TLS validity is checked against the real wall clock, not the emulator's injectable one.
   const notBefore = new Date(now.getTime() - 24 * 3600_000);
   const notAfter = new Date(now.getTime() + 365 * 24 * 3600_000);
 
-  const ca = rsaKeyPair();
+  const [ca, server] = await Promise.all([rsaKeyPair(), rsaKeyPair()]);
   const caCert = forge.pki.createCertificate();
   caCert.publicKey = ca.publicKey;
   caCert.serialNumber = serial();
@@ -44,9 +66,8 @@ export function createPki(now: Date = new Date()): EmulatorPki {
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  caCert.sign(ca.privateKey, forge.md.sha256.create());
+  signCertificate(caCert, ca.privateKey);
 
-  const server = rsaKeyPair();
   const cert = forge.pki.createCertificate();
   cert.publicKey = server.publicKey;
   cert.serialNumber = serial();
@@ -69,7 +90,7 @@ export function createPki(now: Date = new Date()): EmulatorPki {
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);
-  cert.sign(ca.privateKey, forge.md.sha256.create());
+  signCertificate(cert, ca.privateKey);
 
   return { caPem: forge.pki.certificateToPem(caCert), certPem: forge.pki.certificateToPem(cert), keyPem: server.pem };
 }

@@ -96,7 +96,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     id: DEMO_TENANT_ID,
   };
   const clientId = (opts.clientId ?? DEMO_CLIENT_ID).toLowerCase();
-  const pki = createPki();
+  const pki = await createPki();
   const directory = new Directory(opts.seed ?? true);
   const tokens = new TokenStore(clock);
   const throttle = new Throttle(clock, getPolicy);
