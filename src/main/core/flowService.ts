@@ -79,7 +79,7 @@ export const errorCodeFor = (failure: EngineFailure): { code: ErrorCode; retryAf
     case 'invalid_token':
       return { code: 'session_expired' };
     case 'invalid_oob_value':
-      return { code: 'code_incorrect' };
+      return { code: failure.expired ? 'code_expired' : 'code_incorrect' };
     case 'password_policy':
       return { code: PASSWORD_RULE_CODES[failure.rule] };
     case 'rate_limited':
@@ -229,8 +229,9 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
     if (!r.ok) {
       // A wrong code keeps the code step (the same token stays valid for another try).
       if (r.kind === 'invalid_oob_value') {
-        log.info('flow.step', { step: 'continue', outcome: r.kind, errorCode: 'code_incorrect', ...serviceFields(r.info) });
-        return fail('code_incorrect');
+        const { code: errorCode } = errorCodeFor(r);
+        log.info('flow.step', { step: 'continue', outcome: r.kind, errorCode, ...serviceFields(r.info) });
+        return fail(errorCode);
       }
       return failStep('continue', r);
     }

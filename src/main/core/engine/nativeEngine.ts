@@ -30,6 +30,8 @@ export const DEFAULT_POLL_INTERVAL_SECONDS = 2;
 /** A few lost polls in a row are tolerated (a poll only reads status); more means we cannot tell. */
 const MAX_CONSECUTIVE_POLL_FAILURES = 3;
 const MAX_RETRY_AFTER_SECONDS = 86_400;
+/** The emulator's convention for "the code has expired" (the docs give no number). */
+const EXPIRED_CODE = 50182;
 
 export const newCorrelationId = (): string => randomUUID();
 
@@ -125,11 +127,11 @@ export const classifyServiceError = (body: Record<string, unknown>, info: Servic
     case 'expired_token':
       return { kind: 'expired_token', info };
     case 'invalid_oob_value':
-      return { kind: 'invalid_oob_value', info };
+      return { kind: 'invalid_oob_value', info, ...(codes.includes(EXPIRED_CODE) ? { expired: true } : {}) };
     case 'verification_required':
       return { kind: 'verification_required', info };
     case 'invalid_grant':
-      if (suberror === 'invalid_oob_value') return { kind: 'invalid_oob_value', info };
+      if (suberror === 'invalid_oob_value') return { kind: 'invalid_oob_value', info, ...(codes.includes(EXPIRED_CODE) ? { expired: true } : {}) };
       if (suberror === 'mfa_required') return { kind: 'registration_required', info };
       return { kind: 'invalid_grant', info };
     case 'invalid_request':

@@ -53,7 +53,8 @@ export type EngineFailure = { info: ServiceInfo } & (
   | { kind: 'invalid_username' }
   | { kind: 'invalid_request' }
   | { kind: 'invalid_grant' }
-  | { kind: 'invalid_oob_value' }
+  /** expired: the emulator's convention (AADSTS50182) that the code itself timed out. */
+  | { kind: 'invalid_oob_value'; expired?: boolean }
   | { kind: 'verification_required' }
   | { kind: 'password_policy'; rule: PasswordRule; continuationToken?: string }
   /** 200 {"challenge_type":"redirect"}: the tenant needs a method this client does not offer. */

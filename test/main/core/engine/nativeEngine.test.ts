@@ -1,0 +1,342 @@
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createManualClock } from '../../../../src/emulator/index';
+import { newCorrelationId } from '../../../../src/main/core/engine/nativeEngine';
+import type { AttemptContext, NativeEngine } from '../../../../src/main/core/engine/types';
+import { ALICE, NEW_PASSWORD, engineFor, startTestEmulator, type EmulatorUnderTest } from '../support';
+
+const ctx = (): AttemptContext => ({ correlationId: newCorrelationId() });
+
+/** Runs start + challenge for a user and returns the code-step token. */
+const toCodeStep = async (engine: NativeEngine, c: AttemptContext, user: string) => {
+  const started = await engine.start(c, user);
+  if (!started.ok) throw new Error(`start failed: ${started.kind}`);
+  const challenged = await engine.challenge(c, started.continuationToken);
+  if (!challenged.ok) throw new Error(`challenge failed: ${challenged.kind}`);
+  return challenged;
+};
+
+const toPasswordStep = async (t: EmulatorUnderTest, engine: NativeEngine, c: AttemptContext, user: string): Promise<string> => {
+  const challenged = await toCodeStep(engine, c, user);
+  const code = t.emu.latestCode(user);
+  const cont = await engine.submitCode(c, challenged.continuationToken, code ?? '');
+  if (!cont.ok) throw new Error(`continue failed: ${cont.kind}`);
+  return cont.continuationToken;
+};
+
+describe('native engine against the running emulator', () => {
+  let t: EmulatorUnderTest;
+  let engine: NativeEngine;
+
+  beforeAll(async () => {
+    t = await startTestEmulator();
+    engine = engineFor(t.emu);
+  });
+  afterAll(async () => {
+    await t.emu.close();
+  });
+  afterEach(() => t.emu.faults.clear());
+
+  it('resets alice end to end and sends our correlation id with every request', async () => {
+    const c = ctx();
+    const challenged = await toCodeStep(engine, c, ALICE);
+    expect(challenged).toMatchObject({ ok: true, channel: 'email', codeLength: 8, bindingMethod: 'prompt' });
+    if (!challenged.ok) return;
+    expect(challenged.targetLabel).toMatch(/\*/);
+    expect(challenged.targetLabel).not.toContain('alice@fabrikam.com');
+    const code = t.emu.latestCode(ALICE);
+    expect(code).toMatch(/^\d{8}$/);
+    const cont = await engine.submitCode(c, challenged.continuationToken, code!);
+    expect(cont.ok).toBe(true);
+    if (!cont.ok) return;
+    expect(cont.expiresInSeconds).toBeGreaterThan(0);
+    expect(cont.expiresInSeconds).toBeLessThanOrEqual(600);
+    const done = await engine.resetPassword(c, cont.continuationToken, NEW_PASSWORD);
+    expect(done).toMatchObject({ ok: true });
+    if (done.ok) expect(done.polls).toBe(3); // not_started, in_progress, succeeded
+    expect(t.emu.directory.passwordOf(ALICE)).toBe(NEW_PASSWORD);
+    const ours = t.emu.audit.filter((e) => (e as unknown as { correlationId?: string }).correlationId === c.correlationId);
+    expect(ours.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.each([
+    ['nobody@contoso.com', 'user_not_found'],
+    ['carol@contoso.com', 'not_enabled'],
+    ['heidi@contoso.com', 'not_enabled'],
+    ['bob@contoso.com', 'registration_required'],
+    ['dave.admin@contoso.com', 'redirect'],
+    ['frank@contoso.com', 'redirect'],
+  ])('start for %s ends in %s', async (user, kind) => {
+    const r = await engine.start(ctx(), user);
+    expect(r).toMatchObject({ ok: false, kind });
+  });
+
+  it('a wrong code is refused, the same token then takes the right code', async () => {
+    const c = ctx();
+    const challenged = await toCodeStep(engine, c, 'grace@contoso.com');
+    if (!challenged.ok) return;
+    const right = t.emu.latestCode('grace@contoso.com')!;
+    const wrong = right === '00000000' ? '11111111' : '00000000';
+    expect(await engine.submitCode(c, challenged.continuationToken, wrong)).toMatchObject({ ok: false, kind: 'invalid_oob_value' });
+    expect(await engine.submitCode(c, challenged.continuationToken, right)).toMatchObject({ ok: true });
+  });
+
+  it('a resend (challenge again) replaces the code: the old one no longer works', async () => {
+    const c = ctx();
+    const first = await toCodeStep(engine, c, 'grace@contoso.com');
+    if (!first.ok) return;
+    const oldCode = t.emu.latestCode('grace@contoso.com')!;
+    const again = await engine.challenge(c, first.continuationToken);
+    expect(again.ok).toBe(true);
+    if (!again.ok) return;
+    const newCode = t.emu.latestCode('grace@contoso.com')!;
+    if (oldCode !== newCode) {
+      expect(await engine.submitCode(c, again.continuationToken, oldCode)).toMatchObject({ ok: false, kind: 'invalid_oob_value' });
+    }
+    expect(await engine.submitCode(c, again.continuationToken, newCode)).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ['Ab1!x', 'password_too_short'],
+    [`Aa1!${'x'.repeat(260)}`, 'password_too_long'],
+    ['Pässwörd-1234', 'password_is_invalid'],
+    ['onlylowercaseletters', 'password_too_weak'],
+    ['Redmond24!', 'password_banned'],
+    ['Amber-Meadow-47', 'password_recently_used'],
+  ])('submit of %j is refused with %s and nothing changes', async (password, rule) => {
+    const c = ctx();
+    const token = await toPasswordStep(t, engine, c, 'grace@contoso.com');
+    const before = t.emu.directory.passwordOf('grace@contoso.com');
+    const r = await engine.resetPassword(c, token, password);
+    expect(r).toMatchObject({ ok: false, kind: 'password_policy', rule });
+    expect(t.emu.directory.passwordOf('grace@contoso.com')).toBe(before);
+  });
+
+  it('poll failed (writeback) gives a token with which a second submit succeeds', async () => {
+    const c = ctx();
+    const token = await toPasswordStep(t, engine, c, 'erin@contoso.com');
+    const first = await engine.resetPassword(c, token, NEW_PASSWORD);
+    expect(first).toMatchObject({ ok: false, kind: 'reset_failed' });
+    if (first.ok || first.kind !== 'reset_failed') return;
+    expect(t.emu.directory.passwordOf('erin@contoso.com')).toBe('Velvet-Orbit-61');
+    const second = await engine.resetPassword(c, first.continuationToken, NEW_PASSWORD);
+    expect(second).toMatchObject({ ok: true });
+    expect(t.emu.directory.passwordOf('erin@contoso.com')).toBe(NEW_PASSWORD);
+  });
+
+  describe('injected faults', () => {
+    it('latency within the timeout still succeeds', async () => {
+      t.emu.faults.inject({ endpoint: 'start', kind: 'latency', latencyMs: 300 });
+      expect(await engine.start(ctx(), ALICE)).toMatchObject({ ok: true });
+    });
+
+    it('latency past the timeout is a network timeout', async () => {
+      const impatient = engineFor(t.emu, { timeoutMs: 400 });
+      t.emu.faults.inject({ endpoint: 'start', kind: 'latency', latencyMs: 2500 });
+      expect(await impatient.start(ctx(), ALICE)).toMatchObject({ ok: false, kind: 'network', cause: 'timeout' });
+    });
+
+    it('429 is rate_limited with the Retry-After seconds', async () => {
+      t.emu.faults.inject({ endpoint: 'start', kind: '429', retryAfterSeconds: 17 });
+      expect(await engine.start(ctx(), ALICE)).toMatchObject({ ok: false, kind: 'rate_limited', retryAfterSeconds: 17 });
+    });
+
+    it('500 is a server error', async () => {
+      t.emu.faults.inject({ endpoint: 'start', kind: '500' });
+      expect(await engine.start(ctx(), ALICE)).toMatchObject({ ok: false, kind: 'server_error', status: 500 });
+    });
+
+    it('503 is a server error with Retry-After', async () => {
+      t.emu.faults.inject({ endpoint: 'challenge', kind: '503', retryAfterSeconds: 9 });
+      const c = ctx();
+      const started = await engine.start(c, ALICE);
+      if (!started.ok) throw new Error('start failed');
+      expect(await engine.challenge(c, started.continuationToken)).toMatchObject({ ok: false, kind: 'server_error', status: 503, retryAfterSeconds: 9 });
+    });
+
+    it('a dropped connection is a network reset, and a failed start is not retried', async () => {
+      const before = t.count('start');
+      t.emu.faults.inject({ endpoint: 'start', kind: 'drop' });
+      expect(await engine.start(ctx(), ALICE)).toMatchObject({ ok: false, kind: 'network', cause: 'reset' });
+      expect(t.count('start')).toBe(before + 1);
+    });
+
+    it('a dropped challenge (which sends an e-mail) is not retried', async () => {
+      const c = ctx();
+      const started = await engine.start(c, ALICE);
+      if (!started.ok) throw new Error('start failed');
+      const before = t.count('challenge');
+      t.emu.faults.inject({ endpoint: 'challenge', kind: 'apply_then_drop' });
+      expect(await engine.challenge(c, started.continuationToken)).toMatchObject({ ok: false, kind: 'network' });
+      expect(t.count('challenge')).toBe(before + 1);
+    });
+
+    it('a submit whose answer is lost is never resent: password_may_have_changed, and the password did change', async () => {
+      const c = ctx();
+      const token = await toPasswordStep(t, engine, c, ALICE);
+      const before = t.count('submit');
+      t.emu.faults.inject({ endpoint: 'submit', kind: 'apply_then_drop' });
+      const lostPassword = 'Lost-Answer-4471';
+      const r = await engine.resetPassword(c, token, lostPassword);
+      expect(r).toMatchObject({ ok: false, kind: 'password_may_have_changed' });
+      expect(t.count('submit')).toBe(before + 1);
+      expect(t.emu.directory.passwordOf(ALICE)).toBe(lostPassword);
+    });
+
+    it('a submit answered 500 or 503 is not resent either', async () => {
+      for (const kind of ['500', '503'] as const) {
+        const c = ctx();
+        const token = await toPasswordStep(t, engine, c, ALICE);
+        const before = t.count('submit');
+        t.emu.faults.inject({ endpoint: 'submit', kind });
+        expect(await engine.resetPassword(c, token, `Fresh-Ridge-${kind}7`)).toMatchObject({ ok: false, kind: 'password_may_have_changed' });
+        expect(t.count('submit')).toBe(before + 1);
+      }
+    });
+
+    it('a lost poll is asked again with the same token and the reset still completes', async () => {
+      const c = ctx();
+      const token = await toPasswordStep(t, engine, c, ALICE);
+      t.emu.faults.inject({ endpoint: 'poll_completion', kind: 'drop' });
+      const before = t.count('submit');
+      expect(await engine.resetPassword(c, token, 'Polled-Again-5120')).toMatchObject({ ok: true });
+      expect(t.count('submit')).toBe(before + 1);
+      expect(t.emu.directory.passwordOf(ALICE)).toBe('Polled-Again-5120');
+    });
+
+    it('a double submit sends one request; the second is refused while the first is in flight', async () => {
+      const c = ctx();
+      const token = await toPasswordStep(t, engine, c, ALICE);
+      const before = t.count('submit');
+      t.emu.faults.inject({ endpoint: 'submit', kind: 'latency', latencyMs: 300 });
+      const [first, second] = await Promise.all([
+        engine.resetPassword(c, token, 'Double-Click-8812'),
+        engine.resetPassword(c, token, 'Double-Click-8812'),
+      ]);
+      expect(first).toMatchObject({ ok: true });
+      expect(second).toMatchObject({ ok: false, kind: 'submit_in_flight' });
+      expect(t.count('submit')).toBe(before + 1);
+    });
+  });
+
+  it('a client that does not trust the emulator CA fails with a TLS error and sends nothing', async () => {
+    const untrusting = engineFor(t.emu, { ca: null });
+    const before = t.requests.length;
+    expect(await untrusting.start(ctx(), ALICE)).toMatchObject({ ok: false, kind: 'network', cause: 'tls', requestSent: false });
+    expect(t.requests.length).toBe(before);
+  });
+});
+
+describe('token expiry on the emulator clock', () => {
+  it('a code step left past the session lifetime answers expired_token', async () => {
+    const clock = createManualClock();
+    const t = await startTestEmulator({ clock });
+    try {
+      const engine = engineFor(t.emu);
+      const c = ctx();
+      const challenged = await toCodeStep(engine, c, ALICE);
+      if (!challenged.ok) return;
+      const code = t.emu.latestCode(ALICE)!;
+      clock.advance(16 * 60_000);
+      expect(await engine.submitCode(c, challenged.continuationToken, code)).toMatchObject({ ok: false, kind: 'expired_token' });
+    } finally {
+      await t.emu.close();
+    }
+  });
+
+  it('a code used after its 5 minutes is refused as expired', async () => {
+    const clock = createManualClock();
+    const t = await startTestEmulator({ clock });
+    try {
+      const engine = engineFor(t.emu);
+      const c = ctx();
+      const challenged = await toCodeStep(engine, c, ALICE);
+      if (!challenged.ok) return;
+      clock.advance(301_000);
+      const r = await engine.submitCode(c, challenged.continuationToken, t.emu.latestCode(ALICE)!);
+      expect(r).toMatchObject({ ok: false, kind: 'invalid_oob_value', expired: true });
+    } finally {
+      await t.emu.close();
+    }
+  });
+});
+
+describe('polling limits', () => {
+  it('gives up after the overall poll timeout, reporting that the password may have changed', async () => {
+    const t = await startTestEmulator({ policy: { pollPendingCount: 100 } });
+    try {
+      let fake = 0;
+      const engine = engineFor(t.emu, {
+        pollTimeoutMs: 10_000,
+        now: () => fake,
+        sleep: async (ms) => {
+          fake += ms;
+        },
+      });
+      const c = ctx();
+      const token = await toPasswordStep(t, engine, c, ALICE);
+      const r = await engine.resetPassword(c, token, 'Slow-Writeback-3391');
+      expect(r).toMatchObject({ ok: false, kind: 'poll_timeout' });
+      // 2 s interval within 10 s: at most 5 polls were made
+      expect(t.count('poll_completion')).toBeLessThanOrEqual(5);
+      expect(t.count('poll_completion')).toBeGreaterThanOrEqual(4);
+    } finally {
+      await t.emu.close();
+    }
+  });
+});
+
+describe('protocol violations from a server that is not Entra', () => {
+  let server: Server;
+  let t: EmulatorUnderTest;
+  let reply: (path: string) => { status: number; body: string };
+
+  beforeAll(async () => {
+    // Reuse the emulator's PKI only for a certificate; the answers come from this stub.
+    t = await startTestEmulator();
+    const { createPki } = await import('../../../../src/emulator/certs');
+    const pki = await createPki();
+    server = createServer({ key: pki.keyPem, cert: pki.certPem, minVersion: 'TLSv1.2' }, (req, res) => {
+      const { status, body } = reply(req.url ?? '');
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    (server as Server & { caPem?: string }).caPem = pki.caPem;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await t.emu.close();
+  });
+
+  const stubEngine = () => {
+    const port = (server.address() as AddressInfo).port;
+    return engineFor({ ...t.emu, authority: `https://127.0.0.1:${port}/contoso.onmicrosoft.com/`, caPem: (server as Server & { caPem?: string }).caPem! });
+  };
+
+  it('rejects a poll status outside the four values', async () => {
+    reply = (path) =>
+      path.endsWith('/submit')
+        ? { status: 200, body: JSON.stringify({ continuation_token: 'T3', poll_interval: 0 }) }
+        : { status: 200, body: JSON.stringify({ status: 'exploded', continuation_token: 'T4' }) };
+    expect(await stubEngine().resetPassword(ctx(), 'T2', NEW_PASSWORD)).toMatchObject({ ok: false, kind: 'invalid_poll_status', status: 'exploded' });
+  });
+
+  it('treats an HTML page (captive portal) as a bad response', async () => {
+    reply = () => ({ status: 200, body: '<html>Sign in to the hotel Wi-Fi</html>' });
+    expect(await stubEngine().start(ctx(), ALICE)).toMatchObject({ ok: false, kind: 'bad_response' });
+  });
+
+  it('treats a redirect status as a bad response, not followed', async () => {
+    reply = () => ({ status: 302, body: '' });
+    expect(await stubEngine().start(ctx(), ALICE)).toMatchObject({ ok: false, kind: 'bad_response' });
+  });
+
+  it('maps invalid_client + nativeauthapi_disabled and unknown errors', async () => {
+    reply = () => ({ status: 400, body: JSON.stringify({ error: 'invalid_client', suberror: 'nativeauthapi_disabled', error_codes: [500208] }) });
+    expect(await stubEngine().start(ctx(), ALICE)).toMatchObject({ ok: false, kind: 'invalid_client', suberror: 'nativeauthapi_disabled' });
+    reply = () => ({ status: 400, body: JSON.stringify({ error: 'something_new' }) });
+    expect(await stubEngine().start(ctx(), ALICE)).toMatchObject({ ok: false, kind: 'unknown_error', info: { error: 'something_new' } });
+  });
+});
