@@ -1,0 +1,142 @@
+/**
+ * `node dist/main/host.cjs [--port=N] [--no-open] [--reason=no-electron] [overlay args…]`
+ * Runs the overlay in the browser host against the embedded emulator: for development, and as the
+ * fallback of `npm start` where the Electron runtime is missing. Runs on Node 16.17 (bundled).
+ * Overlay args are the shim's (--scenario=logon|unlock, --user=…, --lang=…) plus --set=Key=Value.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEMO_USERS, startEmulator } from '../../emulator';
+import { startDemo } from './demo';
+
+const HELP = `Usage: host [--port=N] [--no-open] [--renderer-dir=DIR] [--scenario=logon|unlock] [--user=NAME] [--lang=TAG] [--set=Key=Value]
+
+Runs the SSPR Logon overlay in a browser on http://127.0.0.1, against the embedded emulator.
+  --port=N          port on 127.0.0.1 (default: a free one)
+  --no-open         do not try to open Chromium; just print the URL
+  --renderer-dir    folder of the built renderer (default: dist/renderer beside this file)`;
+
+interface HostArgs {
+  port: number;
+  open: boolean;
+  reason?: string;
+  rendererDir?: string;
+  overlay: string[];
+}
+
+const parseHostArgs = (argv: string[]): HostArgs => {
+  const args: HostArgs = { port: 0, open: true, overlay: [] };
+  for (const arg of argv) {
+    const [name, value] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (name === '--help' || name === '-h') {
+      console.log(HELP);
+      process.exit(0);
+    } else if (name === '--port') {
+      if (value === undefined || !/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new Error(`--port needs a number from 0 to 65535`);
+      args.port = Number(value);
+    } else if (name === '--no-open') args.open = false;
+    else if (name === '--reason') args.reason = value;
+    else if (name === '--renderer-dir' && value) args.rendererDir = value;
+    else if (name === '--demo') continue;
+    else args.overlay.push(arg);
+  }
+  return args;
+};
+
+const defaultRendererDir = (): string => {
+  // Bundled as dist/main/host.cjs: the renderer sits in dist/renderer.
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  const candidates = [join(here, '..', 'renderer'), join(process.cwd(), 'dist', 'renderer')];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0]!;
+};
+
+/** Opens a Chromium app window when there is a display to show it on; otherwise the URL is enough. */
+const openBrowser = (url: string): boolean => {
+  const chromium = '/usr/bin/chromium';
+  if (!process.env.DISPLAY || !existsSync(chromium)) return false;
+  const profile = mkdtempSync(join(tmpdir(), 'sspr-logon-browser-'));
+  const flags = [`--app=${url}`, `--user-data-dir=${profile}`, '--no-first-run', '--no-default-browser-check', '--disable-sync', '--start-maximized'];
+  // Chromium refuses to start as root with its sandbox; this is a developer's preview browser, not the overlay.
+  if (process.getuid?.() === 0) flags.push('--no-sandbox');
+  const child = spawn(chromium, flags, { stdio: 'ignore', detached: true });
+  child.on('error', () => undefined);
+  child.unref();
+  return true;
+};
+
+const main = async () => {
+  const args = parseHostArgs(process.argv.slice(2));
+  const rendererDir = args.rendererDir ?? defaultRendererDir();
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    console.error(`The renderer is not built (${rendererDir} has no index.html): run "npm run build" first.`);
+    process.exit(1);
+  }
+  const emulator = await startEmulator({});
+  let shuttingDown = false;
+  let printed = 0;
+  // Filled in as the parts start; shutdown stops whatever is running.
+  const running: { demo?: Awaited<ReturnType<typeof startDemo>>; outboxTimer?: NodeJS.Timeout } = {};
+
+  const shutdown = async (code: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    if (running.outboxTimer) clearInterval(running.outboxTimer);
+    await running.demo?.close();
+    await emulator.close();
+    process.exit(code);
+  };
+
+  const demo = await startDemo({
+    emulator,
+    rendererDir,
+    argv: args.overlay,
+    ...(args.port ? { port: args.port } : {}),
+    onExit: (code) => {
+      console.log(`\nThe overlay ended with exit code ${code} (what the credential provider would read). Stopping.`);
+      // Let the answer to app:exit reach the page (it shows its closing screen), then stop.
+      setTimeout(() => void shutdown(code), 250);
+    },
+  });
+  running.demo = demo;
+  for (const p of demo.problems.launch) console.warn(`argument ${p.arg}: ${p.message}`);
+  for (const p of demo.problems.config) console.warn(`setting ${p.key} (${p.layer}): ${p.message}`);
+
+  const lines = [''];
+  if (args.reason === 'no-electron') lines.push('Running in the browser host because the Electron runtime is not available on this machine.');
+  lines.push(
+    'SSPR Logon — browser host (demo, embedded emulator)',
+    '',
+    `  Open: ${demo.url}`,
+    '',
+    'Demo users (the emulator’s seeded directory):',
+    ...DEMO_USERS.map((u) => `  ${u.username.padEnd(26)} ${u.note}`),
+    '',
+    `Codes "sent" by e-mail are listed at ${emulator.baseUrl}/outbox`,
+    '  (HTTPS with the emulator’s own CA, so a browser will warn; they are also printed below).',
+    'Press Ctrl+C to stop.',
+    '',
+  );
+  console.log(lines.join('\n'));
+
+  if (args.open) {
+    if (openBrowser(demo.url)) console.log('Opened Chromium on the URL above.');
+    else console.log('No display or no /usr/bin/chromium: open the URL above in a browser.');
+  }
+
+  running.outboxTimer = setInterval(() => {
+    while (printed < emulator.outbox.length) {
+      const entry = emulator.outbox[printed++]!;
+      console.log(`[demo only] code for ${entry.username}: ${entry.code}`);
+    }
+  }, 300);
+
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+};
+
+main().catch((err: unknown) => {
+  console.error(`browser host: cannot start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,72 @@
+/**
+ * Wires the real parts together for the browser host: a running emulator (the embedded service), the core
+ * (real handlers, real TLS 1.2 client trusting exactly the emulator's CA) and the loopback host serving
+ * the renderer. The command line, the end-to-end tests and the benchmarks all use this one wiring.
+ */
+import type { ExitCode } from '../../shared/exitCodes';
+import type { ConfigProblem } from '../../shared/config';
+import type { RunningEmulator } from '../../emulator';
+import { createCore, loadConfig, nullLogger, parseLaunchArgs, type CoreOptions, type Logger } from '../core';
+import type { LaunchProblem } from '../core/launchArgs';
+import { startBrowserHost, type BrowserHost } from './server';
+
+export interface DemoOptions {
+  /** The service to talk to; the caller starts it and closes it. */
+  emulator: RunningEmulator;
+  rendererDir: string;
+  /** Overlay arguments as the shim would pass them (--scenario, --user, --lang, --set=Key=Value…). */
+  argv?: string[];
+  port?: number;
+  /** Test seams of the core (shorter resend cooldown, poll timing). */
+  core?: Pick<CoreOptions, 'resendCooldownSeconds' | 'pollTimeoutMs' | 'sleep' | 'now'>;
+  /** Default: no logging. */
+  logger?: Logger;
+  /** Accepted for callers that want no console output; this function prints nothing either way. */
+  quiet?: boolean;
+  /** Called with the overlay's exit code when the renderer leaves (app:exit). */
+  onExit?: (code: ExitCode) => void;
+}
+
+export interface Demo {
+  /** http://127.0.0.1:<port>/#token=… */
+  url: string;
+  host: BrowserHost;
+  dispatch: (channel: unknown, payload: unknown) => Promise<unknown>;
+  /** Every exit code the core reported, in order. */
+  exits: ExitCode[];
+  problems: { launch: LaunchProblem[]; config: ConfigProblem[] };
+  /** Stops the host (not the emulator, which belongs to the caller). */
+  close(): Promise<void>;
+}
+
+export const startDemo = async (opts: DemoOptions): Promise<Demo> => {
+  const { emulator } = opts;
+  const { launch, problems: launchProblems } = parseLaunchArgs(['--demo', ...(opts.argv ?? [])]);
+  const { config, problems: configProblems } = await loadConfig({
+    ...(launch.dataDir !== undefined ? { dataDir: launch.dataDir } : {}),
+    // The emulator decides where the service is; --set flags may still change everything else.
+    flags: { Engine: 'native', ...launch.configFlags, Authority: emulator.authority, ClientId: emulator.clientId },
+  });
+  const exits: ExitCode[] = [];
+  const core = createCore({
+    config,
+    launch,
+    ca: emulator.caPem,
+    logger: opts.logger ?? nullLogger(),
+    demo: true,
+    exit: (code) => {
+      exits.push(code);
+      opts.onExit?.(code);
+    },
+    ...(opts.core ?? {}),
+  });
+  const host = await startBrowserHost({ dispatch: core.dispatch, rendererDir: opts.rendererDir, ...(opts.port !== undefined ? { port: opts.port } : {}) });
+  return {
+    url: host.url,
+    host,
+    dispatch: core.dispatch,
+    exits,
+    problems: { launch: launchProblems, config: configProblems },
+    close: () => host.close(),
+  };
+};
