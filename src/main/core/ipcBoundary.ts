@@ -26,6 +26,25 @@ const isFlowChannel = (channel: Channel): boolean => channel.startsWith('flow:')
 
 const INTERNAL = { ok: false, error: { code: 'internal' } } as const;
 
+/**
+ * A well-formed request whose one text field is over the contract's cap (a huge paste) gets the field's
+ * own inline message rather than "internal": the user can fix it. The handler still never runs.
+ */
+const OVERSIZE_ANSWERS: Partial<Record<Channel, { field: string; code: 'invalid_username' | 'invalid_code' | 'password_too_long' }>> = {
+  'flow:start': { field: 'username', code: 'invalid_username' },
+  'flow:submitCode': { field: 'code', code: 'invalid_code' },
+  'flow:submitPassword': { field: 'password', code: 'password_too_long' },
+};
+
+const oversizeAnswer = (channel: Channel, payload: unknown): { ok: false; error: { code: string } } | undefined => {
+  const rule = OVERSIZE_ANSWERS[channel];
+  if (!rule || payload === null || typeof payload !== 'object' || Array.isArray(payload)) return undefined;
+  const keys = Object.keys(payload);
+  const value = (payload as Record<string, unknown>)[rule.field];
+  if (keys.length !== 1 || keys[0] !== rule.field || typeof value !== 'string') return undefined;
+  return { ok: false, error: { code: rule.code } };
+};
+
 /** A channel name fit for a log line: bounded, printable, never the raw value. */
 const describeChannel = (channel: unknown): string =>
   typeof channel === 'string' ? channel.slice(0, 40).replace(/[^\x20-\x7e]/g, '?') : `<${typeof channel}>`;
@@ -46,7 +65,7 @@ export const createIpcDispatcher = (handlers: IpcHandlers, logger: Logger): IpcD
       // Issue paths only: the payload may hold a password.
       const paths = request.issues.slice(0, 5).map((i) => (i.path ?? []).map((p) => String(p.key).slice(0, 40)).join('.') || '(root)');
       logger.warn('ipc.rejected', { channel, reason: 'invalid_request', paths });
-      return refuse(channel, 'invalid_request', channel);
+      return oversizeAnswer(channel, payload) ?? refuse(channel, 'invalid_request', channel);
     }
     let response: unknown;
     try {
