@@ -158,7 +158,15 @@ export const App = ({ api, info, started = true }: { api: SsprApi; info: AppInfo
       case 'done':
         return <DoneScreen scenario={info.scenario} onExit={() => void exit('done')} />;
       case 'error':
-        return <ErrorScreen error={current.error} helpdeskText={info.helpdeskText} language={language} onRestart={() => void restart()} />;
+        return (
+          <ErrorScreen
+            error={current.error}
+            helpdeskText={info.helpdeskText}
+            language={language}
+            onRestart={() => void restart()}
+            onRetryPassword={() => go({ kind: 'password', serviceError: null })}
+          />
+        );
       case 'closed':
         return <ClosedScreen />;
       case 'portal':

@@ -8,6 +8,8 @@ interface Props {
   helpdeskText: string;
   language: string;
   onRestart: () => void;
+  /** reset_failed only: the service allows another submit, so the user may go straight back to the password. */
+  onRetryPassword: () => void;
 }
 
 /** Which errors show the configured helpdesk text, and what the way forward is for each. */
@@ -28,7 +30,6 @@ const RESTART_LABEL: Partial<Record<ScreenErrorCode, string>> = {
   session_expired: 'common.startAgain',
   unreachable: 'common.tryAgain',
   password_may_have_changed: 'common.startAgain',
-  reset_failed: 'common.startAgain',
   internal: 'common.startAgain',
 };
 
@@ -38,7 +39,7 @@ const formatRetryTime = (seconds: number, language: string): string => {
   return new Intl.DateTimeFormat(language, sameDay ? { hour: 'numeric', minute: '2-digit' } : { dateStyle: 'medium', timeStyle: 'short' }).format(when);
 };
 
-export const ErrorScreen = ({ error, helpdeskText, language, onRestart }: Props) => {
+export const ErrorScreen = ({ error, helpdeskText, language, onRestart, onRetryPassword }: Props) => {
   const { t } = useTranslation();
   const restartLabel = RESTART_LABEL[error.code];
   return (
@@ -54,6 +55,16 @@ export const ErrorScreen = ({ error, helpdeskText, language, onRestart }: Props)
         </p>
       )}
       {HELPDESK.has(error.code) && helpdeskText && <p className="helpdesk">{helpdeskText}</p>}
+      {error.code === 'reset_failed' && (
+        <div className="actions">
+          <button type="button" className="button button--primary" onClick={onRetryPassword}>
+            {t('common.tryAgain')}
+          </button>
+          <button type="button" className="button button--secondary" onClick={onRestart}>
+            {t('common.startAgain')}
+          </button>
+        </div>
+      )}
       {restartLabel && (
         <div className="actions">
           <button type="button" className="button button--secondary" onClick={onRestart}>
