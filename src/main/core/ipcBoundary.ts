@@ -60,10 +60,12 @@ export const createIpcDispatcher = (handlers: IpcHandlers, logger: Logger): IpcD
       return refuse(undefined, 'unknown_channel', describeChannel(channel));
     }
     const contract = ipcContract[channel];
-    const request = v.safeParse(contract.request, payload);
+    // valibot takes an array for an object; every request of the contract is a plain object.
+    const request = Array.isArray(payload) ? ({ success: false, issues: [] } as const) : v.safeParse(contract.request, payload);
     if (!request.success) {
       // Issue paths only: the payload may hold a password.
       const paths = request.issues.slice(0, 5).map((i) => (i.path ?? []).map((p) => String(p.key).slice(0, 40)).join('.') || '(root)');
+      if (paths.length === 0) paths.push('(root)');
       logger.warn('ipc.rejected', { channel, reason: 'invalid_request', paths });
       return oversizeAnswer(channel, payload) ?? refuse(channel, 'invalid_request', channel);
     }

@@ -124,7 +124,8 @@ const redactValue = (value: unknown, key: string, opts: RedactOptions, depth: nu
   if (value instanceof Date) return value.toISOString();
   if (value instanceof Error) {
     const e = value as Error & { code?: unknown };
-    return redactObject({ name: e.name, message: e.message, ...(e.code !== undefined ? { code: e.code } : {}) }, opts, depth + 1);
+    // "errorCode", not "code": a field named code is dropped as a possible verification code.
+    return redactObject({ name: e.name, message: e.message, ...(e.code !== undefined ? { errorCode: e.code } : {}) }, opts, depth + 1);
   }
   if (Array.isArray(value)) return value.slice(0, MAX_ARRAY).map((item) => redactValue(item, key, opts, depth + 1));
   return redactObject(value as Record<string, unknown>, opts, depth + 1);
@@ -216,15 +217,20 @@ export const createLogger = (opts: LoggerOptions): Logger => {
   if (opts.dir !== undefined) {
     if (opts.retentionDays !== undefined) pruneOldLogs(opts.dir, opts.retentionDays);
     const totalBytes = (opts.maxSizeMB ?? 20) * 1024 * 1024;
-    file = new winston.transports.File({
-      dirname: opts.dir,
-      filename: LOG_FILE_NAME,
-      maxsize: Math.max(Math.floor(totalBytes / LOG_FILES), 64 * 1024),
-      maxFiles: LOG_FILES,
-      tailable: true,
-    });
-    file.on('error', onError);
-    transports.push(file);
+    try {
+      file = new winston.transports.File({
+        dirname: opts.dir,
+        filename: LOG_FILE_NAME,
+        maxsize: Math.max(Math.floor(totalBytes / LOG_FILES), 64 * 1024),
+        maxFiles: LOG_FILES,
+        tailable: true,
+      });
+      file.on('error', onError);
+      transports.push(file);
+    } catch (err) {
+      // The folder cannot be created (or is a file): carry on without file logging, and say so.
+      onError(err instanceof Error ? err : new Error(String(err)));
+    }
   }
   if (opts.console) {
     const consoleTransport = new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'] });
