@@ -1,0 +1,44 @@
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { channels, portalChannels } from '../../../src/shared/ipc';
+import { recorded, resetElectronMock, setRendererTarget } from '../../mocks/electron';
+
+vi.mock('electron', () => import('../../mocks/electron'));
+
+const sent: [string, unknown][] = [];
+let api: Record<string, (payload?: unknown) => Promise<unknown>>;
+
+beforeAll(async () => {
+  resetElectronMock();
+  setRendererTarget(async (channel, payload) => {
+    sent.push([channel, payload]);
+    return { ok: true, echo: channel };
+  });
+  await import('../../../src/preload/index');
+  api = recorded.exposed.get('sspr') as typeof api;
+});
+
+describe('preload', () => {
+  it('exposes exactly one object, window.sspr', () => {
+    expect([...recorded.exposed.keys()]).toEqual(['sspr']);
+  });
+
+  it('has exactly one async function per channel and nothing else', () => {
+    expect(Object.keys(api).sort()).toEqual([...channels, ...portalChannels].sort());
+    for (const fn of Object.values(api)) expect(typeof fn).toBe('function');
+    expect(Object.isFrozen(api)).toBe(true);
+  });
+
+  it('each function invokes its own channel with the payload and returns plain data', async () => {
+    await expect(api['flow:start']?.({ username: 'alice@contoso.com' })).resolves.toEqual({ ok: true, echo: 'flow:start' });
+    await api['app:info']?.();
+    expect(sent).toEqual([
+      ['flow:start', { username: 'alice@contoso.com' }],
+      ['app:info', {}],
+    ]);
+  });
+
+  it('never exposes ipcRenderer or a generic send', () => {
+    const names = Object.keys(api);
+    expect(names.some((n) => /invoke|send|on$|ipc/i.test(n))).toBe(false);
+  });
+});
