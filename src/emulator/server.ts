@@ -116,7 +116,12 @@ export function createEmulatorServer(d: ServerDeps): { server: Server; sockets: 
 
     const match = SSPR_ROUTE.exec(url.pathname) ?? TOKEN_ROUTE.exec(url.pathname);
     if (!match) return send(res, 404, { error: 'not_found', error_description: `No route for ${req.method} ${url.pathname.slice(0, 200)}` });
-    const tenantSegment = decodeURIComponent(match[1]!).toLowerCase();
+    let tenantSegment: string;
+    try {
+      tenantSegment = decodeURIComponent(match[1]!).toLowerCase();
+    } catch {
+      tenantSegment = match[1]!.toLowerCase(); // malformed %-escape: it cannot name our tenant either
+    }
     const endpoint = (match[2] ?? 'token') as Endpoint;
 
     if (req.method !== 'POST') {

@@ -80,6 +80,28 @@ describe('transport', () => {
     expect(byId.status).toBe(200);
     const other = await c.raw({ path: '/fabrikam.onmicrosoft.com/resetpassword/v1.0/start', body: form, headers });
     expectEnvelope(other, 'invalid_request', 90002);
+    const malformed = await c.raw({ path: '/%E0%A4%A/resetpassword/v1.0/start', body: form, headers });
+    expectEnvelope(malformed, 'invalid_request', 90002);
+  });
+});
+
+describe('request log', () => {
+  it('gives one line per request, answered or dropped, without bodies', async () => {
+    const lines: string[] = [];
+    const logged = await startEmulator({ clock, log: (line) => lines.push(line) });
+    const lc = clientFor(logged);
+    try {
+      await lc.post('start', { ...lc.base, ...START, username: 'alice@contoso.com' });
+      logged.faults.inject({ endpoint: 'start', kind: 'drop' });
+      await expect(lc.post('start', { ...lc.base, ...START, username: 'alice@contoso.com' })).rejects.toThrow();
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z POST \/contoso\.onmicrosoft\.com\/resetpassword\/v1\.0\/start -> 200 \(\d+ ms\)$/);
+      expect(lines[1]).toMatch(/ POST \/contoso\.onmicrosoft\.com\/resetpassword\/v1\.0\/start -> dropped \(\d+ ms\)$/);
+      expect(lines.join('\n')).not.toContain('alice');
+    } finally {
+      lc.close();
+      await logged.close();
+    }
   });
 });
 
