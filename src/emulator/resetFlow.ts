@@ -158,6 +158,17 @@ export class ResetService {
     };
   }
 
+  // A long-running demo starts many flows; those past their session can never be continued.
+  private forgetEndedFlows(now: number): void {
+    if (this.flows.size < 1000) return;
+    for (const [id, flow] of this.flows) {
+      if (flow.sessionEndsAt < now) {
+        this.flows.delete(id);
+        this.d.tokens.revokeFlow(id);
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ endpoints
   start(req: FlowRequest): FlowBody {
     const clientId = this.checkClient(req);
@@ -186,6 +197,7 @@ export class ResetService {
       return { challenge_type: 'redirect' };
     }
     const now = this.d.clock.now();
+    this.forgetEndedFlows(now);
     const flow: Flow = { id: randomUUID(), clientId, username: user.username, sessionEndsAt: now + this.d.policy().sessionTtlSeconds * 1000, polls: 0 };
     this.flows.set(flow.id, flow);
     return { continuation_token: this.issue(flow, ['challenge']) };

@@ -1,6 +1,7 @@
 /** The seeded demo directory and the masked label of the recovery address. */
 import { describe, expect, it } from 'vitest';
-import { DEMO_USERS, maskEmail } from '../../src/emulator/index';
+import { DEMO_USERS, maskEmail, startEmulator } from '../../src/emulator/index';
+import { addUser, clientFor, expectEnvelope } from './helpers';
 import { checkNewPassword } from '../../src/emulator/passwordRules';
 
 describe('maskEmail', () => {
@@ -33,6 +34,23 @@ describe('DEMO_USERS', () => {
       const ban = { customTerms: ['fourthcoffee', 'redmond', 'contosocloud'], contextTerms: [givenName, surname, 'Contoso'] };
       expect(checkNewPassword({ password: user.password, checkReuse: false, ban })).toBe(null);
       expect(checkNewPassword({ password: user.password, currentPassword: user.password, checkReuse: true, ban })).toBe('password_recently_used');
+    }
+  });
+});
+
+describe('an unseeded directory', () => {
+  it('knows only the accounts a test adds', async () => {
+    const emu = await startEmulator({ seed: false });
+    const c = clientFor(emu);
+    try {
+      expect(emu.directory.users).toEqual([]);
+      expectEnvelope(await c.post('start', { ...c.base, challenge_type: 'oob redirect', username: 'alice@contoso.com' }), 'user_not_found', 50034);
+      const user = addUser(emu);
+      expect(emu.directory.passwordOf(user.username)).toBe(user.initialPassword);
+      expect((await c.post('start', { ...c.base, challenge_type: 'oob redirect', username: user.username })).status).toBe(200);
+    } finally {
+      c.close();
+      await emu.close();
     }
   });
 });
