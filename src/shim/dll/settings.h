@@ -1,0 +1,36 @@
+// Registry-backed settings and persisted state of the shim, and its Event Log writer.
+#pragma once
+
+#include <windows.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "../core/policy.h"
+
+namespace sspr {
+
+extern const wchar_t* const kClsidString;  // {63161C4D-E4A4-40D6-98FB-E6F4AD6BA5CB}
+
+struct ShimSettings {
+  std::wstring linkText;
+  std::wstring installDir;   // validated; empty when neither the registry nor the DLL folder is acceptable
+  std::uint32_t watchdogSeconds = kDefaultWatchdogSeconds;
+  bool verboseLogging = false;
+  std::wstring debugLogFile;  // HKLM\SOFTWARE\SsprLogon DebugLogFile: mirrors Event Log records (diagnostics/tests)
+};
+
+ShimSettings LoadSettings();
+
+FailureState LoadFailureState();
+void SaveFailureState(const FailureState& state);
+
+// Writes one record to the Application log (source SsprLogon) and, when configured, to the debug log
+// file. Verbose-only records are dropped unless EnableLogging is 1. `message` must be fixed text or already
+// escaped; it is escaped again here, so user text can never forge a record.
+void LogEvent(EventId id, EventLevel level, bool verboseOnly, const std::wstring& message);
+
+HMODULE ThisModule();
+
+}  // namespace sspr

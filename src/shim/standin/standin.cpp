@@ -1,0 +1,197 @@
+// Stand-in for the real overlay (SsprLogon.exe) in CI. It records how the shim started it — command line,
+// environment, working directory, token facts, desktop, job — as one JSON line, then does what the test
+// asked in a control file: exit with a code, crash, or hang.
+//
+// Files (next to the exe, because the shim gives the overlay a fixed command line and a minimal
+// environment): SsprLogon.control (read; one line: "exit <code>" | "crash abort" | "crash av" | "hang")
+// and SsprLogon.record.jsonl (appended).
+#include <windows.h>
+#include <sddl.h>
+#include <shellapi.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "../core/policy.h"
+
+namespace {
+
+std::string Json(const std::wstring& text) {
+  const std::string utf8 = sspr::ToUtf8(text);
+  std::string out = "\"";
+  for (unsigned char c : utf8) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x20) {
+      char buffer[8];
+      std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
+      out += buffer;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out + "\"";
+}
+
+std::wstring OwnFolder() {
+  wchar_t path[MAX_PATH + 1] = {};
+  GetModuleFileNameW(nullptr, path, MAX_PATH);
+  return sspr::DirectoryOf(path);
+}
+
+std::string TokenFacts() {
+  HANDLE token = nullptr;
+  if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) {
+    return "\"token\":{\"error\":" + std::to_string(GetLastError()) + "}";
+  }
+  std::string out = "\"token\":{";
+  BYTE buffer[4096];
+  DWORD size = 0;
+  if (GetTokenInformation(token, TokenUser, buffer, sizeof buffer, &size)) {
+    LPWSTR sid = nullptr;
+    if (ConvertSidToStringSidW(reinterpret_cast<TOKEN_USER*>(buffer)->User.Sid, &sid)) {
+      out += "\"user\":" + Json(sid) + ",";
+      LocalFree(sid);
+    }
+  }
+  if (GetTokenInformation(token, TokenIntegrityLevel, buffer, sizeof buffer, &size)) {
+    PSID sid = reinterpret_cast<TOKEN_MANDATORY_LABEL*>(buffer)->Label.Sid;
+    const DWORD rid = *GetSidSubAuthority(sid, *GetSidSubAuthorityCount(sid) - 1);
+    out += "\"integrityRid\":" + std::to_string(rid) + ",";
+  } else {
+    out += "\"integrityError\":" + std::to_string(GetLastError()) + ",";
+  }
+  out += std::string("\"restricted\":") + (IsTokenRestricted(token) ? "true" : "false") + ",";
+  if (GetTokenInformation(token, TokenRestrictedSids, buffer, sizeof buffer, &size)) {
+    const auto* groups = reinterpret_cast<TOKEN_GROUPS*>(buffer);
+    out += "\"restrictingSids\":[";
+    for (DWORD i = 0; i < groups->GroupCount; ++i) {
+      LPWSTR sid = nullptr;
+      if (ConvertSidToStringSidW(groups->Groups[i].Sid, &sid)) {
+        out += (i ? "," : "") + Json(sid);
+        LocalFree(sid);
+      }
+    }
+    out += "],";
+  }
+  if (GetTokenInformation(token, TokenGroups, buffer, sizeof buffer, &size)) {
+    const auto* groups = reinterpret_cast<TOKEN_GROUPS*>(buffer);
+    out += "\"denyOnlySids\":[";
+    bool first = true;
+    for (DWORD i = 0; i < groups->GroupCount; ++i) {
+      if (!(groups->Groups[i].Attributes & SE_GROUP_USE_FOR_DENY_ONLY)) continue;
+      LPWSTR sid = nullptr;
+      if (ConvertSidToStringSidW(groups->Groups[i].Sid, &sid)) {
+        out += (first ? "" : ",") + Json(sid);
+        first = false;
+        LocalFree(sid);
+      }
+    }
+    out += "],";
+  }
+  if (GetTokenInformation(token, TokenPrivileges, buffer, sizeof buffer, &size)) {
+    const auto* privileges = reinterpret_cast<TOKEN_PRIVILEGES*>(buffer);
+    out += "\"privileges\":[";
+    for (DWORD i = 0; i < privileges->PrivilegeCount; ++i) {
+      wchar_t name[128];
+      DWORD length = 128;
+      LUID luid = privileges->Privileges[i].Luid;
+      if (LookupPrivilegeNameW(nullptr, &luid, name, &length)) out += (i ? "," : "") + Json(name);
+    }
+    out += "],";
+  }
+  CloseHandle(token);
+  out += "\"ok\":true}";
+  return out;
+}
+
+std::string DesktopName() {
+  HDESK desktop = GetThreadDesktop(GetCurrentThreadId());
+  wchar_t name[256] = {};
+  DWORD needed = 0;
+  if (desktop == nullptr || !GetUserObjectInformationW(desktop, UOI_NAME, name, sizeof name, &needed)) return "null";
+  return Json(name);
+}
+
+std::string Record(const std::wstring& action) {
+  std::string out = "{\"pid\":" + std::to_string(GetCurrentProcessId());
+  out += ",\"commandLine\":" + Json(GetCommandLineW());
+  int argc = 0;
+  LPWSTR* argv = CommandLineToArgvW(GetCommandLineW(), &argc);
+  out += ",\"args\":[";
+  for (int i = 1; argv != nullptr && i < argc; ++i) out += (i > 1 ? "," : "") + Json(argv[i]);
+  out += "]";
+  if (argv != nullptr) LocalFree(argv);
+  wchar_t cwd[MAX_PATH + 1] = {};
+  GetCurrentDirectoryW(MAX_PATH, cwd);
+  out += ",\"cwd\":" + Json(cwd);
+  out += ",\"env\":{";
+  LPWCH block = GetEnvironmentStringsW();
+  bool first = true;
+  for (LPWCH p = block; p != nullptr && *p != L'\0'; p += wcslen(p) + 1) {
+    const std::wstring entry(p);
+    const auto eq = entry.find(L'=', 1);
+    if (eq == std::wstring::npos) continue;
+    out += (first ? "" : ",") + Json(entry.substr(0, eq)) + ":" + Json(entry.substr(eq + 1));
+    first = false;
+  }
+  if (block != nullptr) FreeEnvironmentStringsW(block);
+  out += "}";
+  BOOL inJob = FALSE;
+  IsProcessInJob(GetCurrentProcess(), nullptr, &inJob);
+  out += std::string(",\"inJob\":") + (inJob ? "true" : "false");
+  DWORD session = 0;
+  ProcessIdToSessionId(GetCurrentProcessId(), &session);
+  out += ",\"sessionId\":" + std::to_string(session);
+  out += ",\"desktop\":" + DesktopName();
+  out += "," + TokenFacts();
+  out += ",\"action\":" + Json(action) + "}";
+  return out;
+}
+
+std::wstring ReadControl(const std::wstring& path) {
+  HANDLE h = CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                         OPEN_EXISTING, 0, nullptr);
+  if (h == INVALID_HANDLE_VALUE) return L"exit 10";
+  char buffer[256] = {};
+  DWORD read = 0;
+  ReadFile(h, buffer, sizeof buffer - 1, &read, nullptr);
+  CloseHandle(h);
+  std::wstring text;
+  for (DWORD i = 0; i < read && buffer[i] != '\r' && buffer[i] != '\n'; ++i) text.push_back(buffer[i]);
+  return text;
+}
+
+void Append(const std::wstring& path, const std::string& line) {
+  HANDLE h = CreateFileW(path.c_str(), FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr, OPEN_ALWAYS,
+                         FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (h == INVALID_HANDLE_VALUE) return;
+  const std::string data = line + "\n";
+  DWORD written = 0;
+  WriteFile(h, data.data(), static_cast<DWORD>(data.size()), &written, nullptr);
+  FlushFileBuffers(h);
+  CloseHandle(h);
+}
+
+}  // namespace
+
+int wmain() {
+  const std::wstring folder = OwnFolder();
+  const std::wstring action = ReadControl(sspr::JoinPath(folder, L"SsprLogon.control"));
+  Append(sspr::JoinPath(folder, L"SsprLogon.record.jsonl"), Record(action));
+
+  if (action.rfind(L"exit ", 0) == 0) return _wtoi(action.c_str() + 5);
+  if (action == L"crash abort") {
+    abort();
+  }
+  if (action == L"crash av") {
+    volatile int* nowhere = nullptr;
+    *nowhere = 1;
+  }
+  if (action == L"hang") {
+    for (;;) Sleep(INFINITE);
+  }
+  return 1;
+}

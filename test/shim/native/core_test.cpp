@@ -1,0 +1,240 @@
+// Native (Linux g++) unit tests of the shim's plain C++ rules. Built by scripts/build-shim.sh into
+// build/shim/native/core-test and run by test/shim/core.test.ts. Prints one line per failure and
+// "ok <count>" at the end; exits non-zero when any check fails.
+#include <cstdio>
+#include <string>
+
+#include "../../../src/shim/core/policy.h"
+
+using namespace sspr;
+
+static int g_checks = 0;
+static int g_failures = 0;
+
+#define CHECK(cond)                                                        \
+  do {                                                                     \
+    ++g_checks;                                                            \
+    if (!(cond)) {                                                         \
+      ++g_failures;                                                        \
+      std::printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);          \
+    }                                                                      \
+  } while (0)
+
+// Mirror of CommandLineToArgvW's rules for arguments after the program name, to prove QuoteArgument
+// round-trips.
+static std::wstring ParseOneArgument(const std::wstring& quoted) {
+  std::wstring out;
+  bool inQuotes = false;
+  std::size_t i = 0;
+  while (i < quoted.size()) {
+    std::size_t backslashes = 0;
+    while (i < quoted.size() && quoted[i] == L'\\') {
+      ++backslashes;
+      ++i;
+    }
+    if (i < quoted.size() && quoted[i] == L'"') {
+      out.append(backslashes / 2, L'\\');
+      if (backslashes % 2 == 1) {
+        out.push_back(L'"');
+      } else {
+        inQuotes = !inQuotes;
+      }
+      ++i;
+    } else {
+      out.append(backslashes, L'\\');
+      if (i < quoted.size()) {
+        if (!inQuotes && (quoted[i] == L' ' || quoted[i] == L'\t')) break;
+        out.push_back(quoted[i]);
+        ++i;
+      }
+    }
+  }
+  return out;
+}
+
+static void TestQuoting() {
+  const std::wstring samples[] = {L"alice", L"Alice Smith", L"a\"b", L"trailing\\", L"C:\\Program Files\\x\\",
+                                  L"back\\\\\"slash", L"", L"tab\there", L"--user=O'Brien \"Bob\""};
+  for (const auto& s : samples) {
+    CHECK(ParseOneArgument(QuoteArgument(s)) == s);
+  }
+  CHECK(QuoteArgument(L"plain") == L"plain");
+  CHECK(QuoteArgument(L"") == L"\"\"");
+}
+
+static void TestCommandLine() {
+  const std::wstring exe = L"C:\\Program Files\\SSPR Logon\\SsprLogon.exe";
+  CHECK(BuildOverlayCommandLine(exe, Scenario::Logon, L"", L"en-US") ==
+        L"\"C:\\Program Files\\SSPR Logon\\SsprLogon.exe\" --scenario=logon --lang=en-US");
+  CHECK(BuildOverlayCommandLine(exe, Scenario::Unlock, L"CONTOSO\\alice", L"de-DE") ==
+        L"\"C:\\Program Files\\SSPR Logon\\SsprLogon.exe\" --scenario=unlock --user=CONTOSO\\alice --lang=de-DE");
+  // A name with spaces and quotes stays one argument; an injected switch cannot escape it.
+  const std::wstring hostile = L"Bob\" --scenario=logon --inspect=9229 \"";
+  const std::wstring cmd = BuildOverlayCommandLine(exe, Scenario::Unlock, hostile, L"");
+  const std::wstring afterScenario = cmd.substr(cmd.find(L"--scenario=unlock") + 18);
+  CHECK(ParseOneArgument(afterScenario) == L"--user=Bob\" --scenario=logon --inspect=9229 \"");
+  // Control and bidi characters are removed; a language tag that is not a tag is dropped.
+  CHECK(BuildOverlayCommandLine(exe, Scenario::Logon, L"a\r\nb\x202e", L"en US; calc") ==
+        L"\"C:\\Program Files\\SSPR Logon\\SsprLogon.exe\" --scenario=logon --user=ab");
+  CHECK(BuildOverlayCommandLine(exe, Scenario::Logon, L"   ", L"") ==
+        L"\"C:\\Program Files\\SSPR Logon\\SsprLogon.exe\" --scenario=logon");
+  CHECK(SanitizeTileUser(std::wstring(1000, L'x')).size() == kMaxTileUserChars);
+}
+
+static void TestLanguageTags() {
+  CHECK(IsSafeLanguageTag(L"en"));
+  CHECK(IsSafeLanguageTag(L"en-US"));
+  CHECK(IsSafeLanguageTag(L"zh-Hant-TW"));
+  CHECK(!IsSafeLanguageTag(L""));
+  CHECK(!IsSafeLanguageTag(L"e"));
+  CHECK(!IsSafeLanguageTag(L"-en"));
+  CHECK(!IsSafeLanguageTag(L"en-"));
+  CHECK(!IsSafeLanguageTag(L"en--US"));
+  CHECK(!IsSafeLanguageTag(L"en_US"));
+  CHECK(!IsSafeLanguageTag(L"en\"x"));
+  CHECK(!IsSafeLanguageTag(L"1en"));
+}
+
+static void TestInstallDir() {
+  CHECK(IsAcceptableInstallDir(L"C:\\Program Files\\SSPR Logon"));
+  CHECK(IsAcceptableInstallDir(L"Z:\\tmp\\x\\"));
+  CHECK(!IsAcceptableInstallDir(L""));
+  CHECK(!IsAcceptableInstallDir(L"SSPR Logon"));
+  CHECK(!IsAcceptableInstallDir(L"\\\\server\\share\\x"));
+  CHECK(!IsAcceptableInstallDir(L"\\\\?\\C:\\x"));
+  CHECK(!IsAcceptableInstallDir(L"C:\\x\\..\\Windows"));
+  CHECK(!IsAcceptableInstallDir(L"C:\\x\\.\\y"));
+  CHECK(!IsAcceptableInstallDir(L"C:/x"));
+  CHECK(!IsAcceptableInstallDir(L"C:\\x:stream"));
+  CHECK(!IsAcceptableInstallDir(L"C:\\x\"y"));
+  CHECK(!IsAcceptableInstallDir(L"C:relative"));
+  CHECK(JoinPath(L"C:\\a", L"SsprLogon.exe") == L"C:\\a\\SsprLogon.exe");
+  CHECK(JoinPath(L"C:\\a\\", L"SsprLogon.exe") == L"C:\\a\\SsprLogon.exe");
+  CHECK(DirectoryOf(L"C:\\a\\b\\SsprLogonCP.dll") == L"C:\\a\\b");
+  CHECK(DirectoryOf(L"C:\\SsprLogonCP.dll") == L"C:\\");
+  CHECK(DirectoryOf(L"nofolder.dll").empty());
+}
+
+static void TestLinkText() {
+  CHECK(ResolveLinkText(std::nullopt, std::nullopt) == L"Forgot password?");
+  CHECK(ResolveLinkText(std::nullopt, std::wstring(L"Reset my password")) == L"Reset my password");
+  CHECK(ResolveLinkText(std::wstring(L"Passwort vergessen?"), std::wstring(L"Reset")) == L"Passwort vergessen?");
+  // An unusable policy value falls back to the next layer, never to an empty link.
+  CHECK(ResolveLinkText(std::wstring(L""), std::wstring(L"Reset")) == L"Reset");
+  CHECK(ResolveLinkText(std::wstring(L"   "), std::nullopt) == L"Forgot password?");
+  CHECK(ResolveLinkText(std::wstring(L"a\nb"), std::nullopt) == L"Forgot password?");
+  CHECK(ResolveLinkText(std::wstring(L"\x202e" L"evil"), std::nullopt) == L"Forgot password?");
+  CHECK(ResolveLinkText(std::wstring(kMaxLinkTextChars + 1, L'x'), std::nullopt) == L"Forgot password?");
+  CHECK(ResolveLinkText(std::wstring(kMaxLinkTextChars, L'x'), std::nullopt) == std::wstring(kMaxLinkTextChars, L'x'));
+}
+
+static void TestWatchdog() {
+  CHECK(ResolveWatchdogSeconds(std::nullopt) == 900);
+  CHECK(ResolveWatchdogSeconds(5u) == 5);
+  CHECK(ResolveWatchdogSeconds(0u) == 900);
+  CHECK(ResolveWatchdogSeconds(1u) == 900);
+  CHECK(ResolveWatchdogSeconds(0xffffffffu) == 900);
+  CHECK(ResolveWatchdogSeconds(kMaxWatchdogSeconds) == kMaxWatchdogSeconds);
+}
+
+static void TestOutcomes() {
+  const auto done = ClassifyEnd(EndKind::Exited, 0);
+  CHECK(done.eventId == EventId::ResetDone);
+  CHECK(done.tileMessage == L"Your password was changed. Sign in with your new password.");
+  CHECK(done.effect == FailureEffect::Reset);
+  CHECK(done.icon == TileIcon::Success);
+  CHECK(!done.verboseOnly);
+
+  for (std::uint32_t code : {10u, 11u}) {
+    const auto o = ClassifyEnd(EndKind::Exited, code);
+    CHECK(o.tileMessage.empty());
+    CHECK(o.verboseOnly);
+    CHECK(o.effect == FailureEffect::Reset);
+  }
+  CHECK(ClassifyEnd(EndKind::Exited, 10).eventId == EventId::Cancelled);
+  CHECK(ClassifyEnd(EndKind::Exited, 11).eventId == EventId::IdleTimeout);
+  CHECK(ClassifyEnd(EndKind::Exited, 20).eventId == EventId::NotEnabled);
+  CHECK(ClassifyEnd(EndKind::Exited, 30).eventId == EventId::ServiceUnreachable);
+  CHECK(ClassifyEnd(EndKind::Exited, 40).eventId == EventId::Throttled);
+  for (std::uint32_t code : {20u, 30u, 40u}) {
+    const auto o = ClassifyEnd(EndKind::Exited, code);
+    CHECK(!o.tileMessage.empty());
+    CHECK(o.tileMessage != ClassifyEnd(EndKind::Exited, 1).tileMessage);
+    CHECK(o.effect == FailureEffect::Reset);
+    CHECK(o.level == EventLevel::Warning);
+  }
+
+  const std::wstring unavailable = L"Password reset is not available right now.";
+  CHECK(ClassifyEnd(EndKind::Exited, 1).eventId == EventId::InternalError);
+  CHECK(ClassifyEnd(EndKind::Exited, 3).eventId == EventId::Crashed);            // abort()
+  CHECK(ClassifyEnd(EndKind::Exited, 0xC0000005u).eventId == EventId::Crashed);  // access violation
+  CHECK(ClassifyEnd(EndKind::Exited, 0xC0000409u).eventId == EventId::Crashed);  // fail-fast
+  CHECK(ClassifyEnd(EndKind::Exited, 7).eventId == EventId::UnexpectedExitCode);
+  CHECK(ClassifyEnd(EndKind::WatchdogKilled, 0).eventId == EventId::WatchdogKilled);
+  CHECK(ClassifyEnd(EndKind::LaunchFailed, 0).eventId == EventId::LaunchFailed);
+  for (const auto& o : {ClassifyEnd(EndKind::Exited, 1), ClassifyEnd(EndKind::Exited, 3),
+                        ClassifyEnd(EndKind::Exited, 0xC0000005u), ClassifyEnd(EndKind::Exited, 7),
+                        ClassifyEnd(EndKind::WatchdogKilled, 0), ClassifyEnd(EndKind::LaunchFailed, 0)}) {
+    CHECK(o.tileMessage == unavailable);
+    CHECK(o.effect == FailureEffect::Count);
+    CHECK(o.level == EventLevel::Error);
+  }
+  const auto stopped = ClassifyEnd(EndKind::StoppedWithProvider, 0);
+  CHECK(stopped.effect == FailureEffect::None);
+  CHECK(stopped.tileMessage.empty());
+}
+
+static void TestFailureCounter() {
+  FailureState s;
+  s = NextFailureState(s, FailureEffect::Count);
+  CHECK(s.consecutiveFailures == 1 && !s.disabled);
+  s = NextFailureState(s, FailureEffect::Count);
+  CHECK(s.consecutiveFailures == 2 && !s.disabled);
+  s = NextFailureState(s, FailureEffect::None);
+  CHECK(s.consecutiveFailures == 2 && !s.disabled);
+  s = NextFailureState(s, FailureEffect::Reset);
+  CHECK(s.consecutiveFailures == 0 && !s.disabled);
+  for (int i = 0; i < 3; ++i) s = NextFailureState(s, FailureEffect::Count);
+  CHECK(s.consecutiveFailures == 3 && s.disabled);
+  FailureState saturated{0xffffffffu, true};
+  CHECK(NextFailureState(saturated, FailureEffect::Count).consecutiveFailures == 0xffffffffu);
+}
+
+static void TestEscaping() {
+  // The log-injection case from security.md §7 #10: exactly one record, no raw CR/LF/ESC.
+  const std::wstring hostile = L"a\r\n2026-01-01 INFO ok user=admin\x1b[2J %1 %%1 \x202e";
+  const std::wstring escaped = EscapeForLog(hostile);
+  CHECK(escaped.find(L'\r') == std::wstring::npos);
+  CHECK(escaped.find(L'\n') == std::wstring::npos);
+  CHECK(escaped.find(L'\x1b') == std::wstring::npos);
+  CHECK(escaped.find(L'%') == std::wstring::npos);
+  CHECK(escaped.find(L'\x202e') == std::wstring::npos);
+  CHECK(escaped == L"a\\u000d\\u000a2026-01-01 INFO ok user=admin\\u001b[2J \\u00251 \\u0025\\u00251 \\u202e");
+  CHECK(EscapeForLog(std::wstring(2000, L'x'), 10) == L"xxxxxxxxxx...");
+
+  const std::string line = FormatDebugRecord("2026-01-01T00:00:00Z", EventId::Crashed, EventLevel::Error, false,
+                                             L"quote \" back\\ nl\n \x00e9");
+  CHECK(line ==
+        "{\"time\":\"2026-01-01T00:00:00Z\",\"source\":\"SsprLogon\",\"id\":160,\"level\":\"error\",\"verbose\":false,"
+        "\"message\":\"quote \\\" back\\\\ nl\\\\u000a \xc3\xa9\"}");
+  CHECK(line.find('\n') == std::string::npos);
+  CHECK(ToUtf8(L"\x20ac") == "\xe2\x82\xac");
+}
+
+int main() {
+  TestQuoting();
+  TestCommandLine();
+  TestLanguageTags();
+  TestInstallDir();
+  TestLinkText();
+  TestWatchdog();
+  TestOutcomes();
+  TestFailureCounter();
+  TestEscaping();
+  if (g_failures != 0) {
+    std::printf("failed %d of %d\n", g_failures, g_checks);
+    return 1;
+  }
+  std::printf("ok %d\n", g_checks);
+  return 0;
+}
