@@ -11,7 +11,8 @@
 # After wixl: SecureCustomProperties (wixl ignores Secure="yes"), component conditions (wixl rejects Component/
 # Condition), same-version upgrades (wixl ignores AllowSameVersionUpgrades), the REG_EXPAND_SZ event message
 # file (wixl writes it as a plain string) and the protected folder DACLs (MsiLockPermissionsEx, which wixl
-# lacks). Each patch is read back with msiinfo; the build fails if one did not land.
+# lacks), and removal of the whole settings key on uninstall (wixl has no RegistryKey Action).
+# Each patch is read back with msiinfo; the build fails if one did not land.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -101,6 +102,8 @@ queries=(
   "DELETE FROM \`Upgrade\` WHERE \`ActionProperty\`='WIX_UPGRADE_DETECTED'"
   "INSERT INTO \`Upgrade\` (\`UpgradeCode\`,\`VersionMax\`,\`Attributes\`,\`ActionProperty\`) VALUES ('$UPGRADE_CODE','$VERSION',513,'WIX_UPGRADE_DETECTED')"
   "UPDATE \`Registry\` SET \`Value\`='#%%SystemRoot%\\System32\\EventCreate.exe' WHERE \`Name\`='EventMessageFile'"
+  # Name "-" removes the whole settings key on uninstall, including values the shim wrote at run time.
+  "INSERT INTO \`Registry\` (\`Registry\`,\`Root\`,\`Key\`,\`Name\`,\`Component_\`) VALUES ('RemoveSettingsKey',2,'SOFTWARE\\SsprLogon','-','CredentialProvider')"
   "CREATE TABLE \`MsiLockPermissionsEx\` (\`MsiLockPermissionsEx\` CHAR(72) NOT NULL, \`LockObject\` CHAR(72) NOT NULL, \`Table\` CHAR(32) NOT NULL, \`SDDLText\` LONGCHAR NOT NULL, \`Condition\` CHAR(255) PRIMARY KEY \`MsiLockPermissionsEx\`)"
   "INSERT INTO \`MsiLockPermissionsEx\` (\`MsiLockPermissionsEx\`,\`LockObject\`,\`Table\`,\`SDDLText\`) VALUES ('LockDataFolder','DATAFOLDER','CreateFolder','$DATA_SDDL')"
   "INSERT INTO \`MsiLockPermissionsEx\` (\`MsiLockPermissionsEx\`,\`LockObject\`,\`Table\`,\`SDDLText\`) VALUES ('LockLogFolder','LOGFOLDER','CreateFolder','$LOG_SDDL')"
@@ -119,6 +122,7 @@ table() { msiinfo export "$TMP_MSI" "$1" | tr -d '\r'; }  # msiinfo ends rows wi
 grep -qxF "SecureCustomProperties	$SECURE" <<<"$(table Property)" || fail "SecureCustomProperties"
 grep -qF "	$VERSION		513		WIX_UPGRADE_DETECTED" <<<"$(table Upgrade)" || fail "Upgrade row"
 grep -qF 'EventMessageFile	#%%SystemRoot%' <<<"$(table Registry)" || fail "EventMessageFile type"
+grep -qF 'RemoveSettingsKey	2	SOFTWARE\SsprLogon	-		CredentialProvider' <<<"$(table Registry)" || fail "settings key removal row"
 [ "$(table MsiLockPermissionsEx | grep -c 'CreateFolder	D:PAI')" = 2 ] || fail "MsiLockPermissionsEx rows"
 components="$(table Component)"
 for c in "${!SETTING_CONDITION[@]}"; do

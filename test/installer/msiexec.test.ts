@@ -1,0 +1,196 @@
+// The MSI as an admin uses it: wine's msiexec installs, upgrades and removes it silently in a fresh prefix,
+// and we read back what Windows would have: files on C:, registry values, Programs and Features entries.
+// The steps build on each other (install -> refused changes -> upgrades -> uninstall), so they run in order.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  KEYS,
+  WinePrefix,
+  buildMsiOrThrow,
+  makeTempDir,
+  msiProperty,
+  shimFiles,
+  ssprUninstallEntries,
+  stageApp,
+} from './support';
+
+const INSTALL_DIR = 'Program Files/SSPR Logon';
+const LINK_TEXT = 'Passwort vergessen? [Hilfe] & mehr – ü';
+const AUTHORITY = 'https://contoso.ciamlogin.com/contoso.onmicrosoft.com/';
+const CLIENT_ID = '5f3a9c7e-1b2d-4e8f-9a0b-1c2d3e4f5a6b';
+
+let tmp = '';
+let wine: WinePrefix;
+let v1 = '';
+let v2 = '';
+let v2rebuild = '';
+let shimDll = '';
+let stagedApp = '';
+
+const logText = (file: string) => {
+  const buf = readFileSync(file);
+  // msiexec writes its /l*v log as UTF-16 LE with a BOM.
+  return buf[0] === 0xff && buf[1] === 0xfe ? buf.toString('utf16le') : buf.toString('utf8');
+};
+
+/** The run went as far as LaunchConditions and no further (nothing was costed, removed or copied). */
+const stoppedAtLaunchConditions = (log: string) =>
+  log.includes('Action start') && log.includes('LaunchConditions') && !/Action start [^\n]*: (CostInitialize|InstallValidate|InstallFiles)\./.test(log);
+
+beforeAll(async () => {
+  tmp = makeTempDir('msiexec');
+  const shim = await shimFiles(tmp);
+  shimDll = shim.dll;
+  stagedApp = stageApp(tmp, shim.overlayExe);
+  const builds = [
+    ['1.0.0', 'v1.msi'],
+    ['1.1.0', 'v2.msi'],
+    ['1.1.0', 'v2-rebuild.msi'],
+  ] as const;
+  const [a, b, c] = await Promise.all([
+    WinePrefix.create(tmp),
+    ...builds.map(([version, name]) => buildMsiOrThrow({ staged: stagedApp, dll: shimDll, version, out: join(tmp, name) })),
+  ]);
+  wine = a as WinePrefix;
+  v1 = b as string;
+  v2 = c as string;
+  v2rebuild = join(tmp, 'v2-rebuild.msi');
+});
+
+afterAll(async () => {
+  await wine?.dispose();
+  // The prefix is large; leave nothing behind in /tmp.
+  if (tmp) (await import('node:fs')).rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('silent install, upgrade and removal under wine msiexec', { timeout: 120_000 }, () => {
+  it('installs the files and writes exactly the settings passed on the command line', async () => {
+    const r = await wine.msiexec(
+      ['/i', v1, '/qn', 'ENGINE=native', `AUTHORITY=${AUTHORITY}`, `CLIENTID=${CLIENT_ID}`, `LINKTEXT=${LINK_TEXT}`, '/l*v', join(tmp, 'install.log')],
+    );
+    expect(r.windowsCode).toBe(0);
+
+    // Every staged file, at the same relative path, plus the credential provider next to the overlay.
+    for (const rel of ['SsprLogon.exe', 'SsprLogonCP.dll', 'resources/app.asar', 'locales/en-US.pak', 'LICENSE.electron.txt']) {
+      expect(existsSync(wine.cDrive(`${INSTALL_DIR}/${rel}`)), rel).toBe(true);
+    }
+    expect(readFileSync(wine.cDrive(`${INSTALL_DIR}/SsprLogonCP.dll`))).toEqual(readFileSync(shimDll));
+    expect(readFileSync(wine.cDrive(`${INSTALL_DIR}/SsprLogon.exe`))).toEqual(readFileSync(join(stagedApp, 'SsprLogon.exe')));
+    expect(existsSync(wine.cDrive('ProgramData/SsprLogon/logs'))).toBe(true);
+
+    // Only the properties that were set are written, so the overlay's own defaults apply to the rest.
+    expect(await wine.regValues(KEYS.settings)).toEqual({
+      Engine: { type: 'REG_SZ', value: 'native' },
+      Authority: { type: 'REG_SZ', value: AUTHORITY },
+      ClientId: { type: 'REG_SZ', value: CLIENT_ID },
+      LinkText: { type: 'REG_SZ', value: LINK_TEXT },
+      InstallDir: { type: 'REG_SZ', value: 'C:\\Program Files\\SSPR Logon\\' },
+    });
+    expect(await wine.regValues(KEYS.credentialProvider)).toEqual({
+      '(Default)': { type: 'REG_SZ', value: 'SsprLogon' },
+      EnableLogging: { type: 'REG_DWORD', value: 0 },
+    });
+    expect(await wine.regValues(KEYS.clsid)).toEqual({ '(Default)': { type: 'REG_SZ', value: 'SsprLogon' } });
+    expect(await wine.regValues(KEYS.inprocServer)).toEqual({
+      '(Default)': { type: 'REG_SZ', value: 'C:\\Program Files\\SSPR Logon\\SsprLogonCP.dll' },
+      ThreadingModel: { type: 'REG_SZ', value: 'Apartment' },
+    });
+    expect(await wine.regValues(KEYS.eventSource)).toEqual({
+      EventMessageFile: { type: 'REG_EXPAND_SZ', value: '%SystemRoot%\\System32\\EventCreate.exe' },
+      TypesSupported: { type: 'REG_DWORD', value: 7 },
+      CustomSource: { type: 'REG_DWORD', value: 1 },
+    });
+
+    const entries = await ssprUninstallEntries(wine);
+    expect(entries.map((e) => e.productCode)).toEqual([await msiProperty(v1, 'ProductCode')]);
+    expect(entries[0]?.values.DisplayVersion?.value).toBe('1.0.0');
+  });
+
+  it('refuses an invalid property with 1603 and leaves the installed version untouched', async () => {
+    const log = join(tmp, 'bad-engine.log');
+    const r = await wine.msiexec(['/i', v2, '/qn', 'ENGINE=webview', '/l*v', log]);
+    expect(r.windowsCode).toBe(1603);
+    // Windows logs the condition's message; wine's log only shows that the run ended at LaunchConditions.
+    expect(stoppedAtLaunchConditions(logText(log))).toBe(true);
+    const entries = await ssprUninstallEntries(wine);
+    expect(entries.map((e) => e.values.DisplayVersion?.value)).toEqual(['1.0.0']);
+    expect((await wine.regValues(KEYS.settings))?.Engine?.value).toBe('native');
+  });
+
+  it('upgrades in place to a higher version and keeps the settings when none are passed', async () => {
+    const r = await wine.msiexec(['/i', v2, '/qn', '/l*v', join(tmp, 'upgrade.log')]);
+    expect(r.windowsCode).toBe(0);
+
+    const entries = await ssprUninstallEntries(wine);
+    expect(entries.map((e) => e.productCode)).toEqual([await msiProperty(v2, 'ProductCode')]);
+    expect(entries[0]?.values.DisplayVersion?.value).toBe('1.1.0');
+
+    expect(await wine.regValues(KEYS.settings)).toEqual({
+      Engine: { type: 'REG_SZ', value: 'native' },
+      Authority: { type: 'REG_SZ', value: AUTHORITY },
+      ClientId: { type: 'REG_SZ', value: CLIENT_ID },
+      LinkText: { type: 'REG_SZ', value: LINK_TEXT },
+      InstallDir: { type: 'REG_SZ', value: 'C:\\Program Files\\SSPR Logon\\' },
+    });
+    expect(existsSync(wine.cDrive(`${INSTALL_DIR}/SsprLogonCP.dll`))).toBe(true);
+    expect(existsSync(wine.cDrive(`${INSTALL_DIR}/resources/app.asar`))).toBe(true);
+  });
+
+  it('a rebuild of the same version upgrades too; a property passed then replaces only its own value', async () => {
+    const r = await wine.msiexec(['/i', v2rebuild, '/qn', 'LINKTEXT=Reset password', 'ENABLELOGGING=1', 'PROXYMODE=direct']);
+    expect(r.windowsCode).toBe(0);
+
+    const entries = await ssprUninstallEntries(wine);
+    expect(entries.map((e) => e.productCode)).toEqual([await msiProperty(v2rebuild, 'ProductCode')]);
+
+    expect(await wine.regValues(KEYS.settings)).toEqual({
+      Engine: { type: 'REG_SZ', value: 'native' },
+      Authority: { type: 'REG_SZ', value: AUTHORITY },
+      ClientId: { type: 'REG_SZ', value: CLIENT_ID },
+      LinkText: { type: 'REG_SZ', value: 'Reset password' },
+      ProxyMode: { type: 'REG_SZ', value: 'direct' },
+      EnableLogging: { type: 'REG_DWORD', value: 1 },
+      InstallDir: { type: 'REG_SZ', value: 'C:\\Program Files\\SSPR Logon\\' },
+    });
+    // Verbose logging is also switched on where Microsoft's add-in kept it.
+    expect((await wine.regValues(KEYS.credentialProvider))?.EnableLogging).toEqual({ type: 'REG_DWORD', value: 1 });
+  });
+
+  it('keeps EnableLogging=1 across a further upgrade that does not mention it', async () => {
+    const r = await wine.msiexec(['/i', v2, '/qn']);
+    expect(r.windowsCode).toBe(0);
+    expect((await wine.regValues(KEYS.settings))?.EnableLogging).toEqual({ type: 'REG_DWORD', value: 1 });
+    expect((await wine.regValues(KEYS.credentialProvider))?.EnableLogging).toEqual({ type: 'REG_DWORD', value: 1 });
+  });
+
+  it('refuses a downgrade with 1603 and the newer version stays', async () => {
+    const log = join(tmp, 'downgrade.log');
+    const r = await wine.msiexec(['/i', v1, '/qn', '/l*v', log]);
+    expect(r.windowsCode).toBe(1603);
+    const text = logText(log);
+    expect(text).toMatch(/Property\(S\): WIX_DOWNGRADE_DETECTED = \{[0-9A-F-]{36}\}/);
+    expect(stoppedAtLaunchConditions(text)).toBe(true);
+    const entries = await ssprUninstallEntries(wine);
+    expect(entries.map((e) => e.values.DisplayVersion?.value)).toEqual(['1.1.0']);
+  });
+
+  it('msiexec /x {ProductCode} removes every file, key, CLSID and entry, including state written at run time', async () => {
+    // What the shim or an admin may add under our settings key at run time must go too.
+    expect((await wine.run(['reg', 'add', `${KEYS.settings}\\State`, '/v', 'ConsecutiveFailures', '/t', 'REG_DWORD', '/d', '2', '/f'])).code).toBe(0);
+
+    const [entry] = await ssprUninstallEntries(wine);
+    expect(entry).toBeDefined();
+    const r = await wine.msiexec(['/x', entry?.productCode ?? '', '/qn', '/l*v', join(tmp, 'uninstall.log')]);
+    expect(r.windowsCode).toBe(0);
+
+    expect(existsSync(wine.cDrive(INSTALL_DIR))).toBe(false);
+    expect(existsSync(wine.cDrive('ProgramData/SsprLogon'))).toBe(false);
+    for (const key of [KEYS.settings, KEYS.credentialProvider, KEYS.clsid, KEYS.eventSource]) {
+      expect(await wine.keyExists(key), key).toBe(false);
+    }
+    expect(await ssprUninstallEntries(wine)).toEqual([]);
+    // Nothing of ours is left in Program Files at all.
+    expect(readdirSync(wine.cDrive('Program Files')).filter((n) => /sspr/i.test(n))).toEqual([]);
+  });
+});
