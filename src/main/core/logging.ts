@@ -5,7 +5,7 @@
  * logging is on, and control characters are escaped so one call is always one line (§7 #10).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { lstatSync, readdirSync, unlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import winston from 'winston';
 import type Transport from 'winston-transport';
@@ -37,7 +37,10 @@ export interface LoggerOptions {
   maxSizeMB?: number;
   /** Files older than this are deleted at start (LogRetentionDays). */
   retentionDays?: number;
-  /** Salt of the user-id hash. A stable per-machine salt lets helpdesk match records to a user. */
+  /**
+   * Salt of the user-id hash. Default: the log folder's salt file (created on first use), so helpdesk
+   * can find a user's records with `logs --user`; a per-run random salt when there is no folder.
+   */
   salt?: string;
   /** Called when a transport fails (e.g. the disk is full); logging never throws. */
   onTransportError?: (err: Error) => void;
@@ -45,6 +48,8 @@ export interface LoggerOptions {
 
 export const LOG_FILE_BASENAME = 'sspr-logon';
 export const LOG_FILE_NAME = `${LOG_FILE_BASENAME}.log`;
+/** Per-machine salt of the user-id hash, kept beside the logs so `logs --user` can find a user's records. */
+export const SALT_FILE_NAME = `${LOG_FILE_BASENAME}.salt`;
 const LOG_FILES = 5;
 const MAX_STRING = 1024;
 const MAX_DEPTH = 6;
@@ -188,6 +193,34 @@ export const pruneOldLogs = (dir: string, retentionDays: number, nowMs = Date.no
   return removed;
 };
 
+/**
+ * The log folder's salt: read, or created once (never overwritten). Undefined when the folder cannot
+ * hold it; the caller then falls back to a per-run salt.
+ */
+export const logSaltFor = (dir: string): string | undefined => {
+  const path = join(dir, SALT_FILE_NAME);
+  const read = (): string | undefined => {
+    try {
+      const st = lstatSync(path);
+      if (!st.isFile()) return undefined;
+      const text = readFileSync(path, 'utf8').trim();
+      return /^[0-9a-f]{32,128}$/.test(text) ? text : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const existing = read();
+  if (existing) return existing;
+  try {
+    mkdirSync(dir, { recursive: true });
+    // 'wx': never replace a salt another process just wrote, never follow a planted link.
+    writeFileSync(path, randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
+  } catch {
+    // Someone else created it first, or the folder is not writable: read what is there.
+  }
+  return read();
+};
+
 // ------------------------------------------------------------------------------------------ logger
 
 const wrap = (base: winston.Logger, verbose: boolean, bound: LogFields, close: () => Promise<void>): Logger => {
@@ -210,7 +243,7 @@ const wrap = (base: winston.Logger, verbose: boolean, bound: LogFields, close: (
 };
 
 export const createLogger = (opts: LoggerOptions): Logger => {
-  const salt = opts.salt ?? randomBytes(16).toString('hex');
+  const salt = opts.salt ?? (opts.dir !== undefined ? logSaltFor(opts.dir) : undefined) ?? randomBytes(16).toString('hex');
   const transports: Transport[] = [];
   let file: winston.transports.FileTransportInstance | undefined;
   const onError = (err: Error): void => opts.onTransportError?.(err);

@@ -6,7 +6,7 @@ import { defaultConfig } from '../../../src/shared/config';
 import type { FlowResult } from '../../../src/shared/ipc';
 import { createCore } from '../../../src/main/core/index';
 import { parseLaunchArgs } from '../../../src/main/core/launchArgs';
-import { createLogger, hashUserId, LOG_FILE_NAME, pruneOldLogs, redactObject } from '../../../src/main/core/logging';
+import { createLogger, hashUserId, LOG_FILE_NAME, logSaltFor, pruneOldLogs, redactObject } from '../../../src/main/core/logging';
 import { ALICE, fastSleep, startTestEmulator, type EmulatorUnderTest } from './support';
 
 const tempDirs: string[] = [];
@@ -171,9 +171,22 @@ describe('files', () => {
     const filler = 'y'.repeat(900);
     for (let i = 0; i < 2000; i++) logger.info('filler', { i, filler });
     await logger.close();
-    const files = readdirSync(dir);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.log'));
     expect(files.length).toBeGreaterThan(1);
     expect(files.length).toBeLessThanOrEqual(5);
+  });
+
+  it('keeps one salt per log folder, so the same user hashes the same across runs', async () => {
+    const dir = tempDir();
+    for (let run = 0; run < 2; run++) {
+      const logger = createLogger({ dir, verbose: false });
+      logger.info('flow.step', { user: 'alice@contoso.com' });
+      await logger.close();
+    }
+    const users = readLines(dir).map((l) => (JSON.parse(l) as { user: string }).user);
+    expect(users).toHaveLength(2);
+    expect(users[0]).toBe(users[1]);
+    expect(users[0]).toBe(hashUserId(logSaltFor(dir)!, 'alice@contoso.com'));
   });
 
   it('deletes only our own files older than the retention period', () => {
