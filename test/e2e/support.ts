@@ -91,11 +91,13 @@ export interface Overlay {
 
 export interface OverlayOptions extends Omit<DemoOptions, 'emulator' | 'rendererDir'> {
   locale?: string;
+  /** Runs before the page loads (e.g. to install a fake clock). */
+  beforeLoad?: (page: Page) => Promise<void>;
   viewport?: { width: number; height: number };
 }
 
 export const openOverlay = async (browser: Browser, emulator: RunningEmulator, opts: OverlayOptions = {}): Promise<Overlay> => {
-  const { locale, viewport, ...demoOpts } = opts;
+  const { locale, viewport, beforeLoad, ...demoOpts } = opts;
   const demo = await startDemo({
     emulator,
     rendererDir: await buildRenderer(),
@@ -126,6 +128,7 @@ export const openOverlay = async (browser: Browser, emulator: RunningEmulator, o
     void dialog.dismiss();
   });
   page.on('pageerror', (err) => overlay.pageErrors.push(err.message));
+  if (beforeLoad) await beforeLoad(page);
   await page.goto(demo.url);
   await page.locator('[data-stage]').waitFor();
   return overlay;

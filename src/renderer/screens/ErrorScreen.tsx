@@ -27,6 +27,8 @@ const RESTART_LABEL: Partial<Record<ScreenErrorCode, string>> = {
   user_not_found: 'common.differentUser',
   not_enabled: 'common.differentUser',
   not_registered: 'common.differentUser',
+  // An admin account may have been typed by mistake; the helpdesk text covers the real case.
+  redirect_required: 'common.differentUser',
   session_expired: 'common.startAgain',
   unreachable: 'common.tryAgain',
   password_may_have_changed: 'common.startAgain',
