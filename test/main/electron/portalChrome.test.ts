@@ -1,0 +1,300 @@
+/**
+ * The portal chrome in real Chromium. Two pages stand in for the Electron window: page "chrome" renders
+ * PortalChrome (bundled here with esbuild, served with the product CSP) and page "view" plays the locked
+ * BrowserView, loading a stand-in portal served over HTTPS on loopback. Between them runs the real portal
+ * logic of main (portalUrl, portalOutcome, portalPhase, portalExitCode) fed with the view page's real
+ * navigation events — so what the user sees follows what Chromium actually did.
+ *
+ * Trust: Chromium here knows only the stand-in portal's key, pinned with --ignore-certificate-errors-spki-list
+ * (the one key, not "any certificate"): the self-signed stand-in with another key is refused as it must be.
+ */
+import { createHash, createPublicKey } from 'node:crypto';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import * as v from 'valibot';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../../src/shared/config';
+import { portalIpcContract, type AppInfo, type PortalState } from '../../../src/shared/ipc';
+import { APP_CONTENT_SECURITY_POLICY } from '../../../src/main/core/lockdown/policy';
+import { idleRemainingSeconds, portalExitCode, portalOutcome, portalPhase, type NavigationEvent } from '../../../src/main/core/portal/outcome';
+import { portalUrl } from '../../../src/main/core/portal/url';
+import { createTestPki, type KeyAndCert, type TestPki } from '../core/tls/pki';
+
+const root = resolve(__dirname, '../../..');
+let pki: TestPki;
+let bundle: { js: string; css: string };
+let chromeServer: http.Server;
+let chromeOrigin: string;
+let portalServer: https.Server;
+let portalOrigin: string;
+let untrustedServer: https.Server;
+let untrustedOrigin: string;
+let browser: Browser;
+
+const listen = async <S extends http.Server | https.Server>(server: S): Promise<number> => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return (server.address() as AddressInfo).port;
+};
+
+const STANDIN_PAGE = (title: string, body: string) => `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>`;
+
+const standInPortal = (keyCert: KeyAndCert): https.Server =>
+  https.createServer({ key: keyCert.key, cert: keyCert.cert, minVersion: 'TLSv1.2' }, (req, res) => {
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    if (url.pathname === '/done') {
+      res.end(STANDIN_PAGE('Your password has been reset', '<h1>Your password has been reset</h1>'));
+      return;
+    }
+    if (url.pathname === '/broken') {
+      res.statusCode = 503;
+      res.end(STANDIN_PAGE('Service unavailable', 'down'));
+      return;
+    }
+    res.end(STANDIN_PAGE('Get back into your account', `<h1>Get back into your account</h1><p id="mkt">${url.searchParams.get('mkt') ?? ''}</p><a id="finish" href="/done">Finish</a>`));
+  });
+
+const spkiHash = (certPem: string): string => createHash('sha256').update(createPublicKey(certPem).export({ type: 'spki', format: 'der' })).digest('base64');
+
+const closedPort = async (): Promise<number> => {
+  const s = createNetServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+};
+
+beforeAll(async () => {
+  pki = createTestPki();
+  const out = await build({
+    stdin: {
+      contents: `
+        import { createRoot } from 'react-dom/client';
+        import { PortalChrome } from './src/renderer/portal/PortalChrome';
+        import './src/renderer/styles.css';
+        const params = new URLSearchParams(location.search);
+        const channels = ['app:exit', ...(params.get('portal') === 'off' ? [] : ['portal:state', 'portal:setLanguage', 'portal:retry', 'portal:layout'])];
+        const api = Object.fromEntries(channels.map((c) => [c, (p) => window.__ssprInvoke(c, p === undefined ? {} : p)]));
+        window.__ssprInfo().then((info) => createRoot(document.getElementById('root')).render(<PortalChrome info={info} api={api} pollMs={150} />));
+      `,
+      resolveDir: root,
+      loader: 'tsx',
+      sourcefile: 'portal-chrome-test-entry.tsx',
+    },
+    bundle: true,
+    write: false,
+    outdir: '/virtual',
+    entryNames: 'app',
+    platform: 'browser',
+    target: 'chrome108',
+    format: 'iife',
+    jsx: 'automatic',
+    minify: true,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    loader: { '.css': 'css' },
+    logLevel: 'error',
+  });
+  bundle = {
+    js: out.outputFiles.find((f) => f.path.endsWith('.js'))?.text ?? '',
+    css: out.outputFiles.find((f) => f.path.endsWith('.css'))?.text ?? '',
+  };
+  chromeServer = http.createServer((req, res) => {
+    res.setHeader('Content-Security-Policy', APP_CONTENT_SECURITY_POLICY);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/app.js') res.setHeader('content-type', 'text/javascript').end(bundle.js);
+    else if (path === '/app.css') res.setHeader('content-type', 'text/css').end(bundle.css);
+    else res.setHeader('content-type', 'text/html').end('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SSPR Logon</title><link rel="stylesheet" href="app.css"></head><body><div id="root"></div><script src="app.js"></script></body></html>');
+  });
+  chromeOrigin = `http://127.0.0.1:${await listen(chromeServer)}`;
+  portalServer = standInPortal(pki.valid);
+  portalOrigin = `https://localhost:${await listen(portalServer)}`;
+  untrustedServer = standInPortal(pki.selfSigned);
+  untrustedOrigin = `https://localhost:${await listen(untrustedServer)}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', `--ignore-certificate-errors-spki-list=${spkiHash(pki.valid.cert)}`],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  for (const s of [chromeServer, portalServer, untrustedServer]) {
+    s?.closeAllConnections();
+    await new Promise<void>((r) => (s ? s.close(() => r()) : r()));
+  }
+});
+
+/** Chromium's net error names as Playwright reports them, to the codes Electron's did-fail-load gives. */
+const NET_CODES: Record<string, number> = {
+  'net::ERR_ABORTED': -3,
+  'net::ERR_CONNECTION_REFUSED': -102,
+  'net::ERR_NAME_NOT_RESOLVED': -105,
+  'net::ERR_INTERNET_DISCONNECTED': -106,
+  'net::ERR_CERT_COMMON_NAME_INVALID': -200,
+  'net::ERR_CERT_DATE_INVALID': -201,
+  'net::ERR_CERT_AUTHORITY_INVALID': -202,
+};
+
+interface Harness {
+  chrome: Page;
+  view: Page;
+  events: NavigationEvent[];
+  layouts: { top: number; visible: boolean }[];
+  exits: number[];
+  retries: number;
+  idleOverride: number | null;
+  context: BrowserContext;
+}
+
+const harnesses: Harness[] = [];
+afterEach(async () => {
+  for (const h of harnesses.splice(0)) await h.context.close();
+});
+
+const open = async (opts: { portalOrigin: string; language?: string; portal?: 'off' }): Promise<Harness> => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const chrome = await context.newPage();
+  const view = await context.newPage();
+  const config = { ...defaultConfig, PortalUrl: `${opts.portalOrigin}/`, AllowedHosts: ['localhost'] };
+  let language = opts.language ?? 'en';
+  const h: Harness = { chrome, view, events: [], layouts: [], exits: [], retries: 0, idleOverride: null, context };
+  harnesses.push(h);
+
+  view.on('response', (r) => {
+    if (r.request().isNavigationRequest() && r.frame() === view.mainFrame()) h.events.push({ type: 'did-navigate', url: r.url(), httpResponseCode: r.status() });
+  });
+  view.on('requestfailed', (r) => {
+    if (!r.isNavigationRequest() || r.frame() !== view.mainFrame()) return;
+    const text = r.failure()?.errorText ?? '';
+    h.events.push({ type: 'did-fail-load', errorCode: NET_CODES[text] ?? -2, validatedURL: r.url(), isMainFrame: true });
+  });
+  view.on('load', () => {
+    void view.title().then((title) => h.events.push({ type: 'page-title-updated', title }));
+  });
+  const load = (): void => {
+    void view.goto(portalUrl(config, language)).catch(() => undefined);
+  };
+  const state = (): PortalState => ({
+    ...portalPhase(portalOutcome(h.events)),
+    language,
+    idleRemainingSeconds: h.idleOverride ?? idleRemainingSeconds(0, 0, config.IdleTimeoutSeconds),
+  });
+  const info: AppInfo = { productName: 'SSPR Logon', scenario: 'logon', engine: 'portal', userHint: '', locale: language, helpdeskText: 'Call 555-0100.', idleTimeoutSeconds: 180, demo: false, portalUrl: portalUrl(config, language) };
+
+  await chrome.exposeFunction('__ssprInfo', () => info);
+  await chrome.exposeFunction('__ssprInvoke', async (channel: string, payload: unknown) => {
+    if (channel === 'app:exit') {
+      const reason = (payload as { reason: 'done' | 'cancelled' | 'idle' }).reason;
+      h.exits.push(portalExitCode(h.events, reason));
+      return { ok: true };
+    }
+    const contract = portalIpcContract[channel as keyof typeof portalIpcContract];
+    const request = v.parse(contract.request, payload) as Record<string, unknown>;
+    if (channel === 'portal:layout') h.layouts.push(request as { top: number; visible: boolean });
+    if (channel === 'portal:retry') {
+      h.retries += 1;
+      h.events.push({ type: 'retry' });
+      load();
+    }
+    if (channel === 'portal:setLanguage' && request.language !== language) {
+      language = String(request.language);
+      h.events.push({ type: 'retry' });
+      load();
+    }
+    return state();
+  });
+  load();
+  await chrome.goto(`${chromeOrigin}/${opts.portal === 'off' ? '?portal=off' : ''}`);
+  return h;
+};
+
+const lastLayout = (h: Harness) => h.layouts.at(-1);
+
+describe('PortalChrome in Chromium', () => {
+  it('shows the header above the portal view and hands main the view position', async () => {
+    const h = await open({ portalOrigin });
+    await expect.poll(() => h.events.some((e) => e.type === 'did-navigate' && e.httpResponseCode === 200), { timeout: 20_000 }).toBe(true);
+    await h.chrome.getByRole('button', { name: 'Back to sign-in' }).waitFor();
+    await expect.poll(() => lastLayout(h)?.visible, { timeout: 10_000 }).toBe(true);
+    const headerBottom = await h.chrome.locator('header').evaluate((el) => Math.ceil(el.getBoundingClientRect().bottom));
+    expect(lastLayout(h)?.top).toBe(headerBottom);
+    expect(headerBottom).toBeGreaterThan(20);
+    expect(await h.chrome.getByText('SSPR Logon').isVisible()).toBe(true);
+    expect(await h.chrome.getByLabel('Language').inputValue()).toBe('en');
+    expect(await h.view.locator('#mkt').textContent()).toBe('en');
+  });
+
+  it('success on the portal turns the button into "Finish and sign in", which exits 0', async () => {
+    const h = await open({ portalOrigin });
+    await h.view.locator('#finish').waitFor();
+    await h.view.locator('#finish').click();
+    const finish = h.chrome.getByRole('button', { name: 'Finish and sign in' });
+    await finish.waitFor({ timeout: 20_000 });
+    await finish.click();
+    await expect.poll(() => h.exits).toEqual([0]);
+  });
+
+  it('offline: the view is hidden and our own error screen shows; retry reloads; leaving exits 30', async () => {
+    const h = await open({ portalOrigin: `https://localhost:${await closedPort()}` });
+    const alert = h.chrome.getByRole('alert');
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await alert.getAttribute('data-reason')).toBe('offline');
+    expect(await alert.textContent()).toContain('You are not connected to the internet');
+    expect(await alert.textContent()).toContain('Call 555-0100.');
+    expect(lastLayout(h)?.visible).toBe(false);
+    const axe = await new AxeBuilder({ page: h.chrome }).analyze();
+    expect(axe.violations.filter((x) => x.impact === 'critical' || x.impact === 'serious').map((x) => x.id)).toEqual([]);
+    await h.chrome.getByRole('button', { name: 'Try again' }).click();
+    await expect.poll(() => h.retries).toBe(1);
+    await h.chrome.getByRole('alert').getByRole('button', { name: 'Back to sign-in' }).click();
+    await expect.poll(() => h.exits).toEqual([30]);
+  });
+
+  it('an untrusted (self-signed) portal certificate never shows Chromium UI: our certificate screen does', async () => {
+    const h = await open({ portalOrigin: untrustedOrigin });
+    const alert = h.chrome.getByRole('alert');
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await alert.getAttribute('data-reason')).toBe('certificate');
+    expect(await alert.textContent()).toContain('date and time');
+    expect(h.events).toContainEqual(expect.objectContaining({ type: 'did-fail-load', errorCode: -202 }));
+    expect(lastLayout(h)?.visible).toBe(false);
+  });
+
+  it('choosing a language reloads the portal with that mkt and translates the chrome', async () => {
+    const h = await open({ portalOrigin });
+    await h.view.locator('#mkt').waitFor();
+    await h.chrome.getByLabel('Language').selectOption('de');
+    await expect.poll(() => h.view.locator('#mkt').textContent().catch(() => ''), { timeout: 20_000 }).toBe('de');
+    await h.chrome.getByRole('button', { name: 'Zurück zur Anmeldung' }).waitFor();
+  });
+
+  it('the idle warning hides the view and counts down', async () => {
+    const h = await open({ portalOrigin });
+    await expect.poll(() => lastLayout(h)?.visible, { timeout: 20_000 }).toBe(true);
+    h.idleOverride = 12;
+    const dialog = h.chrome.getByRole('alertdialog');
+    await dialog.waitFor({ timeout: 10_000 });
+    expect(await dialog.textContent()).toContain('12 seconds');
+    await expect.poll(() => lastLayout(h)?.visible).toBe(false);
+    // The click is input in the chrome window, which main counts as activity (overlay.test.ts); here the
+    // harness plays main and resets the countdown once the click has happened.
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    h.idleOverride = null;
+    await dialog.waitFor({ state: 'detached', timeout: 10_000 });
+    await expect.poll(() => lastLayout(h)?.visible, { timeout: 10_000 }).toBe(true);
+  });
+
+  it('without portal channels (browser host) it says so and still leads back to sign-in', async () => {
+    const h = await open({ portalOrigin, portal: 'off' });
+    await h.chrome.getByRole('alert').waitFor();
+    expect(await h.chrome.getByRole('alert').textContent()).toContain('Password reset is not available here');
+    await h.chrome.getByRole('button', { name: 'Back to sign-in' }).click();
+    await expect.poll(() => h.exits).toEqual([10]);
+  });
+});
