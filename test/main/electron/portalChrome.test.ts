@@ -12,7 +12,7 @@ import { createHash, createPublicKey } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
