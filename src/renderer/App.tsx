@@ -5,6 +5,7 @@ import { isScreenError, type ScreenErrorCode } from '../shared/errors';
 import { checkUsername } from '../shared/validation';
 import { Header } from './components/Header';
 import { IdleWarning } from './components/IdleWarning';
+import { loopFocus } from './focusLoop';
 import { useIdleTimer } from './hooks';
 import { changeLanguage, pickLanguage, type Language } from './i18n';
 import { CodeScreen, type CodeView } from './screens/CodeScreen';
@@ -179,7 +180,7 @@ export const App = ({ api, info, started = true }: { api: SsprApi; info: AppInfo
   const closed = current.kind === 'closed';
   const warnAt = warningSeconds(info.idleTimeoutSeconds);
   return (
-    <div className="overlay" data-stage={current.kind}>
+    <div className="overlay" data-stage={current.kind} onKeyDown={loopFocus}>
       <Header productName={info.productName} demo={info.demo} language={language} onLanguage={onLanguage} />
       <main className="content">
         <div className="card" key={stage.id}>
