@@ -197,7 +197,7 @@ export const pruneOldLogs = (dir: string, retentionDays: number, nowMs = Date.no
  * The log folder's salt: read, or created once (never overwritten). Undefined when the folder cannot
  * hold it; the caller then falls back to a per-run salt.
  */
-export const logSaltFor = (dir: string): string | undefined => {
+export const logSaltFor = (dir: string, opts: { create?: boolean } = {}): string | undefined => {
   const path = join(dir, SALT_FILE_NAME);
   const read = (): string | undefined => {
     try {
@@ -210,7 +210,7 @@ export const logSaltFor = (dir: string): string | undefined => {
     }
   };
   const existing = read();
-  if (existing) return existing;
+  if (existing || opts.create === false) return existing;
   try {
     mkdirSync(dir, { recursive: true });
     // 'wx': never replace a salt another process just wrote, never follow a planted link.

