@@ -56,8 +56,10 @@ describe('native engine against the running emulator', () => {
     expect(done).toMatchObject({ ok: true });
     if (done.ok) expect(done.polls).toBe(3); // not_started, in_progress, succeeded
     expect(t.emu.directory.passwordOf(ALICE)).toBe(NEW_PASSWORD);
-    const ours = t.emu.audit.filter((e) => (e as unknown as { correlationId?: string }).correlationId === c.correlationId);
+    const ours = t.emu.audit.filter((e) => e.correlationId === c.correlationId);
     expect(ours.length).toBeGreaterThanOrEqual(3);
+    // x-client-SKU reached the service: Entra's audit shows it as the ClientType.
+    for (const e of ours) expect(e.additionalDetails).toContainEqual({ key: 'ClientType', value: 'SsprLogon.Windows' });
   });
 
   it.each([

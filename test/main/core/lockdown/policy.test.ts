@@ -184,6 +184,8 @@ describe('blocked shortcuts', () => {
   const blocked: [string, KeyInput][] = [
     ['print Ctrl+P', key('p', ctrl, 'KeyP')],
     ['print Meta+P', key('p', meta, 'KeyP')],
+    ['print preview Ctrl+Shift+P', key('P', ctrlShift, 'KeyP')],
+    ['browser menu Alt+E', key('e', alt, 'KeyE')],
     ['save Ctrl+S', key('s', ctrl, 'KeyS')],
     ['save-as Ctrl+Shift+S', key('S', ctrlShift, 'KeyS')],
     ['open Ctrl+O', key('o', ctrl, 'KeyO')],
