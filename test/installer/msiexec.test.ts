@@ -14,6 +14,9 @@ import {
   ssprUninstallEntries,
   stageApp,
 } from './support';
+import { isConfigKey, loadConfig } from '../../src/main/core/config';
+import { createWindowsRegistrySource } from '../../src/main/core/registry';
+import { defaultConfig } from '../../src/shared/config';
 
 const INSTALL_DIR = 'Program Files/SSPR Logon';
 const LINK_TEXT = 'Passwort vergessen? [Hilfe] & mehr – ü';
@@ -105,6 +108,36 @@ describe('silent install, upgrade and removal under wine msiexec', { timeout: 12
     const entries = await ssprUninstallEntries(wine);
     expect(entries.map((e) => e.productCode)).toEqual([await msiProperty(v1, 'ProductCode')]);
     expect(entries[0]?.values.DisplayVersion?.value).toBe('1.0.0');
+  });
+
+  it("the overlay's configuration loader reads what the MSI wrote, with Group Policy on top", async () => {
+    const policyKey = 'HKLM\\SOFTWARE\\Policies\\SsprLogon';
+    const add = (name: string, type: string, data: string) => wine.run(['reg', 'add', policyKey, '/v', name, '/t', type, '/d', data, '/f']);
+    expect((await add('LinkText', 'REG_SZ', 'Reset via policy')).code).toBe(0);
+    expect((await add('IdleTimeoutSeconds', 'REG_DWORD', '300')).code).toBe(0);
+    expect((await add('AllowedHosts', 'REG_MULTI_SZ', 'contoso.ciamlogin.com\\0*.contoso.com')).code).toBe(0);
+    // The overlay runs reg.exe query; here wine's reg answers, against the registry msiexec just wrote.
+    const registry = createWindowsRegistrySource({
+      run: async (_file, args) => {
+        const r = await wine.run(['reg', ...args]);
+        return { stdout: r.stdout, code: r.code };
+      },
+    });
+    const { config, problems } = await loadConfig({ registry });
+    expect(config).toMatchObject({
+      Engine: 'native',
+      Authority: AUTHORITY,
+      ClientId: CLIENT_ID,
+      LinkText: 'Reset via policy',
+      IdleTimeoutSeconds: 300,
+      AllowedHosts: ['contoso.ciamlogin.com', '*.contoso.com'],
+      EnableLogging: false,
+      PortalUrl: defaultConfig.PortalUrl,
+      ProxyMode: defaultConfig.ProxyMode,
+    });
+    // InstallDir (for the shim) is not a config key; the loader currently lists it as "unknown setting".
+    expect(problems.filter((p) => isConfigKey(p.key))).toEqual([]);
+    expect((await wine.run(['reg', 'delete', policyKey, '/f'])).code).toBe(0);
   });
 
   it('refuses an invalid property with 1603 and leaves the installed version untouched', async () => {
