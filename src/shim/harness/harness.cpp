@@ -456,6 +456,33 @@ void ReleaseRunning(const Options& options, Session* session, const std::wstring
   Emit(line + "}");
 }
 
+// Waits until the provider DLL says it can be unloaded: every object released and every monitor thread
+// finished, as COM requires before LogonUI may unload it.
+void Drain(const std::wstring& clsidText, DWORD waitMs) {
+  wchar_t path[MAX_PATH + 1] = {};
+  DWORD size = sizeof path - sizeof(wchar_t);
+  const std::wstring key = L"CLSID\\" + clsidText + L"\\InprocServer32";
+  if (RegGetValueW(HKEY_CLASSES_ROOT, key.c_str(), nullptr, RRF_RT_REG_SZ, nullptr, path, &size) != ERROR_SUCCESS) {
+    Emit("{\"step\":\"drain\",\"error\":\"no InprocServer32\"}");
+    return;
+  }
+  HMODULE module = GetModuleHandleW(path);
+  if (module == nullptr) {
+    Emit("{\"step\":\"drain\",\"loaded\":false,\"unloadable\":true}");
+    return;
+  }
+  using CanUnload = HRESULT(__stdcall*)();
+  auto canUnload = reinterpret_cast<CanUnload>(reinterpret_cast<void*>(GetProcAddress(module, "DllCanUnloadNow")));
+  const DWORD start = GetTickCount();
+  HRESULT hr = canUnload != nullptr ? canUnload() : E_FAIL;
+  while (hr != S_OK && GetTickCount() - start < waitMs) {
+    Sleep(50);
+    hr = canUnload != nullptr ? canUnload() : E_FAIL;
+  }
+  Emit(std::string("{\"step\":\"drain\",\"loaded\":true,\"unloadable\":") + (hr == S_OK ? "true" : "false") +
+       ",\"waitedMs\":" + std::to_string(GetTickCount() - start) + "}");
+}
+
 void PrintState() {
   DWORD failures = 0;
   DWORD disabled = 0;
@@ -532,6 +559,7 @@ int wmain(int argc, wchar_t** argv) {
     }
   }
   session.Close();
+  Drain(clsidText, options.waitMs);
   CoFreeUnusedLibraries();
   Emit("{\"step\":\"done\"}");
   CoUninitialize();

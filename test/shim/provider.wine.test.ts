@@ -1,0 +1,288 @@
+// The real credential-provider DLL loaded through COM under wine, driven by cp-harness.exe the way LogonUI
+// drives it, launching the stand-in overlay. What wine can and cannot prove: docs/shim-least-privilege.md.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import {
+  CLSID,
+  ensureShimBuilt,
+  JsonLine,
+  parseJsonLines,
+  providerRegistration,
+  readJsonLines,
+  RegBlock,
+  RegValue,
+  SHIM_OUT,
+  WinePrefix,
+  winPath,
+} from './support';
+
+const SETTINGS = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\SsprLogon';
+const POLICY = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\SsprLogon';
+const STATE = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\SsprLogon\\State';
+const PROVIDER_KEY = `HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Authentication\\Credential Providers\\${CLSID}`;
+const UNAVAILABLE = 'Password reset is not available right now.';
+
+let wine: WinePrefix;
+let work: string;
+let installDir: string;
+let runNo = 0;
+
+interface HarnessRun {
+  lines: JsonLine[];
+  steps: (name: string) => JsonLine[];
+  events: JsonLine[];
+  records: JsonLine[];
+  stderr: string;
+}
+
+interface HarnessOptions {
+  dll?: 'winetest' | 'production';
+  /** HKLM\SOFTWARE\SsprLogon EnableLogging (default 1). */
+  verbose?: boolean;
+  /** Start from a clean slate: no failure state, no policy, default settings (default true). */
+  fresh?: boolean;
+  /** Further registry changes applied with the same import. */
+  reg?: RegBlock[];
+  settings?: Record<string, RegValue | null>;
+}
+
+/** One harness run (one regedit import + one harness process) with its own event file and record file. */
+async function harness(steps: string[], opts: HarnessOptions = {}): Promise<HarnessRun> {
+  runNo += 1;
+  const eventsFile = join(work, `events-${runNo}.jsonl`);
+  rmSync(join(installDir, 'SsprLogon.record.jsonl'), { force: true });
+  const blocks: RegBlock[] = [...providerRegistration(join(SHIM_OUT, opts.dll === 'production' ? 'SsprLogonCP.dll' : 'SsprLogonCP-winetest.dll'))];
+  if (opts.fresh !== false) {
+    blocks.push({ key: STATE, delete: true }, { key: POLICY, delete: true }, { key: PROVIDER_KEY, values: { EnableLogging: null } });
+    blocks.push({ key: SETTINGS, values: { InstallDir: winPath(installDir), WatchdogSeconds: { dword: 900 }, LinkText: null } });
+  }
+  blocks.push({ key: SETTINGS, values: { DebugLogFile: winPath(eventsFile), EnableLogging: { dword: opts.verbose === false ? 0 : 1 }, ...opts.settings } });
+  blocks.push(...(opts.reg ?? []));
+  await wine.importReg(blocks);
+  const args = [
+    join(SHIM_OUT, 'cp-harness.exe'),
+    '--winlogon-desktop',
+    '--clsid',
+    CLSID,
+    '--control',
+    winPath(join(installDir, 'SsprLogon.control')),
+    '--wait-ms',
+    '60000',
+    ...steps,
+  ];
+  const r = await wine.wine(args, 170_000);
+  const lines = parseJsonLines(r.stdout);
+  expect(lines.find((l) => l.step === 'done'), `harness did not finish:\n${r.stdout}\n${r.stderr}`).toBeDefined();
+  // Every run ends with the DLL unloadable: no monitor thread or object left behind.
+  expect(lines.find((l) => l.step === 'drain')).toMatchObject({ unloadable: true });
+  return {
+    lines,
+    steps: (name) => lines.filter((l) => l.step === name),
+    events: readJsonLines(eventsFile),
+    records: readJsonLines(join(installDir, 'SsprLogon.record.jsonl')),
+    stderr: r.stderr,
+  };
+}
+
+function after(click: JsonLine): JsonLine {
+  return click.after as JsonLine;
+}
+
+const SLOW = 170_000;
+
+describe('credential provider under wine', () => {
+  beforeAll(async () => {
+    await ensureShimBuilt();
+    work = mkdtempSync(join(tmpdir(), 'sspr-shim-'));
+    installDir = join(work, 'SSPR Logon');
+    mkdirSync(installDir);
+    copyFileSync(join(SHIM_OUT, 'SsprLogon.exe'), join(installDir, 'SsprLogon.exe'));
+    wine = await WinePrefix.create();
+  });
+
+  afterAll(async () => {
+    await wine?.dispose();
+    if (work) rmSync(work, { recursive: true, force: true });
+  }, SLOW);
+
+  it('offers the link on logon and unlock only, as one command-link field of an "Other user" tile', async () => {
+    const r = await harness(['walk']);
+    const scenarios = Object.fromEntries(r.steps('scenario').map((l) => [l.scenario, l.hr]));
+    expect(scenarios).toEqual({
+      logon: '0x00000000',
+      unlock: '0x00000000',
+      'change-password': '0x80004001',
+      credui: '0x80004001',
+      plap: '0x80004001',
+    });
+    const fields = r.steps('field').map((f) => [f.type, f.label]);
+    expect(fields).toContainEqual(['command-link', 'Forgot password?']);
+    expect(fields.map((f) => f[0])).toEqual(['tile-image', 'large-text', 'command-link', 'small-text']);
+    expect(r.steps('fieldOutOfRange')[0]?.hr).toBe('0x80070057');
+    expect(r.steps('tile')[0]).toMatchObject({ credentialCount: 1, autoLogon: false, link: 'Forgot password?', linkState: 'selected', statusState: 'hidden' });
+    expect(r.steps('setSelected')[0]).toMatchObject({ hr: '0x00000000', autoLogon: false });
+    expect(r.steps('bitmap')[0]).toMatchObject({ hr: '0x00000000', bitmap: true });
+    // The tile never signs anybody in and is not bound to a user.
+    expect(r.steps('getSerialization')[0]).toMatchObject({ hr: '0x00000000', response: 0, bytes: 0 });
+    expect(r.steps('getUserSid')[0]).toMatchObject({ hr: '0x00000001', sid: null });
+    expect(r.steps('badLink')[0]?.hr).toBe('0x80070057');
+    expect(r.records).toEqual([]); // walking the tile starts nothing
+  }, SLOW);
+
+  it('takes the link text from the MSI setting, and the GPO policy over it', async () => {
+    const fromSetting = await harness(['open:logon'], { settings: { LinkText: 'Reset my password' } });
+    expect(fromSetting.steps('open')[0]).toMatchObject({ link: 'Reset my password' });
+    const fromPolicy = await harness(['open:unlock'], {
+      settings: { LinkText: 'Reset my password' },
+      reg: [{ key: POLICY, values: { LinkText: 'Passwort vergessen?' } }],
+    });
+    expect(fromPolicy.steps('open')[0]).toMatchObject({ link: 'Passwort vergessen?' });
+    // An unusable policy value falls back to the lower layer.
+    const fallback = await harness(['open:logon'], { settings: { LinkText: 'Reset my password' }, reg: [{ key: POLICY, values: { LinkText: '' } }] });
+    expect(fallback.steps('open')[0]).toMatchObject({ link: 'Reset my password' });
+  }, SLOW);
+
+  it('starts the overlay with the contract command line and shows the matching text for each exit code', async () => {
+    const r = await harness(['open:logon', 'click:exit 0', 'click:exit 10', 'click:exit 11', 'click:exit 20', 'click:exit 30', 'click:exit 40', 'click:exit 1', 'state']);
+    const clicks = r.steps('click');
+    expect(clicks).toHaveLength(7);
+    for (const c of clicks) {
+      expect(c.clickHr).toEqual(['0x00000000']);
+      // While the overlay runs the link is gone; afterwards the user is back on the tile with the link.
+      expect(c.during).toMatchObject({ linkState: 'hidden', status: 'Password reset is open.' });
+      expect(c.changed).toBe(true);
+      expect(c.adviseContext).toBe(0x5353);
+      expect(after(c)).toMatchObject({ credentialCount: 1, linkState: 'selected' });
+    }
+    const statuses = clicks.map((c) => [after(c).status, after(c).statusState]);
+    expect(statuses).toEqual([
+      ['Your password was changed. Sign in with your new password.', 'selected'],
+      ['', 'hidden'],
+      ['', 'hidden'],
+      ['Password reset is not set up for this account. Contact your helpdesk.', 'selected'],
+      ['The password reset service cannot be reached. Check the network or contact your helpdesk.', 'selected'],
+      ['Too many attempts. Try again later or contact your helpdesk.', 'selected'],
+      [UNAVAILABLE, 'selected'],
+    ]);
+
+    expect(r.records).toHaveLength(7);
+    const first = r.records[0]!;
+    expect(first.commandLine).toBe(`"${winPath(join(installDir, 'SsprLogon.exe'))}" --scenario=logon --lang=en-US`);
+    expect(first.args).toEqual(['--scenario=logon', '--lang=en-US']);
+    expect(first.cwd).toBe(winPath(installDir));
+    expect(first.inJob).toBe(true);
+    // Minimal environment: Windows' own folders, a private temp/profile folder, nothing of the caller's.
+    const env = first.env as Record<string, string>;
+    const ours = Object.keys(env).filter((k) => !k.startsWith('WINE')).sort();
+    expect(ours).toEqual(
+      ['ALLUSERSPROFILE', 'APPDATA', 'CommonProgramFiles', 'LOCALAPPDATA', 'NUMBER_OF_PROCESSORS', 'OS', 'PATH', 'PROCESSOR_ARCHITECTURE', 'ProgramData', 'ProgramFiles', 'SystemDrive', 'SystemRoot', 'TEMP', 'TMP', 'USERPROFILE', 'windir'].sort(),
+    );
+    expect(env.TEMP).toBe('C:\\ProgramData\\SsprLogon\\Overlay');
+    expect(env.PATH).toBe('C:\\windows\\system32;C:\\windows');
+    // Not the caller's token: the restricted copy (Administrators deny-only is what wine keeps of it).
+    expect((first.token as JsonLine).denyOnlySids).toContain('S-1-5-32-544');
+
+    expect(r.events.map((e) => e.id)).toEqual([200, 100, 110, 100, 111, 100, 112, 100, 120, 100, 130, 100, 140, 100, 150]);
+    expect(r.steps('state')[0]).toMatchObject({ consecutiveFailures: 1, disabled: 0 });
+  }, SLOW);
+
+  it('passes the locked session user on unlock, and keeps verbose records out unless EnableLogging is 1', async () => {
+    const r = await harness(['open:unlock', 'click:exit 10'], { verbose: false });
+    const args = r.records[0]!.args as string[];
+    expect(args[0]).toBe('--scenario=unlock');
+    expect(args.some((a) => /^--user=\S+/.test(a))).toBe(true);
+    // 200 (scenario) and 111 (cancelled) are verbose; only the launch itself is recorded.
+    expect(r.events.map((e) => e.id)).toEqual([100]);
+
+    // As in Microsoft's add-in, EnableLogging under the Credential Providers key turns verbose records on.
+    const verbose = await harness(['open:unlock', 'click:exit 10'], { verbose: false, reg: [{ key: PROVIDER_KEY, values: { EnableLogging: { dword: 1 } } }] });
+    expect(verbose.events.map((e) => e.id)).toEqual([200, 100, 111]);
+  }, SLOW);
+
+  it('returns to the tile after crashes and a hang, turns itself off after 3 failures, and a success resets the count', async () => {
+    const r = await harness(
+      ['open:logon', 'click:crash av', 'click:crash abort', 'state', 'click:exit 0', 'state', 'click:crash av', 'click:exit 1', 'click:hang', 'state', 'open:logon', 'open:unlock', 'state'],
+      { settings: { WatchdogSeconds: { dword: 3 } } },
+    );
+    const [av, abort, success, av2, internal, hang] = r.steps('click');
+    for (const c of [av, abort, av2, internal]) {
+      expect(c!.changed).toBe(true);
+      expect(after(c!)).toMatchObject({ credentialCount: 1, linkState: 'selected', status: UNAVAILABLE });
+    }
+    expect(after(success!)).toMatchObject({ status: 'Your password was changed. Sign in with your new password.' });
+    const states = r.steps('state').map((s) => [s.consecutiveFailures, s.disabled]);
+    expect(states).toEqual([
+      [2, 0],
+      [0, 0],
+      [3, 1],
+      [3, 1],
+    ]);
+    // The watchdog killed the hung overlay and the tile came back, now without the link.
+    expect(hang!.changed).toBe(true);
+    expect(Number(hang!.elapsedMs)).toBeGreaterThanOrEqual(2500);
+    expect(after(hang!)).toMatchObject({ credentialCount: 0 });
+    // Disabled and persisted: LogonUI's next enumeration does not get the provider at all.
+    expect(r.steps('open').slice(1).map((o) => o.setUsageScenarioHr)).toEqual(['0x80004001', '0x80004001']);
+
+    const ids = r.events.map((e) => e.id);
+    expect(ids.filter((id) => id === 160)).toHaveLength(3);
+    expect(ids).toContain(110);
+    expect(ids).toContain(181);
+    expect(ids).toContain(150);
+    expect(ids).toContain(170);
+    expect(ids.indexOf(180)).toBeGreaterThan(ids.indexOf(170));
+    expect(ids.filter((id) => id === 180)).toHaveLength(1);
+    expect(r.events.find((e) => e.id === 160)?.message).toMatch(/0xC0000005/);
+    expect(r.events.find((e) => e.id === 180)?.level).toBe('error');
+
+    // Re-enabled by the admin: the link is back.
+    const back = await harness(['open:logon'], { fresh: false, reg: [{ key: STATE, values: { Disabled: { dword: 0 }, ConsecutiveFailures: { dword: 0 } } }] });
+    expect(back.steps('open')[0]).toMatchObject({ setUsageScenarioHr: '0x00000000', credentialCount: 1 });
+  }, SLOW);
+
+  it('never starts a second overlay while one is open', async () => {
+    const r = await harness(['open:logon', 'doubleclick:exit 10']);
+    const click = r.steps('click')[0]!;
+    expect(click.clickHr).toEqual(['0x00000000', '0x00000000']);
+    expect(click.changed).toBe(true);
+    expect(r.records).toHaveLength(1);
+    // 103 (refused) and 100 (started, logged by the monitor thread) may come in either order.
+    expect(r.events.map((e) => e.id).sort()).toEqual([100, 103, 111, 200]);
+  }, SLOW);
+
+  it('ends the overlay when LogonUI releases the provider (the user signed in or the screen closed)', async () => {
+    const r = await harness(['open:logon', 'release-running:hang', 'state']);
+    const release = r.steps('release-running')[0]!;
+    expect(release.pid).toBeGreaterThan(0);
+    expect(release.opened).toBe(true);
+    expect(release.overlayEnded).toBe(true);
+    expect(r.events.map((e) => e.id)).toContain(190);
+    // Closing the screen is nobody's failure.
+    expect(r.steps('state')[0]).toMatchObject({ consecutiveFailures: null });
+  }, SLOW);
+
+  it('reports a launch failure when the overlay executable is missing, and counts it', async () => {
+    const empty = join(work, 'empty-install');
+    mkdirSync(empty, { recursive: true });
+    const r = await harness(['open:logon', 'click:exit 0', 'state'], { reg: [{ key: SETTINGS, values: { InstallDir: winPath(empty) } }] });
+    expect(after(r.steps('click')[0]!)).toMatchObject({ credentialCount: 1, linkState: 'selected', status: UNAVAILABLE });
+    const failure = r.events.find((e) => e.id === 101);
+    expect(failure?.message).toMatch(/step create-process-as-user, error 2\)/);
+    expect(r.steps('state')[0]).toMatchObject({ consecutiveFailures: 1 });
+  }, SLOW);
+
+  it('the production DLL fails closed under wine: no least-privilege token, so nothing is started', async () => {
+    const r = await harness(['open:logon', 'click:exit 0', 'state'], { dll: 'production' });
+    const click = r.steps('click')[0]!;
+    expect(click.changed).toBe(true);
+    expect(after(click)).toMatchObject({ credentialCount: 1, linkState: 'selected', status: UNAVAILABLE });
+    expect(r.records).toEqual([]); // the stand-in never ran: no fallback to the caller's own token
+    const refused = r.events.find((e) => e.id === 102);
+    expect(refused?.message).toMatch(/never started with the sign-in screen's own token \(step verify-restricted/);
+    expect(r.events.map((e) => e.id)).not.toContain(100);
+    expect(r.steps('state')[0]).toMatchObject({ consecutiveFailures: 1 });
+  }, SLOW);
+});
