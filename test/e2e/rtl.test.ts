@@ -1,0 +1,60 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ar from '../../src/renderer/i18n/ar.json';
+import { launchBrowser, openOverlay, startTestEmulator, type Overlay, type TestEmulator } from './support';
+
+const documentLanguage = (page: Page) => page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir }));
+
+describe('Arabic is complete and right-to-left; the language follows the locale and the header switch', () => {
+  let browser: Browser;
+  let emu: TestEmulator;
+  const open: Overlay[] = [];
+  const overlay = async (argv: string[]) => {
+    const o = await openOverlay(browser, emu.emulator, { argv });
+    open.push(o);
+    return o;
+  };
+
+  beforeAll(async () => {
+    [browser, emu] = await Promise.all([launchBrowser(), startTestEmulator()]);
+  });
+  afterAll(async () => {
+    for (const o of open) await o.close();
+    await browser?.close();
+    await emu?.emulator.close();
+  });
+
+  it('--lang=ar-EG gives the Arabic UI, laid out right to left, with the user id kept left to right', async () => {
+    const { page } = await overlay(['--lang=ar-EG']);
+    await expect.poll(() => documentLanguage(page)).toEqual({ lang: 'ar', dir: 'rtl' });
+    await expect(page.locator('h1').textContent()).resolves.toBe(ar.userId.title.logon);
+    await expect(page.locator('#username').getAttribute('dir')).resolves.toBe('ltr');
+    const width = page.viewportSize()!.width;
+    const back = await page.getByRole('button', { name: ar.app.backToSignIn }).boundingBox();
+    const product = await page.locator('.topbar__product').boundingBox();
+    expect(back!.x + back!.width).toBeLessThan(width / 2);
+    expect(product!.x).toBeGreaterThan(width / 2);
+    const label = await page.locator('label[for="username"]').boundingBox();
+    const input = await page.locator('#username').boundingBox();
+    // Labels start at the right edge of the field in RTL.
+    expect(Math.abs(label!.x + label!.width - (input!.x + input!.width))).toBeLessThan(2);
+
+    await page.locator('#username').press('Enter');
+    await expect.poll(() => page.locator('#username-error').textContent()).toContain(ar.validation.username.empty);
+  });
+
+  it('the header switch changes language and direction at once, and back', async () => {
+    const { page } = await overlay(['--lang=ar']);
+    await page.locator('#language').selectOption('en');
+    await expect.poll(() => documentLanguage(page)).toEqual({ lang: 'en', dir: 'ltr' });
+    await expect(page.locator('h1').textContent()).resolves.toBe('Reset your password');
+    await page.locator('#language').selectOption('ar');
+    await expect.poll(() => documentLanguage(page)).toEqual({ lang: 'ar', dir: 'rtl' });
+    await expect(page.locator('label[for="language"]').textContent()).resolves.toBe(ar.app.language);
+  });
+
+  it('an unknown locale falls back to English', async () => {
+    const { page } = await overlay(['--lang=fr-FR']);
+    await expect.poll(() => documentLanguage(page)).toEqual({ lang: 'en', dir: 'ltr' });
+  });
+});
