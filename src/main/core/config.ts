@@ -67,6 +67,16 @@ const readConfigFile = (dataDir: string): { raw: Record<string, unknown>; proble
   }
 };
 
+/** Values the MSI keeps under its key for its own use: not settings, so not "unknown setting" problems. */
+const MSI_BOOKKEEPING = new Set(['InstallDir', 'Version', 'ProductCode']);
+
+/**
+ * The MSI writes every property, given or not: an empty string there means "not set" and must not
+ * override config.json. (Under the policy key an admin's empty value is deliberate and kept.)
+ */
+const msiLayer = (values: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(values).filter(([name, value]) => !MSI_BOOKKEEPING.has(name) && value !== ''));
+
 const readRegistryLayer = async (
   registry: RegistrySource,
   key: string,
@@ -79,8 +89,8 @@ const readRegistryLayer = async (
     return { raw: {}, problem: { layer: key, key: '*', message: 'cannot read the registry key, ignored' } };
   }
   if (!values) return { raw: {} };
-  if (only) return { raw: only in values ? { [only]: values[only] } : {} };
-  return { raw: coerceLayer(values) };
+  if (only) return { raw: only in values && values[only] !== '' ? { [only]: values[only] } : {} };
+  return { raw: coerceLayer(key === SETTINGS_KEY ? msiLayer(values) : values) };
 };
 
 export const loadConfig = async (opts: LoadConfigOptions = {}): Promise<LoadedConfig> => {

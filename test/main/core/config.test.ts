@@ -104,6 +104,16 @@ describe('loadConfig', () => {
     expect(problems).toEqual([{ layer: POLICY_KEY, key: '*', message: expect.stringContaining('cannot read') }]);
   });
 
+  it('the MSI key: its own bookkeeping values and properties left empty are not settings', async () => {
+    const registry = fakeRegistry({
+      [SETTINGS_KEY]: { InstallDir: 'C:\\Program Files\\SSPR Logon\\', Engine: 'native', PortalUrl: '', EnableLogging: '', HelpdeskText: 'Call 555' },
+      [POLICY_KEY]: { BrandName: '' },
+    });
+    const { config, problems } = await loadConfig({ dataDir: dataDir(JSON.stringify({ BrandName: 'Contoso', PortalUrl: 'https://sspr.contoso.com/' })), registry });
+    expect(problems).toEqual([]);
+    expect(config).toMatchObject({ Engine: 'native', PortalUrl: 'https://sspr.contoso.com/', EnableLogging: false, HelpdeskText: 'Call 555', BrandName: '' });
+  });
+
   it('EnableLogging as REG_DWORD 0/1 and as text', async () => {
     for (const [value, expected] of [[1, true], [0, false], ['1', true], ['false', false]] as const) {
       const { config } = await loadConfig({ registry: fakeRegistry({ [POLICY_KEY]: { EnableLogging: value } }) });
