@@ -91,8 +91,10 @@ declare -A SETTING_CONDITION=(
 )
 
 # Protected DACLs (no inheritance from ProgramData, whose ACL lets Users create files): admins and SYSTEM
-# full control everywhere; Users may read the data folder (config.json) but not the logs.
-DATA_SDDL='D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)'
+# full control everywhere; Users and the overlay's restricted token (RESTRICTED, see docs/shim-least-privilege.md)
+# may read the data folder (config.json) but write nothing, so nobody can pre-create Overlay\ or plant files;
+# the log folder is for SYSTEM and administrators only.
+DATA_SDDL='D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)(A;OICI;0x1200a9;;;RC)'
 LOG_SDDL='D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)'
 UPGRADE_CODE='{0B6C4424-D339-4C00-A087-0F320B1C1659}'
 

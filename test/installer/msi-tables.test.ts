@@ -176,7 +176,7 @@ describe('MSI tables', () => {
 
   it('locks the data and log folders with protected DACLs', async () => {
     const rows = byKey(await msiTable(msi, 'MsiLockPermissionsEx'), 'LockObject');
-    expect(rows.get('DATAFOLDER')).toMatchObject({ Table: 'CreateFolder', SDDLText: 'D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)' });
+    expect(rows.get('DATAFOLDER')).toMatchObject({ Table: 'CreateFolder', SDDLText: 'D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)(A;OICI;0x1200a9;;;RC)' });
     expect(rows.get('LOGFOLDER')).toMatchObject({ Table: 'CreateFolder', SDDLText: 'D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)' });
     const created = (await msiTable(msi, 'CreateFolder')).map((r) => r.Directory_);
     expect(created).toEqual(expect.arrayContaining(['DATAFOLDER', 'LOGFOLDER']));
