@@ -123,6 +123,21 @@ describe('flow handlers against the emulator', () => {
     expect(h.exits).toEqual([30]);
   });
 
+  it('a service slower than RequestTimeoutSeconds is unreachable (exit 30), not a hang', async () => {
+    const exits: number[] = [];
+    const core = createCore({
+      config: configFor(t, { RequestTimeoutSeconds: 5 }),
+      launch: parseLaunchArgs([]).launch,
+      ca: t.emu.caPem,
+      logger: nullLogger(),
+      exit: (code) => exits.push(code),
+    });
+    t.emu.faults.inject({ endpoint: 'start', kind: 'latency', latencyMs: 8000 });
+    expect(await core.dispatch('flow:start', { username: ALICE })).toMatchObject({ ok: false, error: { code: 'unreachable' } });
+    await core.dispatch('app:exit', { reason: 'cancelled' });
+    expect(exits).toEqual([30]);
+  });
+
   it('429 and 503 are "busy, try again" with the wait, not a dead end', async () => {
     const h = harness(t);
     t.emu.faults.inject({ endpoint: 'start', kind: '429', retryAfterSeconds: 12 });
