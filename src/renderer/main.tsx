@@ -4,6 +4,7 @@ import type { AppInfo } from '../shared/ipc';
 import { createApi } from './api';
 import { App, FALLBACK_INFO } from './App';
 import { initI18n, pickLanguage } from './i18n';
+import { PortalChrome } from './portal/PortalChrome';
 
 const boot = async () => {
   const api = createApi();
@@ -16,7 +17,10 @@ const boot = async () => {
   initI18n(pickLanguage(info?.locale ?? navigator.language));
   const container = document.getElementById('root');
   if (!container) return;
-  createRoot(container).render(<App api={api} info={info ?? FALLBACK_INFO} started={info !== null} />);
+  // The portal engine's chrome (engineer F) is a whole window of its own around the locked portal view.
+  const root = createRoot(container);
+  if (info?.engine === 'portal') root.render(<PortalChrome info={info} api={api} />);
+  else root.render(<App api={api} info={info ?? FALLBACK_INFO} started={info !== null} />);
 };
 
 void boot();

@@ -154,6 +154,13 @@ describe('every error has its screen and a way forward (real emulator, core, hos
     expect(o.demo.exits).toEqual([ExitCode.Cancelled]);
   });
 
+  it('the portal engine shows its own chrome; in the browser host it says the portal is not available here', async () => {
+    const o = await overlay({ argv: ['--set=Engine=portal'] });
+    await o.page.getByRole('heading', { name: 'Password reset is not available here' }).waitFor();
+    await o.page.getByRole('button', { name: 'Back to sign-in' }).click();
+    await expect.poll(() => o.demo.exits).toEqual([ExitCode.Cancelled]);
+  });
+
   it('idle: "Still there?" with a countdown in the last 30 s; Continue keeps the session, silence ends it', async () => {
     const o = await overlay({ beforeLoad: (page) => page.clock.install() });
     await enterUser(o.page, 'alice@contoso.com');

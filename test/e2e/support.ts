@@ -130,7 +130,7 @@ export const openOverlay = async (browser: Browser, emulator: RunningEmulator, o
   page.on('pageerror', (err) => overlay.pageErrors.push(err.message));
   if (beforeLoad) await beforeLoad(page);
   await page.goto(demo.url);
-  await page.locator('[data-stage]').waitFor();
+  await page.locator('#root > *').first().waitFor();
   return overlay;
 };
 
