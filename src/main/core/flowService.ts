@@ -303,9 +303,11 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
       if (submitting) return submitting;
       const run = guarded('submit', () => submitPassword(password));
       submitting = run;
-      void run.finally(() => {
-        if (submitting === run) submitting = undefined;
-      });
+      run
+        .finally(() => {
+          if (submitting === run) submitting = undefined;
+        })
+        .catch(() => undefined);
       return run;
     },
     'flow:restart': () =>

@@ -12,6 +12,7 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { CONNECT_TIMEOUT_CODE } from '../http';
 import { routeFromPacResult, staticRoute, type ProxyRoute, type ProxySettings } from './proxy';
 
 export const MIN_TLS_VERSION = 'TLSv1.2' as const;
@@ -25,7 +26,7 @@ export interface TlsAgentOptions {
    * those modes go direct from the main process (the sessions still use the PAC/system proxy).
    */
   resolveProxy?: (url: string) => Promise<string>;
-  /** Connect timeout for the proxy tunnel, in ms (security.md §5: about 10 s). */
+  /** Budget for the whole connection set-up (proxy, CONNECT, TCP, TLS), in ms (security.md §5: about 10 s). */
   connectTimeoutMs?: number;
   keepAlive?: boolean;
 }
@@ -56,49 +57,77 @@ class SsprHttpsAgent extends https.Agent {
   }
 
   override createConnection(options: https.RequestOptions, callback?: ConnectCallback): Duplex | null | undefined {
-    const cb: ConnectCallback = callback ?? (() => undefined);
     const host = String(options.host ?? options.hostname ?? 'localhost').replace(/^\[(.*)\]$/, '$1');
     const port = Number(options.port ?? 443);
+    // One budget for the whole set-up (proxy answer, CONNECT, TCP, TLS), as the core's own agent has:
+    // the error code tells the engine the request never left the machine.
+    let settled = false;
+    let pending: { destroy(err?: Error): unknown } | null = null;
+    const settle = (err: Error | null, socket?: Duplex): void => {
+      if (settled) return;
+      settled = true;
+      (callback ?? (() => undefined))(err, socket as Duplex);
+    };
+    const timer = setTimeout(() => {
+      const err = Object.assign(new Error(`TLS connection not established within ${this.connectTimeoutMs} ms`), { code: CONNECT_TIMEOUT_CODE });
+      if (pending) pending.destroy(err);
+      settle(err);
+    }, this.connectTimeoutMs);
+    timer.unref();
+    const track = (socket: Duplex): Duplex => {
+      pending = socket;
+      socket.once('secureConnect', () => clearTimeout(timer));
+      socket.once('close', () => clearTimeout(timer));
+      return socket;
+    };
     this.route(host, port).then(
       (route) => {
+        if (settled) return;
         if (route.kind === 'direct') {
           // Node's own TLS connect (keeps its session cache); our agent options carry minVersion and ca.
-          const socket = (https.Agent.prototype.createConnection as (o: https.RequestOptions) => Duplex).call(this, options);
-          cb(null, socket);
+          settle(null, track((https.Agent.prototype.createConnection as (o: https.RequestOptions) => Duplex).call(this, options)));
           return;
         }
-        this.tunnel(route, host, port, options, cb);
+        const tunnelled = (err: Error | null, socket: Duplex): void => {
+          if (err) {
+            clearTimeout(timer);
+            settle(err);
+          } else settle(null, track(socket));
+        };
+        this.tunnel(route, host, port, options, tunnelled, (req) => {
+          pending = req;
+        });
       },
-      (err: unknown) => cb(err instanceof Error ? err : new Error(String(err)), undefined as unknown as Duplex),
+      (err: unknown) => {
+        clearTimeout(timer);
+        settle(err instanceof Error ? err : new Error(String(err)));
+      },
     );
     return undefined;
   }
 
-  private tunnel(route: { host: string; port: number }, host: string, port: number, options: https.RequestOptions, cb: ConnectCallback): void {
+  private tunnel(
+    route: { host: string; port: number },
+    host: string,
+    port: number,
+    options: https.RequestOptions,
+    done: (err: Error | null, socket: Duplex) => void,
+    onRequest: (req: http.ClientRequest) => void,
+  ): void {
     const target = connectTarget(host, port);
-    let settled = false;
-    const fail = (err: Error): void => {
-      if (settled) return;
-      settled = true;
-      cb(err, undefined as unknown as Duplex);
-    };
     const req = http.request({ host: route.host, port: route.port, method: 'CONNECT', path: target, headers: { host: target }, agent: false });
-    req.setTimeout(this.connectTimeoutMs, () => req.destroy(new ProxyTunnelError(`proxy ${route.host}:${route.port} did not answer CONNECT in time`, 'ERR_PROXY_TUNNEL')));
-    req.once('error', (err) => fail(err));
+    onRequest(req);
+    req.once('error', (err) => done(err, undefined as unknown as Duplex));
     req.once('connect', (res, socket, head) => {
-      req.setTimeout(0);
       if (res.statusCode !== 200) {
         socket.destroy();
         const code = res.statusCode === 407 ? 'ERR_PROXY_AUTH_REQUIRED' : 'ERR_PROXY_TUNNEL';
-        fail(new ProxyTunnelError(`proxy ${route.host}:${route.port} refused the tunnel to ${target} (HTTP ${res.statusCode ?? '?'})`, code, res.statusCode));
+        done(new ProxyTunnelError(`proxy ${route.host}:${route.port} refused the tunnel to ${target} (HTTP ${res.statusCode ?? '?'})`, code, res.statusCode), undefined as unknown as Duplex);
         return;
       }
       if (head.length > 0) socket.unshift(head);
       const servername = (options as tls.ConnectionOptions).servername ?? (net.isIP(host) ? undefined : host);
-      const tlsSocket = tls.connect({ ...(options as tls.ConnectionOptions), socket, servername });
-      if (settled) return;
-      settled = true;
-      cb(null, tlsSocket);
+      done(null, tls.connect({ ...(options as tls.ConnectionOptions), socket, servername }));
     });
     req.end();
   }
@@ -135,7 +164,7 @@ export const classifyTlsError = (err: unknown): TlsFailureClass => {
   if (err instanceof ProxyTunnelError || code.startsWith('ERR_PROXY')) return 'proxy';
   if (/unsupported protocol|protocol version|wrong version number|no protocols available|version too low/i.test(message) || code === 'ERR_SSL_UNSUPPORTED_PROTOCOL' || code === 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION') return 'tls-version';
   if (/CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS_CERT_ALTNAME_INVALID/.test(code)) return 'certificate';
-  if (['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNABORTED'].includes(code)) return 'timeout';
+  if ([CONNECT_TIMEOUT_CODE, 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNABORTED'].includes(code)) return 'timeout';
   if (['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNRESET'].includes(code)) return 'offline';
   return 'other';
 };
