@@ -1,6 +1,8 @@
 import * as https from 'node:https';
+import { createServer as createNetServer } from 'node:net';
 import tls from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CONNECT_TIMEOUT_CODE } from '../../../../src/main/core/http';
 import { classifyTlsError, createTlsAgent, ProxyTunnelError } from '../../../../src/main/core/tls/agent';
 import type { ProxySettings } from '../../../../src/main/core/tls/proxy';
 import { BODY_MARKER, get, getError, startConnectProxy, startTlsServer, type TestProxy, type TestServer } from './helpers';
@@ -111,6 +113,44 @@ describe('main-process HTTPS agent: certificates', () => {
     const a = agent();
     expect(a.options.minVersion).toBe('TLSv1.2');
     expect(a.options.rejectUnauthorized).toBe(true);
+  });
+});
+
+/** A TCP listener that accepts and then says nothing: a black-holed service or proxy. */
+const silentServer = async (): Promise<{ port: number; close(): Promise<void> }> => {
+  const sockets = new Set<import('node:net').Socket>();
+  const s = createNetServer((socket) => sockets.add(socket));
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  return {
+    port: (s.address() as import('node:net').AddressInfo).port,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const k of sockets) k.destroy();
+        s.close(() => r());
+      }),
+  };
+};
+
+describe('main-process HTTPS agent: connect budget', () => {
+  it('gives up on a server that never completes TLS, with the code that says nothing was sent', async () => {
+    const silent = await silentServer();
+    try {
+      const err = await getError(`https://localhost:${silent.port}/`, agent({ connectTimeoutMs: 300 }));
+      expect(err.code).toBe(CONNECT_TIMEOUT_CODE);
+      expect(classifyTlsError(err)).toBe('timeout');
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('gives up on a proxy that never answers CONNECT', async () => {
+    const silent = await silentServer();
+    try {
+      const err = await getError('https://localhost:9/', agent({ connectTimeoutMs: 300, proxy: fixed(silent.port) }));
+      expect(err.code).toBe(CONNECT_TIMEOUT_CODE);
+    } finally {
+      await silent.close();
+    }
   });
 });
 
