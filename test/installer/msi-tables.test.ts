@@ -1,13 +1,14 @@
 // The MSI's tables, read back with msiinfo: what Windows Installer will do before anything runs. These catch
 // what wixl silently drops (Secure, conditions, expandable strings, same-version upgrades) and drift between the
 // remembered properties, their searches and their registry values.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CLSID,
   REMEMBERED_PROPERTIES,
+  ROOT,
   UPGRADE_CODE,
   buildMsi,
   buildMsiOrThrow,
@@ -29,6 +30,10 @@ beforeAll(async () => {
   dll = shim.dll;
   app = stageApp(tmp, shim.overlayExe);
   msi = await buildMsiOrThrow({ staged: app, dll, version: '1.2.3', out: join(tmp, 'SsprLogon.msi') });
+});
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 const byKey = (rows: Record<string, string>[], key: string) => new Map(rows.map((r) => [r[key] ?? '', r]));
@@ -202,6 +207,13 @@ describe('build-msi.sh', () => {
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/does not exist/);
     expect(existsSync(join(tmp, 'bad.msi')) || existsSync(join(tmp, 'missing.msi'))).toBe(false);
+  });
+
+  it('with no staged folder or DLL given, packages the overlay and provider from the build (npm run build:msi)', async () => {
+    const m = await buildMsiOrThrow({ out: join(tmp, 'default.msi') });
+    const names = (await msiTable(m, 'File')).map((f) => f.FileName);
+    expect(names).toEqual(expect.arrayContaining(['SsprLogon.exe', 'SsprLogonCP.dll']));
+    expect(await msiProperty(m, 'ProductVersion')).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
 
   it('packages a DLL found in the staged folder only once, from --dll', async () => {

@@ -140,9 +140,14 @@ describe('silent install, upgrade and removal under wine msiexec', { timeout: 12
     expect((await wine.run(['reg', 'delete', policyKey, '/f'])).code).toBe(0);
   });
 
-  it('refuses an invalid property with 1603 and leaves the installed version untouched', async () => {
-    const log = join(tmp, 'bad-engine.log');
-    const r = await wine.msiexec(['/i', v2, '/qn', 'ENGINE=webview', '/l*v', log]);
+  it.each([
+    ['ENGINE=webview'],
+    ['PROXYMODE=auto'],
+    ['ENABLELOGGING=true'],
+    ['PORTALURL=http://passwordreset.microsoftonline.com/'],
+  ])('refuses %s with 1603 and leaves the installed version untouched', async (bad) => {
+    const log = join(tmp, `refused-${bad.split('=')[0]}.log`);
+    const r = await wine.msiexec(['/i', v2, '/qn', bad, '/l*v', log]);
     expect(r.windowsCode).toBe(1603);
     // Windows logs the condition's message; wine's log only shows that the run ended at LaunchConditions.
     expect(stoppedAtLaunchConditions(logText(log))).toBe(true);
