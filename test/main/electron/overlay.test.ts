@@ -4,6 +4,9 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../../../src/shared/exitCodes';
 import { channels, portalChannels } from '../../../src/shared/ipc';
 import { createCore } from '../../../src/main/core';
+import { loadConfig } from '../../../src/main/core/config';
+import { startEmulator, type RunningEmulator } from '../../../src/emulator';
+import { startConnectProxy } from '../core/tls/helpers';
 import { runOverlay } from '../../../src/main/electron/overlay';
 import { APP_CONTENT_SECURITY_POLICY, APP_ENTRY_URL, ELECTRON22_PERMISSIONS } from '../../../src/main/core/lockdown/policy';
 import {
@@ -328,6 +331,41 @@ describe('exit codes', () => {
     theWindow().emit('unresponsive');
     expect(await exitsWith(overlay)).toBe(ExitCode.Cancelled);
     expect(recorded.calls.filter((c) => c.startsWith('app.exit'))).toEqual(['app.exit(10)']);
+  });
+});
+
+describe('native engine end to end through a fixed proxy', () => {
+  it('resets a password against the emulator through a CONNECT proxy (end-to-end TLS inside the tunnel) and exits 0', async () => {
+    const proxy = await startConnectProxy();
+    let emulator: RunningEmulator | null = null;
+    try {
+      const { overlay } = await start({
+        argv: ['SsprLogon.exe', '--scenario=logon', '--demo', '--set=ProxyMode=fixed', `--set=ProxyServer=127.0.0.1:${proxy.port}`],
+        deps: {
+          release: false,
+          loadConfig,
+          startDemoService: async () => {
+            emulator = await startEmulator({});
+            return emulator;
+          },
+        },
+      });
+      expect(overlay.config).toMatchObject({ Engine: 'native', ProxyMode: 'fixed' });
+      expect(await invoke('flow:start', { username: 'alice@contoso.com' })).toMatchObject({ ok: true, view: { step: 'code' } });
+      const code = (emulator as RunningEmulator | null)?.latestCode('alice@contoso.com');
+      expect(code).toMatch(/^\d+$/);
+      expect(await invoke('flow:submitCode', { code })).toMatchObject({ ok: true, view: { step: 'password' } });
+      expect(await invoke('flow:submitPassword', { password: 'Tunnel-Vision-2026!x' })).toMatchObject({ ok: true, view: { step: 'done' } });
+      expect(proxy.connects.length).toBeGreaterThan(0);
+      expect(new Set(proxy.connects)).toEqual(new Set([`127.0.0.1:${(emulator as RunningEmulator | null)?.port}`]));
+      // The proxy only ever saw ciphertext: not even the code crossed it in clear.
+      expect(Buffer.concat(proxy.relayed).includes(String(code))).toBe(false);
+      await invoke('app:exit', { reason: 'done' });
+      expect(await exitsWith(overlay)).toBe(ExitCode.ResetDone);
+    } finally {
+      await proxy.close();
+      await (emulator as RunningEmulator | null)?.close();
+    }
   });
 });
 
