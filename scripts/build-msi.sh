@@ -3,8 +3,9 @@
 #
 #   scripts/build-msi.sh [stagedAppDir] [--version x.y.z] [--out file] [--dll SsprLogonCP.dll]
 #
-# stagedAppDir: every file in it is installed under INSTALLDIR. Default: release/win-unpacked
-#   (electron-builder's output) when it exists, else a CI stand-in folder holding build/shim/SsprLogon.exe.
+# stagedAppDir: every file in it is installed under INSTALLDIR; it must hold SsprLogon.exe. Default:
+#   release/win-unpacked or release/x64/win-unpacked (electron-builder's output) when one exists, else a CI
+#   stand-in folder holding build/shim/SsprLogon.exe.
 # --version: product version (default: package.json "version"). --out: default build/SsprLogon.msi.
 # --dll: the credential provider (default build/shim/SsprLogonCP.dll; scripts/build-shim.sh builds it when missing).
 #
@@ -51,8 +52,11 @@ WORK="$(mkdir -p build/msi && mktemp -d build/msi/work.XXXXXX)"
 trap '[ -n "${KEEP_MSI_WORK:-}" ] || rm -rf "$WORK"' EXIT
 
 if [ -z "$STAGED" ]; then
+  # electron-builder.yml puts the x64 build in release/x64/win-unpacked; release/win-unpacked is its default.
   if [ -d release/win-unpacked ]; then
     STAGED="release/win-unpacked"
+  elif [ -d release/x64/win-unpacked ]; then
+    STAGED="release/x64/win-unpacked"
   else
     build_shim_if_missing
     STAGED="$WORK/standin-app"
@@ -62,6 +66,8 @@ if [ -z "$STAGED" ]; then
   fi
 fi
 [ -d "$STAGED" ] || { echo "build-msi: staged folder $STAGED does not exist" >&2; exit 1; }
+# The credential provider starts <InstallDir>\SsprLogon.exe; a package without it would install a dead link.
+[ -f "$STAGED/SsprLogon.exe" ] || { echo "build-msi: $STAGED has no SsprLogon.exe (the overlay the provider starts)" >&2; exit 1; }
 [ "$DLL_GIVEN" = 1 ] || build_shim_if_missing
 [ -f "$DLL" ] || { echo "build-msi: credential provider $DLL does not exist" >&2; exit 1; }
 

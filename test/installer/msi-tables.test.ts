@@ -1,7 +1,7 @@
 // The MSI's tables, read back with msiinfo: what Windows Installer will do before anything runs. These catch
 // what wixl silently drops (Secure, conditions, expandable strings, same-version upgrades) and drift between the
 // remembered properties, their searches and their registry values.
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -199,14 +199,20 @@ describe('build-msi.sh', () => {
     expect(await msiProperty(again, 'ProductCode')).not.toBe(await msiProperty(msi, 'ProductCode'));
   });
 
-  it('refuses a version Windows Installer cannot compare, and a missing staged folder', async () => {
+  it('refuses a version Windows Installer cannot compare, a missing staged folder, and one without the overlay', async () => {
     const bad = await buildMsi({ staged: app, dll, version: '1.2', out: join(tmp, 'bad.msi') });
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/version must be x\.y\.z/);
     const missing = await buildMsi({ staged: join(tmp, 'nope'), dll, version: '1.0.0', out: join(tmp, 'missing.msi') });
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/does not exist/);
-    expect(existsSync(join(tmp, 'bad.msi')) || existsSync(join(tmp, 'missing.msi'))).toBe(false);
+    const noExe = join(tmp, 'no-exe');
+    mkdirSync(noExe);
+    writeFileSync(join(noExe, 'readme.txt'), 'an app folder without the overlay\n');
+    const dead = await buildMsi({ staged: noExe, dll, version: '1.0.0', out: join(tmp, 'dead.msi') });
+    expect(dead.code).not.toBe(0);
+    expect(dead.stderr).toMatch(/has no SsprLogon\.exe/);
+    expect(['bad.msi', 'missing.msi', 'dead.msi'].filter((f) => existsSync(join(tmp, f)))).toEqual([]);
   });
 
   it('with no staged folder or DLL given, packages the overlay and provider from the build (npm run build:msi)', async () => {
