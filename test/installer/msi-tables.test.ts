@@ -222,6 +222,33 @@ describe('build-msi.sh', () => {
     expect(await msiProperty(m, 'ProductVersion')).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
 
+  it("harvests an Electron 22 win-unpacked layout completely, with every file at its relative path", async () => {
+    const stage = join(tmp, 'win-unpacked');
+    const top = ['SsprLogon.exe', 'chrome_100_percent.pak', 'chrome_200_percent.pak', 'd3dcompiler_47.dll', 'ffmpeg.dll', 'icudtl.dat',
+      'libEGL.dll', 'libGLESv2.dll', 'LICENSE.electron.txt', 'LICENSES.chromium.html', 'resources.pak', 'snapshot_blob.bin',
+      'v8_context_snapshot.bin', 'vk_swiftshader.dll', 'vk_swiftshader_icd.json', 'vulkan-1.dll'];
+    const locales = ['am', 'ar', 'bg', 'de', 'en-GB', 'en-US', 'es-419', 'fr', 'pt-BR', 'zh-CN', 'zh-TW'].map((l) => `locales/${l}.pak`);
+    const expected = [...top, ...locales, 'resources/app.asar', 'resources/app.asar.unpacked/native/helper.node'];
+    for (const rel of expected) {
+      mkdirSync(join(stage, rel, '..'), { recursive: true });
+      writeFileSync(join(stage, rel), `stand-in for ${rel}\n`);
+    }
+    mkdirSync(join(stage, 'empty-dir'));
+    const m = await buildMsiOrThrow({ staged: stage, dll, version: '1.3.0', out: join(tmp, 'electron.msi') });
+    const dirs = byKey(await msiTable(m, 'Directory'), 'Directory');
+    const components = byKey(await msiTable(m, 'Component'), 'Component');
+    const paths = (await msiTable(m, 'File')).map((f) => {
+      const parts = [f.FileName ?? ''];
+      for (let d = components.get(f.Component_ ?? '')?.Directory_ ?? ''; d && d !== 'INSTALLDIR'; d = dirs.get(d)?.Directory_Parent ?? '') {
+        parts.unshift(dirs.get(d)?.DefaultDir ?? '?');
+      }
+      return parts.join('/');
+    });
+    expect(paths.sort()).toEqual([...expected, 'SsprLogonCP.dll'].sort());
+    // An empty folder gets no Directory row: MSI would create it, but it would be nothing but clutter.
+    expect([...dirs.values()].some((d) => d.DefaultDir === 'empty-dir')).toBe(false);
+  });
+
   it('packages a DLL found in the staged folder only once, from --dll', async () => {
     writeFileSync(join(app, 'SsprLogonCP.dll'), 'stale copy that must not be packaged\n');
     const m = await buildMsiOrThrow({ staged: app, dll, version: '1.2.5', out: join(tmp, 'dup.msi') });
