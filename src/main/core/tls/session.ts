@@ -40,6 +40,8 @@ export interface SessionEvents {
   /** A certificate Chromium or the allow-list rejected. */
   onRejectedCertificate?: (hostname: string, verificationResult: string | undefined) => void;
   onCancelledDownload?: (url: string | undefined) => void;
+  /** The configured proxy was refused by Chromium; the session fell back to the system proxy. */
+  onProxyError?: (error: unknown) => void;
 }
 
 export interface SessionSettings {
@@ -80,5 +82,12 @@ export const configureSession = async (session: SessionLike, settings: SessionSe
     if (!allowed) events.onBlockedRequest?.(details.url, details.resourceType);
     callback({ cancel: !allowed });
   });
-  await session.setProxy(sessionProxyConfig(settings.proxy));
+  try {
+    await session.setProxy(sessionProxyConfig(settings.proxy));
+  } catch (error) {
+    // A bad proxy value must not stop the overlay (DESIGN.md: invalid values fall back): report it and
+    // use the machine's proxy settings, as if ProxyMode were "system".
+    events.onProxyError?.(error);
+    await session.setProxy({ mode: 'system' });
+  }
 };

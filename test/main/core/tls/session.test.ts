@@ -27,6 +27,19 @@ describe('configureSession on a session', () => {
     expect(s.proxyConfig).toEqual(expected);
   });
 
+  it('a proxy Chromium refuses is reported and replaced by the system proxy, not fatal', async () => {
+    const s = new MockSession('p');
+    const applied: unknown[] = [];
+    s.setProxy = async (config: unknown) => {
+      applied.push(config);
+      if ((config as { mode: string }).mode === 'fixed_servers') throw new Error('Invalid proxy rules');
+    };
+    const errors: unknown[] = [];
+    await configureSession(s, settings({ ProxyMode: 'fixed', ProxyServer: '::::' }), { onProxyError: (e) => errors.push(e) });
+    expect(applied).toEqual([{ mode: 'fixed_servers', proxyRules: '::::' }, { mode: 'system' }]);
+    expect(errors).toHaveLength(1);
+  });
+
   it('verify proc: expired, unknown-CA and wrong-host verdicts of Chromium stay rejected; good ones keep Chromium verdict', async () => {
     const s = new MockSession('p');
     const rejected: string[] = [];
