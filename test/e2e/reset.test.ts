@@ -38,6 +38,8 @@ describe('password reset in the overlay (real emulator, core, host, Chromium)', 
   it('alice resets her password with the e-mailed code, sees the done screen and goes back to sign-in', async () => {
     const { page, demo, dialogs } = await overlay();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Reset your password');
+    // The per-run token was read once and removed from the address bar.
+    expect(page.url()).toBe(`${demo.host.origin}/`);
     await expect(page.locator('.badge').textContent()).resolves.toBe('Demo');
     await enterUser(page, 'alice@contoso.com');
     await expectStage(page, 'code');
