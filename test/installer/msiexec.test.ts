@@ -202,6 +202,14 @@ describe('silent install, upgrade and removal under wine msiexec', { timeout: 12
     expect((await wine.regValues(KEYS.credentialProvider))?.EnableLogging).toEqual({ type: 'REG_DWORD', value: 1 });
   });
 
+  it('ENABLELOGGING=0 on a later upgrade turns verbose logging off in both places', async () => {
+    const r = await wine.msiexec(['/i', v2rebuild, '/qn', 'ENABLELOGGING=0']);
+    expect(r.windowsCode).toBe(0);
+    expect((await wine.regValues(KEYS.settings))?.EnableLogging).toEqual({ type: 'REG_DWORD', value: 0 });
+    expect((await wine.regValues(KEYS.credentialProvider))?.EnableLogging).toEqual({ type: 'REG_DWORD', value: 0 });
+    expect((await wine.regValues(KEYS.settings))?.LinkText).toEqual({ type: 'REG_SZ', value: 'Reset password' });
+  });
+
   it('refuses a downgrade with 1603 and the newer version stays', async () => {
     const log = join(tmp, 'downgrade.log');
     const r = await wine.msiexec(['/i', v1, '/qn', '/l*v', log]);
