@@ -1,7 +1,7 @@
 // End to end: after a silent MSI install, engineer D's COM harness asks COM for our CLSID, exactly as LogonUI
 // does, so it loads the INSTALLED SsprLogonCP.dll through the registration the MSI wrote, and we read the tile
 // the user would see. After uninstall the same request must find no provider at all.
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLSID, KEYS, ROOT, WinePrefix, buildMsiOrThrow, makeTempDir, shimFiles, ssprUninstallEntries, stageApp } from './support';
@@ -83,7 +83,9 @@ describe('the installed credential provider, loaded by CLSID', { timeout: 120_00
     expect((await linkSeen()).label).toBe('Passwort vergessen? Hilfe & mehr – ü');
   });
 
-  it('after msiexec /x the provider can no longer be created', async () => {
+  it('after msiexec /x the provider can no longer be created; log files stay for audit', async () => {
+    // As if the overlay had run: a log file the uninstall must not destroy.
+    writeFileSync(wine.cDrive('ProgramData/SsprLogon/logs/sspr-2026-11-25.jsonl'), '{"event":"reset.done"}\n');
     const [entry] = await ssprUninstallEntries(wine);
     const r = await wine.msiexec(['/x', entry?.productCode ?? '', '/qn']);
     expect(r.windowsCode).toBe(0);
@@ -92,5 +94,7 @@ describe('the installed credential provider, loaded by CLSID', { timeout: 120_00
     // REGDB_E_CLASSNOTREG: COM knows nothing of our CLSID any more.
     expect(seen.createHr).toBe('0x80040154');
     expect(seen.label).toBeUndefined();
+    expect(existsSync(wine.cDrive('Program Files/SSPR Logon'))).toBe(false);
+    expect(readFileSync(wine.cDrive('ProgramData/SsprLogon/logs/sspr-2026-11-25.jsonl'), 'utf8')).toContain('reset.done');
   });
 });
