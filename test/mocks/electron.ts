@@ -16,6 +16,8 @@ export interface Recorded {
   sandboxEnabled: boolean;
   appendedSwitches: [string, string | undefined][];
   exposed: Map<string, unknown>;
+  /** app.setPath calls: name → path. */
+  paths: Map<string, string>;
 }
 
 export const recorded: Recorded = {
@@ -27,6 +29,7 @@ export const recorded: Recorded = {
   sandboxEnabled: false,
   appendedSwitches: [],
   exposed: new Map(),
+  paths: new Map(),
 };
 
 const note = (call: string): void => {
@@ -358,8 +361,10 @@ class MockApp extends EventEmitter {
   getPath(_name: string): string {
     return '/tmp/sspr-mock';
   }
-  setPath(name: string, _value: string): void {
+  setPath(name: string, value: string): void {
+    if (this.isReady() && name === 'userData') throw new Error('userData must be set before ready');
     note(`app.setPath(${name})`);
+    recorded.paths.set(name, value);
   }
   /** Test helper: Electron finished launching. */
   fireReady(): void {
@@ -468,6 +473,7 @@ export const resetElectronMock = (control: MockControl = {}): void => {
   recorded.sandboxEnabled = false;
   recorded.appendedSwitches = [];
   recorded.exposed = new Map();
+  recorded.paths = new Map();
   switches.clear();
   for (const [k, v] of Object.entries(control.switches ?? {})) switches.set(k, v);
   app.removeAllListeners();

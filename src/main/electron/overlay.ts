@@ -4,6 +4,8 @@
  * only, and every way out ending in a DESIGN.md exit code. Decisions live in src/main/core; this file
  * only wires them to Electron.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, protocol, session, type Session, type WebContents } from 'electron';
 import * as v from 'valibot';
@@ -56,6 +58,8 @@ export interface OverlayDeps {
   stderr?: (line: string) => void;
   /** process-wide uncaughtException/unhandledRejection → exit 1 (off in unit tests that share a process). */
   processHandlers?: boolean;
+  /** Parent of the per-run profile folder (default os.tmpdir()). */
+  profileParent?: string;
 }
 
 export interface Overlay {
@@ -117,6 +121,13 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   app.commandLine.appendSwitch('js-flags', JS_FLAGS);
   Menu.setApplicationMenu(null);
   protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+  // A fresh profile folder per run (Local State, GPU cache, crash dumps) that is removed on exit, so
+  // nothing of one user's attempt is left in the launching account's profile (security.md §4 remanence).
+  const profile = freshProfile(deps.profileParent ?? tmpdir());
+  if (profile) {
+    app.setPath('userData', profile);
+    app.setPath('crashDumps', join(profile, 'Crashpad'));
+  }
 
   // ---------------------------------------------------------------- exit: once, with a DESIGN.md code
   let logger: Logger | null = deps.logger ?? null;
@@ -137,6 +148,11 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     const bounded = new Promise<void>((resolve) => setTimeout(resolve, EXIT_CLEANUP_MS).unref?.());
     void Promise.race([wipe, bounded])
       .then(() => logger?.close())
+      .catch(() => undefined)
+      .then(() => {
+        // Best effort: files Chromium still holds open stay until the shim's job ends the process tree.
+        if (profile) rmSync(profile, { recursive: true, force: true, maxRetries: 2 });
+      })
       .catch(() => undefined)
       .then(() => {
         app.exit(code);
@@ -325,6 +341,15 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     exit(ExitCode.InternalError, 'chrome:load');
   });
   return { window, core, config, portal, exit, exited };
+};
+
+/** A per-run folder, or null (then Electron's default) when the temp folder is not writable. */
+const freshProfile = (parent: string): string | null => {
+  try {
+    return mkdtempSync(join(parent, 'sspr-logon-'));
+  } catch {
+    return null;
+  }
 };
 
 /** For logs: scheme and host only. */

@@ -70,6 +70,10 @@ export const scriptedEngine = (startFailure?: 'not_enabled' | 'blocked' | 'user_
   };
 };
 
+let profiles: string | null = null;
+/** One parent for the per-run profile folders of all adapter tests, so none lands loose in /tmp. */
+const profileParent = (): string => (profiles ??= mkdtempSync(join(tmpdir(), 'sspr-test-profiles-')));
+
 export interface Started {
   overlay: Overlay;
   clock: ReturnType<typeof manualClock>;
@@ -91,6 +95,7 @@ export const startOverlay = async (
     logger,
     clock,
     processHandlers: false,
+    profileParent: profileParent(),
     loadConfig: async () => ({ config: { ...defaultConfig, ...opts.config }, problems: [] }),
     ...opts.deps,
   });

@@ -1,4 +1,7 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../../../src/shared/exitCodes';
@@ -75,6 +78,21 @@ describe('start-up', () => {
     expect(recorded.calls.indexOf('protocol.registerSchemesAsPrivileged')).toBeLessThan(recorded.calls.indexOf('new BrowserWindow'));
     expect(recorded.appendedSwitches).toContainEqual(['disable-http-cache', undefined]);
     expect(recorded.appendedSwitches).toContainEqual(['js-flags', '--max-old-space-size=256']);
+  });
+});
+
+describe('profile folder', () => {
+  it('runs on a fresh per-run profile set before ready, removed on exit', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'sspr-profiles-'));
+    const { overlay } = await start({ config: native, deps: { profileParent: parent } });
+    const userData = recorded.paths.get('userData');
+    expect(userData && dirname(userData)).toBe(parent);
+    expect(recorded.paths.get('crashDumps')).toBe(join(String(userData), 'Crashpad'));
+    expect(existsSync(String(userData))).toBe(true);
+    writeFileSync(join(String(userData), 'Local State'), '{}');
+    await invoke('app:exit', { reason: 'cancelled' });
+    await overlay.exited;
+    expect(existsSync(String(userData))).toBe(false);
   });
 });
 
