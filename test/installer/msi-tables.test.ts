@@ -48,6 +48,9 @@ describe('MSI tables', () => {
     expect(props.get('ProductVersion')?.Value).toBe('1.2.3');
     expect(props.get('UpgradeCode')?.Value).toBe(UPGRADE_CODE);
     expect(props.get('ProductCode')?.Value).toMatch(/^\{[0-9A-F-]{36}\}$/);
+    // A locked workstation holds the DLL: never close LogonUI, never restart on our own (3010 instead).
+    expect(props.get('MSIRESTARTMANAGERCONTROL')?.Value).toBe('Disable');
+    expect(props.get('REBOOT')?.Value).toBe('ReallySuppress');
     for (const c of await msiTable(msi, 'Component')) {
       expect(Number(c.Attributes) & 256, `${c.Component} is Win64`).toBe(256);
     }
