@@ -11,6 +11,25 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { expect } from 'vitest';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
 import { startDemo, type Demo, type DemoOptions } from '../../src/main/host/demo';
+import type { Logger } from '../../src/main/core';
+
+/** The core's log records of the running test file, to explain a failure (the core never logs secrets). */
+export const coreLog: string[] = [];
+const memoryLogger = (base: Record<string, unknown> = {}): Logger => {
+  const write = (level: string) => (event: string, fields: Record<string, unknown> = {}) => {
+    coreLog.push(JSON.stringify({ level, event, ...base, ...fields }, (_k, v: unknown) => (v instanceof Error ? v.message : v)));
+    if (coreLog.length > 200) coreLog.shift();
+  };
+  return {
+    error: write('error'),
+    warn: write('warn'),
+    info: write('info'),
+    debug: write('debug'),
+    child: (fields) => memoryLogger({ ...base, ...fields }),
+    verbose: false,
+    close: async () => undefined,
+  };
+};
 
 export const root = join(__dirname, '..', '..');
 
@@ -103,6 +122,7 @@ export const openOverlay = async (browser: Browser, emulator: RunningEmulator, o
     rendererDir: await buildRenderer(),
     // A short resend cooldown, and poll waits capped at 50 ms (the service's 2 s interval would only slow the suite).
     core: { resendCooldownSeconds: 3, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 50))) },
+    logger: memoryLogger(),
     ...demoOpts,
   });
   const context = await browser.newContext({ viewport: viewport ?? { width: 1280, height: 900 }, ...(locale ? { locale } : {}) });
@@ -142,8 +162,13 @@ export const expectStage = async (page: Page, name: string) => {
 };
 
 export const expectErrorScreen = async (page: Page, code: string) => {
-  await expectStage(page, 'error');
-  await expect.poll(() => page.locator('[data-error-code]').getAttribute('data-error-code'), { timeout: 30_000 }).toBe(code);
+  try {
+    await expectStage(page, 'error');
+    await expect.poll(() => page.locator('[data-error-code]').getAttribute('data-error-code'), { timeout: 30_000 }).toBe(code);
+  } catch (err) {
+    (err as Error).message += `\ncore log (latest):\n${coreLog.slice(-8).join('\n')}`;
+    throw err;
+  }
 };
 
 export const enterUser = async (page: Page, username: string) => {
