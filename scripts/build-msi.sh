@@ -17,7 +17,10 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CALLER_DIR="$PWD"
 cd "$ROOT"
+# Paths on the command line are relative to where the script was called from, not to $ROOT.
+from_caller() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$CALLER_DIR" "$1" ;; esac; }
 
 STAGED=""
 VERSION=""
@@ -27,11 +30,11 @@ DLL_GIVEN=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --version) VERSION="${2:?--version needs a value}"; shift 2 ;;
-    --out) OUT="${2:?--out needs a value}"; shift 2 ;;
-    --dll) DLL="${2:?--dll needs a value}"; DLL_GIVEN=1; shift 2 ;;
+    --out) OUT="$(from_caller "${2:?--out needs a value}")"; shift 2 ;;
+    --dll) DLL="$(from_caller "${2:?--dll needs a value}")"; DLL_GIVEN=1; shift 2 ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     -*) echo "build-msi: unknown option $1" >&2; exit 2 ;;
-    *) STAGED="$1"; shift ;;
+    *) STAGED="$(from_caller "$1")"; shift ;;
   esac
 done
 
