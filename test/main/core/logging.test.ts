@@ -169,7 +169,12 @@ describe('files', () => {
     const dir = tempDir();
     const logger = createLogger({ dir, verbose: false, maxSizeMB: 1 });
     const filler = 'y'.repeat(900);
-    for (let i = 0; i < 2000; i++) logger.info('filler', { i, filler });
+    // Written in bursts with the event loop free in between, as a real overlay logs; winston only checks
+    // the size of an open file, so one synchronous burst of 2 MB could legitimately land in one file.
+    for (let i = 0; i < 2000; i++) {
+      logger.info('filler', { i, filler });
+      if (i % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     await logger.close();
     const files = readdirSync(dir).filter((f) => f.endsWith('.log'));
     expect(files.length).toBeGreaterThan(1);
