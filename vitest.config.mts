@@ -6,7 +6,8 @@ export default defineConfig({
     environment: 'node',
     pool: 'forks',
     testTimeout: 60_000,
-    hookTimeout: 180_000,
+    // wineboot of a fresh prefix and Chromium start-up can take minutes on a loaded two-core machine.
+    hookTimeout: 600_000,
     // Two cores: Chromium and wine suites compete for them, so keep file parallelism modest.
     maxWorkers: 2,
   },
