@@ -221,7 +221,7 @@ describe('PortalChrome in Chromium', () => {
     const h = await open({ portalOrigin });
     await expect.poll(() => h.events.some((e) => e.type === 'did-navigate' && e.httpResponseCode === 200), { timeout: 20_000 }).toBe(true);
     await h.chrome.getByRole('button', { name: 'Back to sign-in' }).waitFor();
-    await expect.poll(() => lastLayout(h)?.visible, { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => lastLayout(h)?.visible, { timeout: 20_000 }).toBe(true);
     const headerBottom = await h.chrome.locator('header').evaluate((el) => Math.ceil(el.getBoundingClientRect().bottom));
     expect(lastLayout(h)?.top).toBe(headerBottom);
     expect(headerBottom).toBeGreaterThan(20);
@@ -237,7 +237,7 @@ describe('PortalChrome in Chromium', () => {
     const finish = h.chrome.getByRole('button', { name: 'Finish and sign in' });
     await finish.waitFor({ timeout: 20_000 });
     await finish.click();
-    await expect.poll(() => h.exits).toEqual([0]);
+    await expect.poll(() => h.exits, { timeout: 20_000 }).toEqual([0]);
   });
 
   it('offline: the view is hidden and our own error screen shows; retry reloads; leaving exits 30', async () => {
@@ -247,13 +247,13 @@ describe('PortalChrome in Chromium', () => {
     expect(await alert.getAttribute('data-reason')).toBe('offline');
     expect(await alert.textContent()).toContain('You are not connected to the internet');
     expect(await alert.textContent()).toContain('Call 555-0100.');
-    expect(lastLayout(h)?.visible).toBe(false);
+    await expect.poll(() => lastLayout(h)?.visible, { timeout: 20_000 }).toBe(false);
     const axe = await new AxeBuilder({ page: h.chrome }).analyze();
     expect(axe.violations.filter((x) => x.impact === 'critical' || x.impact === 'serious').map((x) => x.id)).toEqual([]);
     await h.chrome.getByRole('button', { name: 'Try again' }).click();
-    await expect.poll(() => h.retries).toBe(1);
+    await expect.poll(() => h.retries, { timeout: 20_000 }).toBe(1);
     await h.chrome.getByRole('alert').getByRole('button', { name: 'Back to sign-in' }).click();
-    await expect.poll(() => h.exits).toEqual([30]);
+    await expect.poll(() => h.exits, { timeout: 20_000 }).toEqual([30]);
   });
 
   it('an untrusted (self-signed) portal certificate never shows Chromium UI: our certificate screen does', async () => {
@@ -263,7 +263,7 @@ describe('PortalChrome in Chromium', () => {
     expect(await alert.getAttribute('data-reason')).toBe('certificate');
     expect(await alert.textContent()).toContain('date and time');
     expect(h.events).toContainEqual(expect.objectContaining({ type: 'did-fail-load', errorCode: -202 }));
-    expect(lastLayout(h)?.visible).toBe(false);
+    await expect.poll(() => lastLayout(h)?.visible, { timeout: 20_000 }).toBe(false);
   });
 
   it('choosing a language reloads the portal with that mkt and translates the chrome', async () => {
@@ -281,13 +281,13 @@ describe('PortalChrome in Chromium', () => {
     const dialog = h.chrome.getByRole('alertdialog');
     await dialog.waitFor({ timeout: 10_000 });
     expect(await dialog.textContent()).toContain('12 seconds');
-    await expect.poll(() => lastLayout(h)?.visible).toBe(false);
+    await expect.poll(() => lastLayout(h)?.visible, { timeout: 20_000 }).toBe(false);
     // The click is input in the chrome window, which main counts as activity (overlay.test.ts); here the
     // harness plays main and resets the countdown once the click has happened.
     await dialog.getByRole('button', { name: 'Continue' }).click();
     h.idleOverride = null;
     await dialog.waitFor({ state: 'detached', timeout: 10_000 });
-    await expect.poll(() => lastLayout(h)?.visible, { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => lastLayout(h)?.visible, { timeout: 20_000 }).toBe(true);
   });
 
   it('without portal channels (browser host) it says so and still leads back to sign-in', async () => {
@@ -295,6 +295,6 @@ describe('PortalChrome in Chromium', () => {
     await h.chrome.getByRole('alert').waitFor();
     expect(await h.chrome.getByRole('alert').textContent()).toContain('Password reset is not available here');
     await h.chrome.getByRole('button', { name: 'Back to sign-in' }).click();
-    await expect.poll(() => h.exits).toEqual([10]);
+    await expect.poll(() => h.exits, { timeout: 20_000 }).toEqual([10]);
   });
 });
