@@ -156,6 +156,7 @@ describe('credential provider under wine', () => {
       expect(c.changed).toBe(true);
       expect(c.adviseContext).toBe(0x5353);
       expect(after(c)).toMatchObject({ credentialCount: 1, linkState: 'selected' });
+      expect(c.leftAlive).toEqual([]);
     }
     const statuses = clicks.map((c) => [after(c).status, after(c).statusState]);
     expect(statuses).toEqual([
@@ -220,6 +221,7 @@ describe('credential provider under wine', () => {
       [3, 1],
       [3, 1],
     ]);
+    for (const c of r.steps('click')) expect(c.leftAlive).toEqual([]);
     // The watchdog killed the hung overlay and the tile came back, now without the link.
     expect(hang!.changed).toBe(true);
     expect(Number(hang!.elapsedMs)).toBeGreaterThanOrEqual(2500);
@@ -241,6 +243,17 @@ describe('credential provider under wine', () => {
     // Re-enabled by the admin: the link is back.
     const back = await harness(['open:logon'], { fresh: false, reg: [{ key: STATE, values: { Disabled: { dword: 0 }, ConsecutiveFailures: { dword: 0 } } }] });
     expect(back.steps('open')[0]).toMatchObject({ setUsageScenarioHr: '0x00000000', credentialCount: 1 });
+  }, SLOW);
+
+  it('reaps whatever the overlay started when it exits (kill-on-close job)', async () => {
+    // The stand-in starts a child that would hang forever, then exits 10 itself.
+    const r = await harness(['open:logon', 'click:orphan 10']);
+    const click = r.steps('click')[0]!;
+    expect(after(click)).toMatchObject({ credentialCount: 1, linkState: 'selected', statusState: 'hidden' });
+    expect(click.recordedPids).toHaveLength(2);
+    expect(r.records.map((x) => x.action)).toEqual(['orphan 10', 'child']);
+    expect(r.records[1]!.inJob).toBe(true);
+    expect(click.leftAlive).toEqual([]);
   }, SLOW);
 
   it('never starts a second overlay while one is open', async () => {

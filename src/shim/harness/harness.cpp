@@ -377,29 +377,48 @@ std::wstring RecordPath(const Options& options) {
   return options.control.substr(0, slash + 1) + L"SsprLogon.record.jsonl";
 }
 
-// The last line of the stand-in's record file, and how many lines it has.
-std::string LastRecord(const Options& options, size_t* lines) {
-  *lines = 0;
+// All lines of the stand-in's record file.
+std::vector<std::string> Records(const Options& options) {
+  std::vector<std::string> lines;
   HANDLE h = CreateFileW(RecordPath(options).c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr,
                          OPEN_EXISTING, 0, nullptr);
-  if (h == INVALID_HANDLE_VALUE) return std::string();
+  if (h == INVALID_HANDLE_VALUE) return lines;
   std::string all;
   char buffer[4096];
   DWORD read = 0;
   while (ReadFile(h, buffer, sizeof buffer, &read, nullptr) && read > 0) all.append(buffer, read);
   CloseHandle(h);
-  std::string last;
   size_t start = 0;
   while (start < all.size()) {
     size_t end = all.find('\n', start);
     if (end == std::string::npos) end = all.size();
-    if (end > start) {
-      last = all.substr(start, end - start);
-      ++*lines;
-    }
+    if (end > start) lines.push_back(all.substr(start, end - start));
     start = end + 1;
   }
-  return last;
+  return lines;
+}
+
+DWORD RecordPid(const std::string& record) {
+  const auto at = record.find("\"pid\":");
+  return at == std::string::npos ? 0 : static_cast<DWORD>(std::strtoul(record.c_str() + at + 6, nullptr, 10));
+}
+
+// Pids recorded since `from` whose process is still running a few seconds later: the overlay and
+// everything it started must be gone once the tile is back.
+std::string LeftAlive(const Options& options, size_t from) {
+  const auto lines = Records(options);
+  std::string pids;
+  std::string alive;
+  for (size_t i = from; i < lines.size(); ++i) {
+    const DWORD pid = RecordPid(lines[i]);
+    if (pid == 0) continue;
+    pids += (pids.empty() ? "" : ",") + std::to_string(pid);
+    HANDLE process = OpenProcess(SYNCHRONIZE, FALSE, pid);
+    if (process == nullptr) continue;
+    if (WaitForSingleObject(process, 5000) != WAIT_OBJECT_0) alive += (alive.empty() ? "" : ",") + std::to_string(pid);
+    CloseHandle(process);
+  }
+  return "\"recordedPids\":[" + pids + "],\"leftAlive\":[" + alive + "]";
 }
 
 void Click(const Options& options, Session* session, const std::wstring& control, int clicks) {
@@ -409,6 +428,7 @@ void Click(const Options& options, Session* session, const std::wstring& control
     return;
   }
   if (!WriteControl(options, control)) line += ",\"controlWritten\":false";
+  const size_t recordsBefore = Records(options).size();
   session->events->Reset();
   const DWORD start = GetTickCount();
   std::string hrs;
@@ -422,6 +442,7 @@ void Click(const Options& options, Session* session, const std::wstring& control
           ",\"adviseContext\":" + std::to_string(session->events->lastContext()) +
           ",\"elapsedMs\":" + std::to_string(GetTickCount() - start);
   line += ",\"after\":{" + TileSnapshot(session->provider) + "}";
+  line += "," + LeftAlive(options, recordsBefore);
   Emit(line + "}");
 }
 
@@ -431,20 +452,16 @@ void ReleaseRunning(const Options& options, Session* session, const std::wstring
     Emit(line + ",\"error\":\"no credential or control\"}");
     return;
   }
-  size_t before = 0;
-  LastRecord(options, &before);
+  const size_t before = Records(options).size();
   session->credential->CommandLinkClicked(kLinkField);
   // Wait until the stand-in has written its record, i.e. the overlay really runs.
-  std::string record;
-  size_t now = 0;
+  std::vector<std::string> records;
   for (DWORD waited = 0; waited < options.waitMs; waited += 100) {
-    record = LastRecord(options, &now);
-    if (now > before) break;
+    records = Records(options);
+    if (records.size() > before) break;
     Sleep(100);
   }
-  DWORD pid = 0;
-  const auto at = record.find("\"pid\":");
-  if (now > before && at != std::string::npos) pid = static_cast<DWORD>(std::strtoul(record.c_str() + at + 6, nullptr, 10));
+  const DWORD pid = records.size() > before ? RecordPid(records.back()) : 0;
   HANDLE process = pid != 0 ? OpenProcess(SYNCHRONIZE, FALSE, pid) : nullptr;
   line += ",\"pid\":" + std::to_string(pid) + ",\"opened\":" + (process != nullptr ? "true" : "false");
   session->Close();

@@ -3,8 +3,8 @@
 // asked in a control file: exit with a code, crash, or hang.
 //
 // Files (next to the exe, because the shim gives the overlay a fixed command line and a minimal
-// environment): SsprLogon.control (read; one line: "exit <code>" | "crash abort" | "crash av" | "hang")
-// and SsprLogon.record.jsonl (appended).
+// environment): SsprLogon.control (read; one line: "exit <code>" | "crash abort" | "crash av" | "hang" |
+// "orphan <code>": start a child that hangs, then exit with <code>) and SsprLogon.record.jsonl (appended).
 #include <windows.h>
 #include <sddl.h>
 #include <shellapi.h>
@@ -175,12 +175,31 @@ void Append(const std::wstring& path, const std::string& line) {
   CloseHandle(h);
 }
 
+// Like Electron's helper processes: a child that would outlive the overlay if nothing reaped it.
+DWORD StartHangingChild() {
+  wchar_t exe[MAX_PATH + 1] = {};
+  GetModuleFileNameW(nullptr, exe, MAX_PATH);
+  std::wstring commandLine = L"\"" + std::wstring(exe) + L"\" --stand-in-child";
+  STARTUPINFOW startup = {};
+  startup.cb = sizeof startup;
+  PROCESS_INFORMATION process = {};
+  if (!CreateProcessW(exe, &commandLine[0], nullptr, nullptr, FALSE, 0, nullptr, nullptr, &startup, &process)) return 0;
+  CloseHandle(process.hThread);
+  CloseHandle(process.hProcess);
+  return process.dwProcessId;
+}
+
 }  // namespace
 
-int wmain() {
+int wmain(int argc, wchar_t** argv) {
   const std::wstring folder = OwnFolder();
+  const std::wstring record = sspr::JoinPath(folder, L"SsprLogon.record.jsonl");
+  if (argc > 1 && std::wstring(argv[1]) == L"--stand-in-child") {
+    Append(record, Record(L"child"));
+    for (;;) Sleep(INFINITE);
+  }
   const std::wstring action = ReadControl(sspr::JoinPath(folder, L"SsprLogon.control"));
-  Append(sspr::JoinPath(folder, L"SsprLogon.record.jsonl"), Record(action));
+  Append(record, Record(action));
 
   if (action.rfind(L"exit ", 0) == 0) return _wtoi(action.c_str() + 5);
   if (action == L"crash abort") {
@@ -189,6 +208,24 @@ int wmain() {
   if (action == L"crash av") {
     volatile int* nowhere = nullptr;
     *nowhere = 1;
+  }
+  if (action.rfind(L"orphan ", 0) == 0) {
+    const DWORD child = StartHangingChild();
+    // Exit only once the child has recorded itself, so the test knows which process must be reaped.
+    for (int i = 0; i < 200 && child != 0; ++i) {
+      HANDLE h = CreateFileW(record.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr, OPEN_EXISTING, 0,
+                             nullptr);
+      char buffer[65536];
+      DWORD read = 0;
+      std::string text;
+      if (h != INVALID_HANDLE_VALUE) {
+        while (ReadFile(h, buffer, sizeof buffer, &read, nullptr) && read > 0) text.append(buffer, read);
+        CloseHandle(h);
+      }
+      if (text.find("{\"pid\":" + std::to_string(child) + ",") != std::string::npos) break;
+      Sleep(50);
+    }
+    return _wtoi(action.c_str() + 7);
   }
   if (action == L"hang") {
     for (;;) Sleep(INFINITE);
