@@ -141,7 +141,7 @@ export const PortalChrome = ({ info, api, pollMs = 1000 }: PortalChromeProps) =>
               <button type="button" className="button button--primary" onClick={retry}>
                 {s.retry}
               </button>
-              <button type="button" className="button button--quiet" onClick={leave} disabled={leaving}>
+              <button type="button" className="button button--secondary" onClick={leave} disabled={leaving}>
                 {s.backToSignIn}
               </button>
             </div>
