@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { build } from 'esbuild';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { channels, portalChannels } from '../../../src/shared/ipc';
 import { recorded, resetElectronMock, setRendererTarget } from '../../mocks/electron';
@@ -40,5 +42,25 @@ describe('preload', () => {
   it('never exposes ipcRenderer or a generic send', () => {
     const names = Object.keys(api);
     expect(names.filter((n) => /^(invoke|send|sendSync|on|once|ipcRenderer|postMessage)$/i.test(n) || !n.includes(':'))).toEqual([]);
+  });
+});
+
+describe('preload bundle', () => {
+  it('needs nothing a sandboxed preload cannot require (Electron 22 offers electron, events, timers, url)', async () => {
+    // Same options as scripts/build.mjs uses for dist/preload/preload.cjs.
+    const out = await build({
+      entryPoints: [resolve(__dirname, '../../../src/preload/index.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node16.17',
+      format: 'cjs',
+      external: ['electron'],
+      write: false,
+      logLevel: 'error',
+    });
+    const code = out.outputFiles[0]?.text ?? '';
+    const required = [...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+    expect(required.length).toBeGreaterThan(0);
+    expect(required.filter((name) => !['electron', 'events', 'timers', 'url'].includes(String(name)))).toEqual([]);
   });
 });
