@@ -3,7 +3,8 @@
  * renderer, driven in real Chromium. One browser and one emulator per test file; one overlay session
  * (core + host + browser context) per test.
  */
-import { mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -35,16 +36,34 @@ export const root = join(__dirname, '..', '..');
 
 let rendererBuild: Promise<string> | undefined;
 
+/** A fingerprint of everything the renderer bundle is made from, so test files can share one build. */
+const rendererSourceHash = (): string => {
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else hash.update(path).update(readFileSync(path));
+    }
+  };
+  walk(join(root, 'src/renderer'));
+  walk(join(root, 'src/shared'));
+  return hash.digest('hex').slice(0, 16);
+};
+
 /**
  * Builds the renderer exactly as scripts/build.mjs does (same entry, target, format and loaders), but
  * into a private folder: other suites run `npm run build`, which empties dist/ while these tests read it.
+ * Test files running in parallel share a build of the same sources (written aside, then renamed).
  */
 export const buildRenderer = (): Promise<string> => {
   rendererBuild ??= (async () => {
-    const out = mkdtempSync(join(tmpdir(), 'sspr-e2e-renderer-'));
+    const out = join(tmpdir(), `sspr-e2e-renderer-${rendererSourceHash()}`);
+    if (existsSync(join(out, 'index.html'))) return out;
+    const staging = mkdtempSync(join(tmpdir(), 'sspr-e2e-renderer-build-'));
     await build({
       entryPoints: [join(root, 'src/renderer/main.tsx')],
-      outfile: join(out, 'app.js'),
+      outfile: join(staging, 'app.js'),
       bundle: true,
       platform: 'browser',
       target: 'chrome108',
@@ -56,8 +75,13 @@ export const buildRenderer = (): Promise<string> => {
       logLevel: 'error',
       legalComments: 'none',
     });
-    const { copyFileSync } = await import('node:fs');
-    copyFileSync(join(root, 'src/renderer/index.html'), join(out, 'index.html'));
+    copyFileSync(join(root, 'src/renderer/index.html'), join(staging, 'index.html'));
+    try {
+      renameSync(staging, out);
+    } catch {
+      // Another test file finished the same build first; theirs is identical.
+      rmSync(staging, { recursive: true, force: true });
+    }
     return out;
   })();
   return rendererBuild;
