@@ -20,7 +20,7 @@ import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../src/shared/config';
 import { portalIpcContract, type AppInfo, type PortalState } from '../../../src/shared/ipc';
-import { APP_CONTENT_SECURITY_POLICY } from '../../../src/main/core/lockdown/policy';
+import { APP_CONTENT_SECURITY_POLICY, isNavigationAllowed, isRequestAllowed, portalPolicy } from '../../../src/main/core/lockdown/policy';
 import { idleRemainingSeconds, portalExitCode, portalOutcome, portalPhase, type NavigationEvent } from '../../../src/main/core/portal/outcome';
 import { portalUrl } from '../../../src/main/core/portal/url';
 import { createTestPki, type KeyAndCert, type TestPki } from '../core/tls/pki';
@@ -51,12 +51,18 @@ const standInPortal = (keyCert: KeyAndCert): https.Server =>
       res.end(STANDIN_PAGE('Your password has been reset', '<h1>Your password has been reset</h1>'));
       return;
     }
+    if (url.pathname === '/federate') {
+      res.statusCode = 302;
+      res.setHeader('location', 'https://login.evil.example/sso');
+      res.end();
+      return;
+    }
     if (url.pathname === '/broken') {
       res.statusCode = 503;
       res.end(STANDIN_PAGE('Service unavailable', 'down'));
       return;
     }
-    res.end(STANDIN_PAGE('Get back into your account', `<h1>Get back into your account</h1><p id="mkt">${url.searchParams.get('mkt') ?? ''}</p><a id="finish" href="/done">Finish</a>`));
+    res.end(STANDIN_PAGE('Get back into your account', `<h1>Get back into your account</h1><p id="mkt">${url.searchParams.get('mkt') ?? ''}</p><a id="finish" href="/done">Finish</a> <a id="federate" href="/federate">Sign in with your organisation</a>`));
   });
 
 const spkiHash = (certPem: string): string => createHash('sha256').update(createPublicKey(certPem).export({ type: 'spki', format: 'der' })).digest('base64');
@@ -133,6 +139,7 @@ afterAll(async () => {
 /** Chromium's net error names as Playwright reports them, to the codes Electron's did-fail-load gives. */
 const NET_CODES: Record<string, number> = {
   'net::ERR_ABORTED': -3,
+  'net::ERR_BLOCKED_BY_CLIENT': -20,
   'net::ERR_CONNECTION_REFUSED': -102,
   'net::ERR_NAME_NOT_RESOLVED': -105,
   'net::ERR_INTERNET_DISCONNECTED': -106,
@@ -157,7 +164,7 @@ afterEach(async () => {
   for (const h of harnesses.splice(0)) await h.context.close();
 });
 
-const open = async (opts: { portalOrigin: string; language?: string; portal?: 'off' }): Promise<Harness> => {
+const open = async (opts: { portalOrigin: string; language?: string; portal?: 'off'; requestFilter?: boolean }): Promise<Harness> => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const chrome = await context.newPage();
   const view = await context.newPage();
@@ -166,8 +173,22 @@ const open = async (opts: { portalOrigin: string; language?: string; portal?: 'o
   const h: Harness = { chrome, view, events: [], layouts: [], exits: [], retries: 0, idleOverride: null, context };
   harnesses.push(h);
 
+  if (opts.requestFilter) {
+    // The portal session's webRequest filter, played by Playwright routing with the real policy
+    // (Playwright does not route redirects: those are checked on the 3xx response below).
+    const policy = portalPolicy([new URL(opts.portalOrigin).host]);
+    await view.route('**/*', (route) => (isRequestAllowed(route.request().url(), policy) ? route.continue() : route.abort('blockedbyclient')));
+  }
   view.on('response', (r) => {
-    if (r.request().isNavigationRequest() && r.frame() === view.mainFrame()) h.events.push({ type: 'did-navigate', url: r.url(), httpResponseCode: r.status() });
+    if (!r.request().isNavigationRequest() || r.frame() !== view.mainFrame()) return;
+    const location = r.headers().location;
+    if (opts.requestFilter && r.status() >= 300 && r.status() < 400 && location) {
+      // will-redirect, as the adapter wires it: a redirect off the allow-list is refused.
+      const target = new URL(location, r.url()).toString();
+      if (!isNavigationAllowed(target, portalPolicy([new URL(opts.portalOrigin).host]))) h.events.push({ type: 'blocked', url: target, kind: 'redirect' });
+      return;
+    }
+    h.events.push({ type: 'did-navigate', url: r.url(), httpResponseCode: r.status() });
   });
   view.on('requestfailed', (r) => {
     if (!r.isNavigationRequest() || r.frame() !== view.mainFrame()) return;
@@ -264,6 +285,19 @@ describe('PortalChrome in Chromium', () => {
     expect(await alert.textContent()).toContain('date and time');
     expect(h.events).toContainEqual(expect.objectContaining({ type: 'did-fail-load', errorCode: -202 }));
     await expect.poll(() => lastLayout(h)?.visible, { timeout: 20_000 }).toBe(false);
+  });
+
+  it('a redirect to a host off the allow-list is cancelled and ends on our "cannot be opened here" screen', async () => {
+    const h = await open({ portalOrigin, requestFilter: true });
+    await h.view.locator('#federate').click();
+    const alert = h.chrome.getByRole('alert');
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await alert.getAttribute('data-reason')).toBe('blocked');
+    expect(await alert.textContent()).toContain('That page cannot be opened here');
+    expect(h.events).toContainEqual({ type: 'blocked', url: 'https://login.evil.example/sso', kind: 'redirect' });
+    await expect.poll(() => lastLayout(h)?.visible, { timeout: 20_000 }).toBe(false);
+    await h.chrome.getByRole('alert').getByRole('button', { name: 'Back to sign-in' }).click();
+    await expect.poll(() => h.exits, { timeout: 20_000 }).toEqual([10]);
   });
 
   it('choosing a language reloads the portal with that mkt and translates the chrome', async () => {

@@ -144,6 +144,8 @@ export const portalOutcome = (events: readonly NavigationEvent[], markers: Porta
       case 'did-fail-load':
         // Sub-frame failures (an ad, a blocked iframe) leave the page usable; an aborted load is ours.
         if (!e.isMainFrame || e.errorCode === NET_ERR_ABORTED) break;
+        // The first failure is the cause; what fails after it (the cancelled redirect's load) is not.
+        if (outcome.state === 'error') break;
         outcome = fail(classifyNetError(e.errorCode), { netError: e.errorCode });
         break;
       case 'blocked':

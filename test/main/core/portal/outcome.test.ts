@@ -101,6 +101,11 @@ describe('portalOutcome from recorded navigation sequences', () => {
     expect(portalOutcome([...loaded, { type: 'blocked', url: 'https://go.microsoft.com/fwlink/help', kind: 'navigation' }])).toEqual({ state: 'in-progress', loaded: true });
   });
 
+  it('the first failure is the cause: a later load failure does not replace it', () => {
+    const events: NavigationEvent[] = [...loaded, { type: 'blocked', url: 'https://login.evil.example/', kind: 'redirect' }, failLoad(-105)];
+    expect(portalOutcome(events)).toMatchObject({ state: 'error', reason: 'blocked' });
+  });
+
   it('sub-frame failures and aborted loads leave the page usable', () => {
     expect(portalOutcome([...loaded, failLoad(-20, false), failLoad(-106, false)])).toEqual({ state: 'in-progress', loaded: true });
     expect(portalOutcome([...loaded, failLoad(-3)])).toEqual({ state: 'in-progress', loaded: true });
