@@ -67,7 +67,11 @@ const NET_ERROR_CLASSES: { reason: PortalErrorReason; codes: readonly number[] }
 /** net::ERR_ABORTED: a navigation we (or the page) cancelled — not a failure of the portal. */
 export const NET_ERR_ABORTED = -3;
 
+/** net::ERR_SSL_OBSOLETE_VERSION sits among the certificate codes but is about the protocol version. */
+const NET_ERR_SSL_OBSOLETE_VERSION = -218;
+
 export const classifyNetError = (errorCode: number): PortalErrorReason => {
+  if (errorCode === NET_ERR_SSL_OBSOLETE_VERSION) return 'tls';
   if (errorCode <= -200 && errorCode >= -299) return 'certificate';
   for (const c of NET_ERROR_CLASSES) if (c.codes.includes(errorCode)) return c.reason;
   if (errorCode <= -300 && errorCode >= -399) return 'http';

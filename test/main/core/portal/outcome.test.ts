@@ -82,6 +82,7 @@ describe('portalOutcome from recorded navigation sequences', () => {
     [-207, 'certificate'],
     [-107, 'tls'],
     [-113, 'tls'],
+    [-218, 'tls'],
   ])('TLS class: net error %i → %s', (code, reason) => {
     expect(portalOutcome([start, failLoad(code)])).toMatchObject({ state: 'error', code: 'unreachable', reason });
   });
