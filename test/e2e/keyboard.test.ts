@@ -73,6 +73,16 @@ describe('keyboard only (Tab, Shift+Tab, Enter, Space and typing; no clicks)', (
     await expect.poll(async () => (await focused(page)).id).toBe('new-password');
     expect((await focused(page)).visible).toBe(true);
 
+    // Caps Lock: Playwright cannot latch it, so the key event carries the modifier state the OS would report.
+    const capsKey = (on: boolean) =>
+      page.locator('#new-password').evaluate((el, capsOn) => {
+        el.dispatchEvent(new KeyboardEvent('keyup', { key: 'CapsLock', bubbles: true, modifierCapsLock: capsOn } as KeyboardEventInit));
+      }, on);
+    await capsKey(true);
+    await expect.poll(() => page.locator('.caps').textContent()).toContain('Caps Lock is on.');
+    await capsKey(false);
+    await expect.poll(() => page.locator('.caps').textContent()).toBe('');
+
     const password = strongPassword('kb');
     await page.keyboard.type(password);
     expect(await press('Tab')).toMatchObject({ text: 'Show password' });
