@@ -198,7 +198,9 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
 
   // ---------------------------------------------------------------- configuration and logging
   const argv = deps.argv ?? process.argv;
-  const { launch: parsed, problems: launchProblems } = parseLaunchArgs(argv.slice(1));
+  // `electron dist/main/electron.cjs --demo` (development) puts the script path before our arguments.
+  const firstArg = (process as { defaultApp?: boolean }).defaultApp ? 2 : 1;
+  const { launch: parsed, problems: launchProblems } = parseLaunchArgs(argv.slice(firstArg));
   const launch: LaunchArgs = release ? { ...parsed, demo: false, configFlags: {} } : parsed;
   let demo: DemoService | null = null;
   if (launch.demo) {
