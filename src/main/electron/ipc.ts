@@ -24,7 +24,12 @@ export const createPortalDispatch = (handlers: PortalHandlers, logger: Logger): 
     throw new Error(`IPC invalid_request on ${channel}`);
   }
   const handler = handlers[channel] as (req: unknown) => Promise<unknown>;
-  return handler(request.output);
+  const response = v.safeParse(portalIpcContract[channel].response, await handler(request.output));
+  if (!response.success) {
+    logger.error('ipc.rejected', { channel, reason: 'invalid_response' });
+    throw new Error(`IPC invalid_response on ${channel}`);
+  }
+  return response.output;
 };
 
 export interface IpcWiring {
