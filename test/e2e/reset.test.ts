@@ -157,6 +157,17 @@ describe('password reset in the overlay (real emulator, core, host, Chromium)', 
     await expect(page.locator('.screen__lead').textContent()).resolves.toContain('unlock this PC with your new password');
   });
 
+  it('"Back to sign-in" stays on screen at 1024×768, even on the longest screen with errors', async () => {
+    const { page } = await overlay({ viewport: { width: 1024, height: 768 } });
+    await reachPassword(page, emu.emulator, 'alice@contoso.com');
+    await enterPassword(page, 'abc', 'x');
+    await expect.poll(() => page.locator('#new-password-error').count()).toBe(1);
+    const back = await page.getByRole('button', { name: 'Back to sign-in' }).boundingBox();
+    expect(back).not.toBeNull();
+    expect(back!.y).toBeGreaterThanOrEqual(0);
+    expect(back!.y + back!.height).toBeLessThanOrEqual(768);
+  });
+
   it('does not prefill a tile name that is not a user id', async () => {
     const { page } = await overlay({ argv: ['--user=CONTOSO\\alice'] });
     await expect(page.locator('#username').inputValue()).resolves.toBe('');

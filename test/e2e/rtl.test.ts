@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ar from '../../src/renderer/i18n/ar.json';
-import { launchBrowser, openOverlay, startTestEmulator, type Overlay, type TestEmulator } from './support';
+import { enterPassword, launchBrowser, openOverlay, reachPassword, startTestEmulator, type Overlay, type TestEmulator } from './support';
 
 const documentLanguage = (page: Page) => page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir }));
 
@@ -9,8 +9,8 @@ describe('Arabic is complete and right-to-left; the language follows the locale 
   let browser: Browser;
   let emu: TestEmulator;
   const open: Overlay[] = [];
-  const overlay = async (argv: string[]) => {
-    const o = await openOverlay(browser, emu.emulator, { argv });
+  const overlay = async (argv: string[], viewport?: { width: number; height: number }) => {
+    const o = await openOverlay(browser, emu.emulator, { argv, ...(viewport ? { viewport } : {}) });
     open.push(o);
     return o;
   };
@@ -51,6 +51,16 @@ describe('Arabic is complete and right-to-left; the language follows the locale 
     await page.locator('#language').selectOption('ar');
     await expect.poll(() => documentLanguage(page)).toEqual({ lang: 'ar', dir: 'rtl' });
     await expect(page.locator('label[for="language"]').textContent()).resolves.toBe(ar.app.language);
+  });
+
+  it('the Arabic password screen with errors keeps "Back to sign-in" on a 1024×768 screen', async () => {
+    const { page } = await overlay(['--lang=ar'], { width: 1024, height: 768 });
+    await reachPassword(page, emu.emulator, 'alice@contoso.com');
+    await enterPassword(page, 'abc', 'x');
+    await expect.poll(() => page.locator('#new-password-error').textContent()).toContain(ar.validation.password.too_short);
+    const back = await page.getByRole('button', { name: ar.app.backToSignIn }).boundingBox();
+    expect(back!.y + back!.height).toBeLessThanOrEqual(768);
+    expect(back!.x).toBeGreaterThanOrEqual(0);
   });
 
   it('an unknown locale falls back to English', async () => {
