@@ -35,7 +35,7 @@ static=(-static -static-libgcc -static-libstdc++ -Wl,--gc-sections -s)
 cp "$src/dll/version.rc" "$obj/version.rc"
 (cd "$obj" && "$WINDRES" -I"$obj" version.rc -O coff -o "$obj/resources.o")
 
-dll_sources=("$src/dll/dll.cpp" "$src/dll/provider.cpp" "$src/dll/launcher.cpp" "$src/dll/settings.cpp"
+dll_sources=("$src/dll/dll.cpp" "$src/dll/provider.cpp" "$src/dll/launcher.cpp" "$src/dll/settings.cpp" "$src/dll/overlay_log.cpp"
              "$src/core/policy.cpp" "$src/include/credprov_iids.cpp" "$obj/resources.o" "$src/dll/SsprLogonCP.def")
 dll_libs=(-lole32 -luuid -ladvapi32 -lwtsapi32 -lbcrypt -lgdi32 -luser32)
 "$CXX" "${common[@]}" -shared -o "$stage/SsprLogonCP.dll" "${dll_sources[@]}" "${static[@]}" "${dll_libs[@]}"

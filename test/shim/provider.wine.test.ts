@@ -1,7 +1,7 @@
 // The real credential-provider DLL loaded through COM under wine, driven by cp-harness.exe the way LogonUI
 // drives it, launching the stand-in overlay. What wine can and cannot prove: docs/shim-least-privilege.md.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -243,6 +243,25 @@ describe('credential provider under wine', () => {
     // Re-enabled by the admin: the link is back.
     const back = await harness(['open:logon'], { fresh: false, reg: [{ key: STATE, values: { Disabled: { dword: 0 }, ConsecutiveFailures: { dword: 0 } } }] });
     expect(back.steps('open')[0]).toMatchObject({ setUsageScenarioHr: '0x00000000', credentialCount: 1 });
+  }, SLOW);
+
+  it("stores the overlay's stdout log lines in the protected log folder, escaping anything that is not one JSON record", async () => {
+    const r = await harness(['open:logon', 'click:exit 10']);
+    const record = r.records[0]!;
+    expect(record.stdoutIsPipe).toBe(true);
+    const logFile = join(wine.dir, 'drive_c/ProgramData/SsprLogon/logs/overlay.jsonl');
+    const lines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean);
+    const mine = lines.slice(lines.indexOf(`{"level":"info","event":"standin.started","pid":${String(record.pid)}}`));
+    expect(mine[0]).toBe(`{"level":"info","event":"standin.started","pid":${String(record.pid)}}`);
+    // The forged record and the escape sequence survive only as escaped text inside wrapper records.
+    expect(lines).not.toContain('{"level":"error","event":"standin.fake"}');
+    const wrapped = mine.slice(1, 4).map((l) => JSON.parse(l) as JsonLine);
+    expect(wrapped.map((w) => [w.source, w.invalid, w.line])).toEqual([
+      ['overlay', true, 'forged'],
+      ['overlay', true, '{"level":"error","event":"standin.fake"}\u001b[2J'],
+      ['overlay', true, 'plain text'],
+    ]);
+    expect(lines.join('\n')).not.toContain('\u001b');
   }, SLOW);
 
   it('reaps whatever the overlay started when it exits (kill-on-close job)', async () => {

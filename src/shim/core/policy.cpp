@@ -300,4 +300,31 @@ std::string FormatDebugRecord(const std::string& isoTime, EventId id, EventLevel
   return line;
 }
 
+std::string SanitizeOverlayLogLine(const std::string& raw, const std::string& isoTime, std::size_t maxBytes) {
+  std::string line = raw;
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+  std::size_t first = 0;
+  while (first < line.size() && (line[first] == ' ' || line[first] == '\t')) ++first;
+  line.erase(0, first);
+  if (line.empty()) return std::string();
+
+  const bool tooLong = line.size() > maxBytes;
+  bool clean = !tooLong && line.front() == '{' && line.back() == '}';
+  for (unsigned char c : line) {
+    if (c < 0x20 || c == 0x7f) {
+      clean = false;
+      break;
+    }
+  }
+  if (clean) return line;
+  if (tooLong) {
+    line.resize(maxBytes);
+    // Do not end in the middle of a UTF-8 sequence.
+    while (!line.empty() && (static_cast<unsigned char>(line.back()) & 0xc0) == 0x80) line.pop_back();
+    if (!line.empty() && static_cast<unsigned char>(line.back()) >= 0xc0) line.pop_back();
+  }
+  return "{\"time\":" + JsonString(isoTime) + ",\"source\":\"overlay\",\"" + (tooLong ? "truncated" : "invalid") +
+         "\":true,\"line\":" + JsonString(line) + "}";
+}
+
 }  // namespace sspr

@@ -99,4 +99,12 @@ std::string FormatDebugRecord(const std::string& isoTime, EventId id, EventLevel
 
 const char* LevelName(EventLevel level);
 
+// The overlay writes its JSON log lines to stdout, a pipe the shim reads (the overlay itself cannot write
+// to the protected log folder). A line is stored verbatim when it looks like one JSON object on one line;
+// anything else — control characters, no braces, oversized — is stored escaped inside a wrapper record,
+// so an overlay can never forge or split records. Returns "" for blank lines.
+constexpr std::size_t kMaxOverlayLogLineBytes = 16 * 1024;
+std::string SanitizeOverlayLogLine(const std::string& raw, const std::string& isoTime,
+                                   std::size_t maxBytes = kMaxOverlayLogLineBytes);
+
 }  // namespace sspr

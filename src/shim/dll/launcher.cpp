@@ -1,5 +1,7 @@
 #include "launcher.h"
 
+#include "overlay_log.h"
+
 #include <aclapi.h>
 #include <bcrypt.h>
 #include <sddl.h>
@@ -341,17 +343,60 @@ LaunchResult RunOverlay(const LaunchRequest& request, HANDLE stopEvent, StartedC
   commandLine.push_back(L'\0');
   std::wstring desktop = L"winsta0\\" + request.desktopName;
 
-  STARTUPINFOW startup = {};
-  startup.cb = sizeof startup;
-  startup.lpDesktop = &desktop[0];
+  // The overlay's stdout/stderr is a pipe to us: it logs there, we store the lines where it cannot write.
+  // Only this one handle is inherited (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), nothing else of LogonUI's.
+  // Declared first so it is destroyed last: every early return closes the write end before the reader
+  // waits for the end of the pipe.
+  OverlayLogReader logReader;
+  SECURITY_ATTRIBUTES inheritable = {sizeof inheritable, nullptr, TRUE};
+  HANDLE logRead = nullptr;
+  Handle logWrite;
+  if (!CreatePipe(&logRead, &logWrite.h, &inheritable, 0) || !SetHandleInformation(logRead, HANDLE_FLAG_INHERIT, 0)) {
+    if (logRead != nullptr) CloseHandle(logRead);
+    Fail(&failure, L"log-pipe");
+    return failed(false);
+  }
+  if (!logReader.Start(logRead)) {
+    Fail(&failure, L"log-reader");
+    return failed(false);
+  }
+  SIZE_T attributeBytes = 0;
+  InitializeProcThreadAttributeList(nullptr, 1, 0, &attributeBytes);
+  std::vector<unsigned char> attributeBuffer(attributeBytes);
+  auto* attributes = reinterpret_cast<LPPROC_THREAD_ATTRIBUTE_LIST>(attributeBuffer.data());
+  if (!InitializeProcThreadAttributeList(attributes, 1, 0, &attributeBytes)) {
+    Fail(&failure, L"attribute-list");
+    return failed(false);
+  }
+  struct AttributeListGuard {
+    LPPROC_THREAD_ATTRIBUTE_LIST list;
+    ~AttributeListGuard() { DeleteProcThreadAttributeList(list); }
+  } attributeGuard{attributes};
+  if (!UpdateProcThreadAttribute(attributes, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, &logWrite.h, sizeof(HANDLE),
+                                 nullptr, nullptr)) {
+    Fail(&failure, L"attribute-handle-list");
+    return failed(false);
+  }
+
+  STARTUPINFOEXW startup = {};
+  startup.StartupInfo.cb = sizeof startup;
+  startup.StartupInfo.lpDesktop = &desktop[0];
+  startup.StartupInfo.dwFlags = STARTF_USESTDHANDLES;
+  startup.StartupInfo.hStdInput = nullptr;
+  startup.StartupInfo.hStdOutput = logWrite.h;
+  startup.StartupInfo.hStdError = logWrite.h;
+  startup.lpAttributeList = attributes;
   PROCESS_INFORMATION process = {};
-  if (!CreateProcessAsUserW(token.h, request.exePath.c_str(), commandLine.data(), nullptr, nullptr, FALSE,
-                            CREATE_SUSPENDED | CREATE_UNICODE_ENVIRONMENT | CREATE_DEFAULT_ERROR_MODE,
-                            environment.data(), request.workingDir.c_str(), &startup, &process)) {
+  if (!CreateProcessAsUserW(token.h, request.exePath.c_str(), commandLine.data(), nullptr, nullptr, TRUE,
+                            CREATE_SUSPENDED | CREATE_UNICODE_ENVIRONMENT | CREATE_DEFAULT_ERROR_MODE |
+                                EXTENDED_STARTUPINFO_PRESENT,
+                            environment.data(), request.workingDir.c_str(), &startup.StartupInfo, &process)) {
     // Fail closed: there is deliberately no retry with LogonUI's own (SYSTEM) token.
     Fail(&failure, L"create-process-as-user");
     return failed(false);
   }
+  // Only the overlay (and what it passes the handle to) may hold the write end, so the pipe ends with it.
+  logWrite.reset();
   Handle processHandle(process.hProcess);
   Handle threadHandle(process.hThread);
   if (!AssignProcessToJobObject(job.h, processHandle.h)) {
@@ -382,6 +427,7 @@ LaunchResult RunOverlay(const LaunchRequest& request, HANDLE stopEvent, StartedC
   }
   // Closing the job kills anything the overlay left behind (KILL_ON_JOB_CLOSE).
   job.reset();
+  logReader.Finish();
   return result;
 }
 

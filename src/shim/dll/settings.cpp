@@ -66,15 +66,6 @@ std::wstring ModuleFolder() {
   return DirectoryOf(path);
 }
 
-std::string UtcNowIso() {
-  SYSTEMTIME st;
-  GetSystemTime(&st);
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", st.wYear, st.wMonth, st.wDay, st.wHour,
-                st.wMinute, st.wSecond, st.wMilliseconds);
-  return buffer;
-}
-
 WORD EventType(EventLevel level) {
   switch (level) {
     case EventLevel::Info:
@@ -98,6 +89,15 @@ void AppendDebugRecord(const std::wstring& file, const std::string& line) {
 }
 
 }  // namespace
+
+std::string UtcNowIso() {
+  SYSTEMTIME st;
+  GetSystemTime(&st);
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", st.wYear, st.wMonth, st.wDay, st.wHour,
+                st.wMinute, st.wSecond, st.wMilliseconds);
+  return buffer;
+}
 
 ShimSettings LoadSettings() {
   ShimSettings s;

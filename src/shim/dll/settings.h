@@ -33,4 +33,7 @@ void LogEvent(EventId id, EventLevel level, bool verboseOnly, const std::wstring
 
 HMODULE ThisModule();
 
+// Current UTC time as 2026-01-01T00:00:00.000Z.
+std::string UtcNowIso();
+
 }  // namespace sspr

@@ -146,6 +146,7 @@ std::string Record(const std::wstring& action) {
   ProcessIdToSessionId(GetCurrentProcessId(), &session);
   out += ",\"sessionId\":" + std::to_string(session);
   out += ",\"desktop\":" + DesktopName();
+  out += std::string(",\"stdoutIsPipe\":") + (GetFileType(GetStdHandle(STD_OUTPUT_HANDLE)) == FILE_TYPE_PIPE ? "true" : "false");
   out += "," + TokenFacts();
   out += ",\"action\":" + Json(action) + "}";
   return out;
@@ -175,6 +176,17 @@ void Append(const std::wstring& path, const std::string& line) {
   CloseHandle(h);
 }
 
+// The overlay logs JSON lines to stdout, a pipe the shim reads. Also try to forge a record.
+void LogToStdout() {
+  HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+  if (out == nullptr || out == INVALID_HANDLE_VALUE) return;
+  const std::string lines = "{\"level\":\"info\",\"event\":\"standin.started\",\"pid\":" +
+                            std::to_string(GetCurrentProcessId()) +
+                            "}\nforged\r\n{\"level\":\"error\",\"event\":\"standin.fake\"}\x1b[2J\nplain text\n";
+  DWORD written = 0;
+  WriteFile(out, lines.data(), static_cast<DWORD>(lines.size()), &written, nullptr);
+}
+
 // Like Electron's helper processes: a child that would outlive the overlay if nothing reaped it.
 DWORD StartHangingChild() {
   wchar_t exe[MAX_PATH + 1] = {};
@@ -200,6 +212,7 @@ int wmain(int argc, wchar_t** argv) {
   }
   const std::wstring action = ReadControl(sspr::JoinPath(folder, L"SsprLogon.control"));
   Append(record, Record(action));
+  LogToStdout();
 
   if (action.rfind(L"exit ", 0) == 0) return _wtoi(action.c_str() + 5);
   if (action == L"crash abort") {

@@ -221,6 +221,28 @@ static void TestEscaping() {
   CHECK(ToUtf8(L"\x20ac") == "\xe2\x82\xac");
 }
 
+static void TestOverlayLogLines() {
+  const std::string t = "2026-01-01T00:00:00.000Z";
+  CHECK(SanitizeOverlayLogLine("{\"level\":\"info\",\"event\":\"x\"}\r", t) == "{\"level\":\"info\",\"event\":\"x\"}");
+  CHECK(SanitizeOverlayLogLine("   \r", t).empty());
+  CHECK(SanitizeOverlayLogLine("", t).empty());
+  // Not a JSON object line: kept, but escaped inside a wrapper the overlay cannot shape.
+  CHECK(SanitizeOverlayLogLine("plain text", t) ==
+        "{\"time\":\"2026-01-01T00:00:00.000Z\",\"source\":\"overlay\",\"invalid\":true,\"line\":\"plain text\"}");
+  const std::string forged = SanitizeOverlayLogLine("{\"a\":1}\x1b[2J{\"level\":\"info\"}", t);
+  CHECK(forged.find('\x1b') == std::string::npos);
+  CHECK(forged.find("\"invalid\":true") != std::string::npos);
+  CHECK(forged.find("\\u001b") != std::string::npos);
+  const std::string huge = "{\"x\":\"" + std::string(40000, 'a') + "\"}";
+  const std::string capped = SanitizeOverlayLogLine(huge, t, 1000);
+  CHECK(capped.find("\"truncated\":true") != std::string::npos);
+  CHECK(capped.size() < 1200);
+  // Truncation never leaves half a UTF-8 character behind.
+  const std::string euros = "{\"x\":\"" + std::string(10, 'a') + "\xe2\x82\xac\xe2\x82\xac\"}";
+  const std::string cut = SanitizeOverlayLogLine(euros, t, 18);  // cuts inside the first euro sign
+  CHECK(cut.find("\"line\":\"{\\\"x\\\":\\\"aaaaaaaaaa\"}") != std::string::npos);
+}
+
 int main() {
   TestQuoting();
   TestCommandLine();
@@ -231,6 +253,7 @@ int main() {
   TestOutcomes();
   TestFailureCounter();
   TestEscaping();
+  TestOverlayLogLines();
   if (g_failures != 0) {
     std::printf("failed %d of %d\n", g_failures, g_checks);
     return 1;
