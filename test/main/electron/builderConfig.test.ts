@@ -3,7 +3,9 @@
  * (so a key it does not know, such as electronFuses, fails here), plus the fuse hook's profiles.
  */
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(__dirname, '../../..');
@@ -58,9 +60,31 @@ describe('electron-builder configuration', () => {
     expect(fuses.FUSE_PROFILES.test.EnableNodeCliInspectArguments).toBe(true);
   });
 
-  it('refuses to package a Windows build without @electron/fuses rather than ship it unfused', async () => {
-    const context = { electronPlatformName: 'win32', appOutDir: '/nonexistent', packager: { executableName: 'SsprLogon' } };
-    await expect(fuses.flipFusesAfterPack(context, 'release')).rejects.toThrow(/@electron\/fuses is not installed/);
+  it('flips the fuse wire of the packaged SsprLogon.exe to the release profile', async () => {
+    // A stand-in executable carrying Electron 22's fuse wire (sentinel, version 1, six fuses as shipped:
+    // cookie encryption off, everything else on), so the hook runs on the same bytes a real package has.
+    const dir = mkdtempSync(join(tmpdir(), 'sspr-fuses-'));
+    const sentinel = Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX');
+    const exe = join(dir, 'SsprLogon.exe');
+    writeFileSync(exe, Buffer.concat([Buffer.alloc(4096, 0x90), sentinel, Buffer.from([1, 6]), Buffer.from('101111'), Buffer.alloc(4096, 0x90)]));
+    const context = { electronPlatformName: 'win32', appOutDir: dir, packager: { executableName: 'SsprLogon' } };
+    await fuses.flipFusesAfterPack(context, 'release');
+    const bytes = readFileSync(exe);
+    const wire = bytes.subarray(bytes.indexOf(sentinel) + sentinel.length + 2, bytes.indexOf(sentinel) + sentinel.length + 8).toString();
+    // RunAsNode, CookieEncryption, NODE_OPTIONS, CLI inspect, asar integrity, only-from-asar
+    expect(wire).toBe('010011');
+    await fuses.flipFusesAfterPack(context, 'test');
+    const testWire = readFileSync(exe);
+    expect(testWire.subarray(testWire.indexOf(sentinel) + sentinel.length + 2, testWire.indexOf(sentinel) + sentinel.length + 8).toString()).toBe('010111');
     await expect(fuses.flipFusesAfterPack(context, 'nonsense')).rejects.toThrow(/unknown fuse profile/);
+    // Non-Windows packages are left alone rather than failing.
+    await expect(fuses.flipFusesAfterPack({ ...context, electronPlatformName: 'linux' }, 'release')).resolves.toBeUndefined();
+  });
+
+  it('refuses to package a binary without a fuse wire rather than ship it unfused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sspr-fuses-'));
+    writeFileSync(join(dir, 'SsprLogon.exe'), Buffer.alloc(8192, 0x90));
+    const context = { electronPlatformName: 'win32', appOutDir: dir, packager: { executableName: 'SsprLogon' } };
+    await expect(fuses.flipFusesAfterPack(context, 'release')).rejects.toThrow(/sentinel/);
   });
 });

@@ -1,10 +1,8 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS hooks loaded by electron-builder */
 // Electron fuses for SsprLogon.exe (security.md §3.1, engineering-anchors.md §2.2), flipped after
 // packaging. electron-builder 24.13.3 has no `electronFuses` option (added in 25), so an afterPack hook
-// does it with @electron/fuses. That package is NOT installed on this project's build machines: a release
-// package then FAILS instead of silently shipping an unfused binary. Install it on the signing machine
-// (`npm install --save-dev --save-exact @electron/fuses@1`) and verify with
-// `npx @electron/fuses read --app "<dir>\SsprLogon.exe"` before signing.
+// does it with @electron/fuses (a devDependency). Without it a release package FAILS instead of silently
+// shipping an unfused binary. Verify with `npx @electron/fuses read --app "<dir>\SsprLogon.exe"` before signing.
 'use strict';
 
 /** Fuses present in Electron 22 (fuse wire v1, indices 0–5), by profile. */
