@@ -1,6 +1,7 @@
 #include "launcher.h"
 
 #include "overlay_log.h"
+#include "settings.h"
 
 #include <aclapi.h>
 #include <bcrypt.h>
@@ -235,9 +236,8 @@ std::wstring EnvOrEmpty(const wchar_t* name) {
 }
 
 bool PrepareRuntimeFolder(std::wstring* folder, Failure* failure) {
-  std::wstring programData = EnvOrEmpty(L"ProgramData");
-  if (!IsAcceptableInstallDir(programData)) return Fail(failure, L"runtime-folder", ERROR_PATH_NOT_FOUND);
-  const std::wstring product = JoinPath(programData, L"SsprLogon");
+  const std::wstring product = EnsureProductDataFolder();
+  if (product.empty()) return Fail(failure, L"runtime-folder", ERROR_PATH_NOT_FOUND);
   *folder = JoinPath(product, L"Overlay");
   PSECURITY_DESCRIPTOR descriptor = nullptr;
   if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(kRuntimeFolderSddl, SDDL_REVISION_1, &descriptor,
@@ -245,7 +245,6 @@ bool PrepareRuntimeFolder(std::wstring* folder, Failure* failure) {
     return Fail(failure, L"runtime-folder-sddl");
   }
   SECURITY_ATTRIBUTES attributes = {sizeof attributes, descriptor, FALSE};
-  CreateDirectoryW(product.c_str(), nullptr);
   const BOOL created = CreateDirectoryW(folder->c_str(), &attributes);
   const DWORD createError = GetLastError();
   LocalFree(descriptor);

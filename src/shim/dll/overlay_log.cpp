@@ -14,10 +14,8 @@ constexpr LONGLONG kRotateAtBytes = 10ll << 20;
 const wchar_t* const kLogFolderSddl = L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)";
 
 std::wstring LogFolder() {
-  wchar_t programData[MAX_PATH + 1] = {};
-  const DWORD n = GetEnvironmentVariableW(L"ProgramData", programData, MAX_PATH);
-  if (n == 0 || n >= MAX_PATH || !IsAcceptableInstallDir(programData)) return std::wstring();
-  return JoinPath(JoinPath(programData, L"SsprLogon"), L"logs");
+  const std::wstring product = EnsureProductDataFolder();
+  return product.empty() ? std::wstring() : JoinPath(product, L"logs");
 }
 
 HANDLE OpenLogFile() {
@@ -26,7 +24,6 @@ HANDLE OpenLogFile() {
   PSECURITY_DESCRIPTOR descriptor = nullptr;
   if (ConvertStringSecurityDescriptorToSecurityDescriptorW(kLogFolderSddl, SDDL_REVISION_1, &descriptor, nullptr)) {
     SECURITY_ATTRIBUTES attributes = {sizeof attributes, descriptor, FALSE};
-    CreateDirectoryW(DirectoryOf(folder).c_str(), nullptr);
     CreateDirectoryW(folder.c_str(), &attributes);
     LocalFree(descriptor);
   }

@@ -1,5 +1,7 @@
 #include "settings.h"
 
+#include <sddl.h>
+
 #include <cstdio>
 #include <vector>
 
@@ -89,6 +91,25 @@ void AppendDebugRecord(const std::wstring& file, const std::string& line) {
 }
 
 }  // namespace
+
+std::wstring EnsureProductDataFolder() {
+  wchar_t programData[MAX_PATH + 1] = {};
+  const DWORD n = GetEnvironmentVariableW(L"ProgramData", programData, MAX_PATH);
+  if (n == 0 || n >= MAX_PATH || !IsAcceptableInstallDir(programData)) return std::wstring();
+  const std::wstring folder = JoinPath(programData, L"SsprLogon");
+  PSECURITY_DESCRIPTOR descriptor = nullptr;
+  if (ConvertStringSecurityDescriptorToSecurityDescriptorW(L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)",
+                                                           SDDL_REVISION_1, &descriptor, nullptr)) {
+    SECURITY_ATTRIBUTES attributes = {sizeof attributes, descriptor, FALSE};
+    CreateDirectoryW(folder.c_str(), &attributes);
+    LocalFree(descriptor);
+  }
+  const DWORD attrs = GetFileAttributesW(folder.c_str());
+  if (attrs == INVALID_FILE_ATTRIBUTES || !(attrs & FILE_ATTRIBUTE_DIRECTORY) || (attrs & FILE_ATTRIBUTE_REPARSE_POINT)) {
+    return std::wstring();
+  }
+  return folder;
+}
 
 std::string UtcNowIso() {
   SYSTEMTIME st;

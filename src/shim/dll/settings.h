@@ -33,6 +33,11 @@ void LogEvent(EventId id, EventLevel level, bool verboseOnly, const std::wstring
 
 HMODULE ThisModule();
 
+// Creates %ProgramData%\SsprLogon if it is missing, with a protected DACL (SYSTEM and Administrators full,
+// Users read) instead of ProgramData's inherited one, under which any user could create files in it.
+// Returns the folder, or "" when ProgramData is unusable.
+std::wstring EnsureProductDataFolder();
+
 // Current UTC time as 2026-01-01T00:00:00.000Z.
 std::string UtcNowIso();
 
