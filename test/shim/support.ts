@@ -98,7 +98,7 @@ export class WinePrefix {
 
   static async create(): Promise<WinePrefix> {
     const prefix = new WinePrefix(mkdtempSync(join(tmpdir(), 'sspr-shim-wine-')));
-    const boot = await run('wineboot', ['--init'], { env: prefix.env, timeoutMs: 170_000 });
+    const boot = await run('wineboot', ['--init'], { env: prefix.env, timeoutMs: 540_000 });
     if (boot.code !== 0) throw new Error(`wineboot failed (${boot.code}): ${boot.stderr}`);
     return prefix;
   }
