@@ -3,7 +3,7 @@
  * (Electron 22's Node), with the real emulator and core inside, probed over loopback.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,7 @@ describe('browser host command line on Node 16.17.1', () => {
   let origin = '';
   let token = '';
   let exited: Promise<number | null>;
+  let dir = '';
   /** Resolves with the first match in the process output, as soon as it is printed. */
   const waitForOutput = (pattern: RegExp) =>
     new Promise<string>((resolve, reject) => {
@@ -58,7 +59,7 @@ describe('browser host command line on Node 16.17.1', () => {
     });
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sspr-e2e-host-'));
+    dir = mkdtempSync(join(tmpdir(), 'sspr-e2e-host-'));
     // Same options as scripts/build.mjs for the Node entries, into a private folder.
     await build({
       entryPoints: [join(root, 'src/main/host/cli.ts')],
@@ -82,6 +83,7 @@ describe('browser host command line on Node 16.17.1', () => {
   });
   afterAll(async () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('runs on Node 16.17.1 and tells the user why, where to go, who the demo users are and where codes appear', async () => {
