@@ -218,7 +218,9 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   logger ??= createLogger({
     verbose: config.EnableLogging,
     ...(launch.logDir !== undefined ? { dir: launch.logDir } : {}),
-    console: launch.demo,
+    // Always: the shim hands the overlay a pipe as stdout/stderr and appends each JSON line to the protected
+    // log folder, which the restricted overlay cannot write itself (DESIGN.md "Logs", docs/shim.md).
+    console: true,
     maxSizeMB: config.LogMaxSizeMB,
     retentionDays: config.LogRetentionDays,
   });

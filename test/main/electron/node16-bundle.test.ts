@@ -88,6 +88,10 @@ describe('main bundle on Node 16.17.1', () => {
     expect(r.exitCode).toBe(10);
     expect(r.sandbox).toBe(true);
     expect(r.menu).toBeNull();
+    // The overlay logs JSON lines to its standard streams, which the shim pipes into the protected log folder.
+    const records = stderr.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.length).toBeGreaterThan(0);
+    for (const record of records) expect(record).toMatchObject({ time: expect.any(String), level: expect.any(String), event: expect.any(String) });
   });
 });
 
