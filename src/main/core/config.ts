@@ -67,8 +67,11 @@ const readConfigFile = (dataDir: string): { raw: Record<string, unknown>; proble
   }
 };
 
-/** Values the MSI keeps under its key for its own use: not settings, so not "unknown setting" problems. */
-const MSI_BOOKKEEPING = new Set(['InstallDir', 'Version', 'ProductCode']);
+/**
+ * Values under the MSI's key that belong to the installer or to the credential-provider shim (src/shim reads
+ * WatchdogSeconds and DebugLogFile there): not overlay settings, so not "unknown setting" problems.
+ */
+const MSI_BOOKKEEPING = new Set(['InstallDir', 'Version', 'ProductCode', 'WatchdogSeconds', 'DebugLogFile']);
 
 /**
  * The MSI writes every property, given or not: an empty string there means "not set" and must not

@@ -106,7 +106,7 @@ describe('loadConfig', () => {
 
   it('the MSI key: its own bookkeeping values and properties left empty are not settings', async () => {
     const registry = fakeRegistry({
-      [SETTINGS_KEY]: { InstallDir: 'C:\\Program Files\\SSPR Logon\\', Engine: 'native', PortalUrl: '', EnableLogging: '', HelpdeskText: 'Call 555' },
+      [SETTINGS_KEY]: { InstallDir: 'C:\\Program Files\\SSPR Logon\\', WatchdogSeconds: 900, DebugLogFile: 'C:\\x.log', Engine: 'native', PortalUrl: '', EnableLogging: '', HelpdeskText: 'Call 555' },
       [POLICY_KEY]: { BrandName: '' },
     });
     const { config, problems } = await loadConfig({ dataDir: dataDir(JSON.stringify({ BrandName: 'Contoso', PortalUrl: 'https://sspr.contoso.com/' })), registry });
