@@ -140,9 +140,6 @@ async function main(): Promise<void> {
     const mark = r.within === null ? '' : r.within ? '  within budget' : '  OVER BUDGET';
     console.log(`  ${r.figure.padEnd(w)}  ${r.value.padEnd(24)} ${r.budget}${mark}`);
   }
-  for (const extra of ['scripts/bench-shim.mjs', 'scripts/bench-msi.mjs']) {
-    if (existsSync(join(root, extra))) console.log(`\n(see also: node ${extra})`);
-  }
 }
 
 main().catch((err) => {
