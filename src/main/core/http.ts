@@ -51,9 +51,10 @@ class BoundedConnectAgent extends https.Agent {
 export const createHttpsAgent = (opts: Pick<HttpClientOptions, 'ca' | 'connectTimeoutMs'>): https.Agent => {
   const options: https.AgentOptions = {
     minVersion: 'TLSv1.2',
-    keepAlive: true,
-    // The flow makes a handful of requests; keep at most a couple of idle sockets around.
-    maxFreeSockets: 2,
+    // A fresh connection per request: a POST written onto an idle socket that the server is closing fails
+    // with ECONNRESET after it may have been sent, and no POST of this flow may be retried. A reset makes a
+    // handful of requests, so the extra handshakes cost nothing a user notices.
+    keepAlive: false,
     ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
   };
   return opts.connectTimeoutMs !== undefined ? new BoundedConnectAgent(options, opts.connectTimeoutMs) : new https.Agent(options);

@@ -49,6 +49,16 @@ describe('HTTP client', () => {
     expect(['TLSv1.2', 'TLSv1.3']).toContain(seenProtocol);
   });
 
+  it('opens a fresh connection for every request, so no POST rides a socket the server may be closing', async () => {
+    let connections = 0;
+    const server = createHttpsServer({ key: pki.keyPem, cert: pki.certPem }, (_req, res) => res.end('{}'));
+    server.on('secureConnection', () => (connections += 1));
+    const port = await listen(server);
+    const http = createHttpClient({ ca: pki.caPem, timeoutMs: 10_000 });
+    for (let i = 0; i < 3; i++) expect((await http.post(`https://127.0.0.1:${port}/x`, 'a=1')).status).toBe(200);
+    expect(connections).toBe(3);
+  });
+
   it('refuses a server that only offers TLS 1.0/1.1 — nothing is sent', async () => {
     let requests = 0;
     const port = await listen(

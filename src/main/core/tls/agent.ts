@@ -28,6 +28,10 @@ export interface TlsAgentOptions {
   resolveProxy?: (url: string) => Promise<string>;
   /** Budget for the whole connection set-up (proxy, CONNECT, TCP, TLS), in ms (security.md §5: about 10 s). */
   connectTimeoutMs?: number;
+  /**
+   * Default false: a POST written onto an idle socket the server is closing fails after it may have been
+   * sent, and the flow never retries a POST (see src/main/core/http.ts).
+   */
   keepAlive?: boolean;
 }
 
@@ -138,7 +142,7 @@ export const createTlsAgent = (opts: TlsAgentOptions = {}): https.Agent => {
   const agentOptions: https.AgentOptions = {
     minVersion: MIN_TLS_VERSION,
     rejectUnauthorized: true,
-    keepAlive: opts.keepAlive ?? true,
+    keepAlive: opts.keepAlive ?? false,
   };
   if (opts.ca !== undefined) agentOptions.ca = opts.ca;
   const proxy = opts.proxy;

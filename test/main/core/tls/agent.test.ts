@@ -50,6 +50,14 @@ describe('main-process HTTPS agent: protocol versions', () => {
     expect(r.body).toBe(`TLSv1.2 ${BODY_MARKER}`);
   });
 
+  it('opens a fresh connection per request by default (no POST may ride a closing idle socket)', async () => {
+    const s = await server(pki.valid, { min: 'TLSv1.2', max: 'TLSv1.3' });
+    const a = createTlsAgent({ ca: pki.caCert });
+    agents.push(a);
+    for (let i = 0; i < 3; i++) expect((await get(s.url, a)).status).toBe(200);
+    expect(s.protocols).toHaveLength(3);
+  });
+
   it('connects to a TLS 1.3 server', async () => {
     const s = await server(pki.valid, { min: 'TLSv1.3', max: 'TLSv1.3' });
     expect((await get(s.url, agent())).body).toBe(`TLSv1.3 ${BODY_MARKER}`);
