@@ -17,7 +17,7 @@ const boot = async () => {
   initI18n(pickLanguage(info?.locale ?? navigator.language));
   const container = document.getElementById('root');
   if (!container) return;
-  // The portal engine's chrome (engineer F) is a whole window of its own around the locked portal view.
+  // The portal engine's chrome is a whole window of its own around the locked portal view.
   const root = createRoot(container);
   if (info?.engine === 'portal') root.render(<PortalChrome info={info} api={api} />);
   else root.render(<App api={api} info={info ?? FALLBACK_INFO} started={info !== null} />);

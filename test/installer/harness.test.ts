@@ -1,4 +1,4 @@
-// End to end: after a silent MSI install, engineer D's COM harness asks COM for our CLSID, exactly as LogonUI
+// End to end: after a silent MSI install, the shim's COM harness asks COM for our CLSID, exactly as LogonUI
 // does, so it loads the INSTALLED SsprLogonCP.dll through the registration the MSI wrote, and we read the tile
 // the user would see. After uninstall the same request must find no provider at all.
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -33,7 +33,7 @@ const linkSeen = async () => {
 beforeAll(async () => {
   tmp = makeTempDir('harness');
   const shim = await shimFiles(tmp);
-  // This test is about D's real provider; placeholders cannot answer COM.
+  // This test is about the real provider; placeholders cannot answer COM.
   if (!shim.real) throw new Error('build/shim has no SsprLogonCP.dll/SsprLogon.exe and scripts/build-shim.sh did not produce them');
   harness = join(tmp, 'cp-harness.exe');
   copyFileSync(join(ROOT, 'build/shim/cp-harness.exe'), harness);

@@ -53,7 +53,7 @@ export const stageApp = (dir: string, overlayExe: string): string => {
 export interface ShimFiles {
   dll: string;
   overlayExe: string;
-  /** true when these are engineer D's real build outputs, false for placeholders. */
+  /** true when these are the shim's real build outputs, false for placeholders. */
   real: boolean;
 }
 
@@ -91,7 +91,7 @@ const run = (cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.Pro
   });
 
 /**
- * Copies engineer D's DLL and stand-in overlay (building them once when missing) into `dir`, so a rebuild
+ * Copies the shim's DLL and stand-in overlay (building them once when missing) into `dir`, so a rebuild
  * running in parallel cannot change them under the test. Falls back to placeholder files only while
  * scripts/build-shim.sh does not exist yet.
  */

@@ -14,7 +14,7 @@ export interface HttpClientOptions {
   /** Bound on the TCP+TLS set-up; defaults to the request budget. */
   connectTimeoutMs?: number;
   /**
-   * Seam for engineer F's proxy support: a ready-made agent (e.g. one that tunnels through a configured
+   * Seam for the configured proxy (src/main/core/tls/agent.ts): a ready-made agent (e.g. one that tunnels through a configured
    * proxy). It must itself enforce minVersion TLSv1.2 and certificate verification.
    */
   httpsAgent?: https.Agent;

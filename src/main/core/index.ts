@@ -31,7 +31,7 @@ export interface CoreOptions {
   exit: (code: ExitCode) => void;
   /** Running against the embedded emulator: the UI says so. */
   demo?: boolean;
-  /** Engine 'portal': the flow channels' handlers (engineer F's portal engine). */
+  /** Engine 'portal': the flow channels' handlers (the portal engine, src/main/core/portal). */
   portalHandlers?: Partial<Pick<IpcHandlers, FlowChannel>>;
   /** Replaces the native engine (e.g. one built on a proxy-aware client). */
   engineFactory?: (defaults: NativeEngineOptions) => NativeEngine;
