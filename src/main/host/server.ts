@@ -53,7 +53,9 @@ const COMMON_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
-  'cross-origin-opener-policy': 'same-origin',
+  // No Cross-Origin-Opener-Policy: it makes Chromium swap renderer processes on the first navigation (about
+  // 100 ms here), which the overlay's own app:// window never pays; the page opens no windows and cannot be
+  // framed (frame-ancestors, X-Frame-Options), so it protected nothing the token and CSP do not already.
   'cross-origin-resource-policy': 'same-origin',
   'cache-control': 'no-store',
 };
