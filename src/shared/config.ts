@@ -43,7 +43,8 @@ export const defaultConfig: Config = {
   Authority: 'https://contoso.ciamlogin.com/contoso.onmicrosoft.com/',
   ClientId: '00000000-0000-0000-0000-000000000000',
   LinkText: 'Forgot password?',
-  HelpdeskText: 'If you need help, contact your IT helpdesk.',
+  /** Empty: the overlay shows its own localised "contact your IT helpdesk" sentence. */
+  HelpdeskText: '',
   Locale: 'en',
   IdleTimeoutSeconds: 180,
   ProxyMode: 'system',

@@ -43,6 +43,22 @@ describe('Arabic is complete and right-to-left; the language follows the locale 
     await expect.poll(() => page.locator('#username-error').textContent()).toContain(ar.validation.username.empty);
   });
 
+  it('the helpdesk line is Arabic by default, and an admin\'s English text keeps its own direction', async () => {
+    const plain = await overlay(['--lang=ar']);
+    await plain.page.locator('#username').fill('bob@contoso.com');
+    await plain.page.locator('#username').press('Enter');
+    await expect.poll(() => plain.page.locator('.helpdesk').textContent()).toBe(ar.common.helpdeskDefault);
+
+    const configured = await overlay(['--lang=ar', '--set=HelpdeskText=Call the IT helpdesk on 555 0100.']);
+    await configured.page.locator('#username').fill('bob@contoso.com');
+    await configured.page.locator('#username').press('Enter');
+    const line = configured.page.locator('.helpdesk');
+    await expect.poll(() => line.textContent()).toBe('Call the IT helpdesk on 555 0100.');
+    await expect(line.getAttribute('dir')).resolves.toBe('auto');
+    // Resolved left to right from its first strong character, so the full stop stays at the end.
+    await expect(line.evaluate((el) => getComputedStyle(el).direction)).resolves.toBe('ltr');
+  });
+
   it('the header switch changes language and direction at once, and back', async () => {
     const { page } = await overlay(['--lang=ar']);
     await page.locator('#language').selectOption('en');

@@ -126,7 +126,7 @@ export const PortalChrome = ({ info, api, pollMs = 1000 }: PortalChromeProps) =>
           <div className="card portal-chrome__card" role="alert">
             <h1 className="screen__title">{s.unavailableTitle}</h1>
             <p className="screen__lead">{s.unavailableBody}</p>
-            {info.helpdeskText && <p className="helpdesk">{info.helpdeskText}</p>}
+            {info.helpdeskText && <p className="helpdesk" dir="auto">{info.helpdeskText}</p>}
           </div>
         )}
         {supported && error && (
@@ -136,7 +136,7 @@ export const PortalChrome = ({ info, api, pollMs = 1000 }: PortalChromeProps) =>
             </div>
             <h1 className="screen__title">{s.errorTitle[error.reason]}</h1>
             <p className="screen__lead">{s.errorBody[error.reason]}</p>
-            {info.helpdeskText && <p className="helpdesk">{info.helpdeskText}</p>}
+            {info.helpdeskText && <p className="helpdesk" dir="auto">{info.helpdeskText}</p>}
             <div className="actions">
               <button type="button" className="button button--primary" onClick={retry}>
                 {s.retry}

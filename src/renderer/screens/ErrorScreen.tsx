@@ -56,7 +56,15 @@ export const ErrorScreen = ({ error, helpdeskText, language, onRestart, onRetryP
             : t('common.tryLater')}
         </p>
       )}
-      {HELPDESK.has(error.code) && helpdeskText && <p className="helpdesk">{helpdeskText}</p>}
+      {HELPDESK.has(error.code) &&
+        (helpdeskText ? (
+          // The admin's text may be in any language: dir="auto" keeps it whole inside an RTL layout.
+          <p className="helpdesk" dir="auto">
+            {helpdeskText}
+          </p>
+        ) : (
+          <p className="helpdesk">{t('common.helpdeskDefault')}</p>
+        ))}
       {error.code === 'reset_failed' && (
         <div className="actions">
           <button type="button" className="button button--primary" onClick={onRetryPassword}>
