@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { existsSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mainBundleOptions, RENDERER_STATIC_FILES, rendererBuildOptions } from './bundle-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -23,37 +24,13 @@ mkdirSync(dist, { recursive: true });
 const built = [];
 for (const entry of nodeEntries) {
   if (!existsSync(join(root, entry.in))) continue;
-  await build({
-    entryPoints: [join(root, entry.in)],
-    outfile: join(dist, entry.out),
-    bundle: true,
-    platform: 'node',
-    target: 'node16.17',
-    format: 'cjs',
-    sourcemap: true,
-    external: ['electron'],
-    logLevel: 'warning',
-    legalComments: 'none',
-  });
+  await build(mainBundleOptions(join(root, entry.in), join(dist, entry.out)));
   built.push(entry.out);
 }
 
 if (existsSync(join(root, 'src/renderer/main.tsx'))) {
-  await build({
-    entryPoints: [join(root, 'src/renderer/main.tsx')],
-    outfile: join(dist, 'renderer/app.js'),
-    bundle: true,
-    platform: 'browser',
-    target: 'chrome108',
-    format: 'iife',
-    minify: true,
-    sourcemap: false,
-    define: { 'process.env.NODE_ENV': '"production"' },
-    loader: { '.css': 'css' },
-    logLevel: 'warning',
-    legalComments: 'none',
-  });
-  for (const file of ['index.html']) copyFileSync(join(root, 'src/renderer', file), join(dist, 'renderer', file));
+  await build(rendererBuildOptions(root, join(dist, 'renderer')));
+  for (const file of RENDERER_STATIC_FILES) copyFileSync(join(root, 'src/renderer', file), join(dist, 'renderer', file));
   built.push('renderer/app.js');
 }
 

@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { mainBundleOptions } from '../../scripts/bundle-options.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderer, root } from './support';
 
@@ -60,18 +61,8 @@ describe('browser host command line on Node 16.17.1', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sspr-e2e-host-'));
-    // Same options as scripts/build.mjs for the Node entries, into a private folder.
-    await build({
-      entryPoints: [join(root, 'src/main/host/cli.ts')],
-      outfile: join(dir, 'main/host.cjs'),
-      bundle: true,
-      platform: 'node',
-      target: 'node16.17',
-      format: 'cjs',
-      external: ['electron'],
-      logLevel: 'error',
-      legalComments: 'none',
-    });
+    // The options scripts/build.mjs uses for the Node entries, into a private folder.
+    await build({ ...mainBundleOptions(join(root, 'src/main/host/cli.ts'), join(dir, 'main/host.cjs')), logLevel: 'error' });
     cpSync(await buildRenderer(), join(dir, 'renderer'), { recursive: true });
     child = spawn(NODE16, [join(dir, 'main/host.cjs'), '--no-open', '--reason=no-electron'], { stdio: ['ignore', 'pipe', 'pipe'] });
     exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));

@@ -8,6 +8,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, renam
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { RENDERER_STATIC_FILES, rendererBuildOptions } from '../../scripts/bundle-options.mjs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
@@ -48,11 +49,12 @@ const rendererSourceHash = (): string => {
   };
   walk(join(root, 'src/renderer'));
   walk(join(root, 'src/shared'));
+  hash.update(readFileSync(join(root, 'scripts/bundle-options.mjs')));
   return hash.digest('hex').slice(0, 16);
 };
 
 /**
- * Builds the renderer exactly as scripts/build.mjs does (same entry, target, format and loaders), but
+ * Builds the renderer with the options scripts/build.mjs uses (scripts/bundle-options.mjs), but
  * into a private folder: other suites run `npm run build`, which empties dist/ while these tests read it.
  * Test files running in parallel share a build of the same sources (written aside, then renamed).
  */
@@ -61,21 +63,8 @@ export const buildRenderer = (): Promise<string> => {
     const out = join(tmpdir(), `sspr-e2e-renderer-${rendererSourceHash()}`);
     if (existsSync(join(out, 'index.html'))) return out;
     const staging = mkdtempSync(join(tmpdir(), 'sspr-e2e-renderer-build-'));
-    await build({
-      entryPoints: [join(root, 'src/renderer/main.tsx')],
-      outfile: join(staging, 'app.js'),
-      bundle: true,
-      platform: 'browser',
-      target: 'chrome108',
-      format: 'iife',
-      minify: true,
-      sourcemap: false,
-      define: { 'process.env.NODE_ENV': '"production"' },
-      loader: { '.css': 'css' },
-      logLevel: 'error',
-      legalComments: 'none',
-    });
-    copyFileSync(join(root, 'src/renderer/index.html'), join(staging, 'index.html'));
+    await build({ ...rendererBuildOptions(root, staging), logLevel: 'error' });
+    for (const file of RENDERER_STATIC_FILES) copyFileSync(join(root, 'src/renderer', file), join(staging, file));
     try {
       renameSync(staging, out);
     } catch {

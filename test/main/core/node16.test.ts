@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { mainBundleOptions } from '../../../scripts/bundle-options.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEmulator, type EmulatorUnderTest } from './support';
 
@@ -19,15 +20,7 @@ describe('core on Node 16.17.1', () => {
     t = await startTestEmulator();
     outDir = mkdtempSync(join(tmpdir(), 'sspr-n16-bundle-'));
     bundle = join(outDir, 'smoke.cjs');
-    await build({
-      entryPoints: [join(__dirname, 'fixtures/node16Smoke.ts')],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      target: 'node16.17',
-      format: 'cjs',
-      logLevel: 'error',
-    });
+    await build({ ...mainBundleOptions(join(__dirname, 'fixtures/node16Smoke.ts'), bundle), logLevel: 'error' });
   });
   afterAll(async () => {
     await t.emu.close();

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
+import { mainBundleOptions } from '../../../scripts/bundle-options.mjs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { channels, portalChannels } from '../../../src/shared/ipc';
 import { recorded, resetElectronMock, setRendererTarget } from '../../mocks/electron';
@@ -47,17 +48,8 @@ describe('preload', () => {
 
 describe('preload bundle', () => {
   it('needs nothing a sandboxed preload cannot require (Electron 22 offers electron, events, timers, url)', async () => {
-    // Same options as scripts/build.mjs uses for dist/preload/preload.cjs.
-    const out = await build({
-      entryPoints: [resolve(__dirname, '../../../src/preload/index.ts')],
-      bundle: true,
-      platform: 'node',
-      target: 'node16.17',
-      format: 'cjs',
-      external: ['electron'],
-      write: false,
-      logLevel: 'error',
-    });
+    // The options scripts/build.mjs uses for dist/preload/preload.cjs, kept in memory.
+    const out = await build({ ...mainBundleOptions(resolve(__dirname, '../../../src/preload/index.ts'), 'preload.cjs'), sourcemap: false, write: false, logLevel: 'error' });
     const code = out.outputFiles[0]?.text ?? '';
     const required = [...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
     expect(required.length).toBeGreaterThan(0);
