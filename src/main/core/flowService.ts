@@ -3,6 +3,7 @@
  * main and never reaches the renderer. Input is checked again with the shared rules before any request
  * (the renderer is not trusted), and every engine outcome is mapped onto the closed ErrorCode set.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../shared/config';
 import type { ErrorCode } from '../../shared/errors';
 import { isScreenError } from '../../shared/errors';
@@ -128,9 +129,18 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
   let state: State = { step: 'userId' };
   let correlationId = makeId();
   let log = deps.logger.child({ correlationId });
-  let submitting: Promise<FlowResult> | undefined;
+  /**
+   * The submission in flight and a digest of its password, then the digest of the password that was sent:
+   * an answer about a submission is only ever given to a request carrying that same password. Digests are
+   * kept in memory only, never logged.
+   */
+  let submitting: { run: Promise<FlowResult>; digest: Buffer } | undefined;
+  let submittedDigest: Buffer | undefined;
+  const digestOf = (password: string): Buffer => createHash('sha256').update(password, 'utf8').digest();
+  const same = (digest: Buffer | undefined, password: string): boolean => digest !== undefined && timingSafeEqual(digest, digestOf(password));
 
   const newAttempt = (): void => {
+    submittedDigest = undefined;
     correlationId = makeId();
     log = deps.logger.child({ correlationId });
   };
@@ -254,11 +264,17 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
 
   const submitPassword = async (password: string): Promise<FlowResult> => {
     if (state.step === 'ended') return fail('password_may_have_changed');
-    if (state.step === 'done') return view({ step: 'done' });
+    if (state.step === 'done') {
+      // "Done" is true only of the password that was set; any other one was never sent.
+      if (same(submittedDigest, password)) return view({ step: 'done' });
+      log.info('flow.step', { step: 'submit', outcome: 'refused', reason: 'already_changed', errorCode: 'password_already_submitted' });
+      return fail('password_already_submitted');
+    }
     if (state.step !== 'password') return outOfOrder('submit');
     const current = state;
     const checked = checkPassword(password);
     if (checked.problem) return rejectInput('submit', PASSWORD_PROBLEM_CODES[checked.problem], checked.problem);
+    submittedDigest = digestOf(password);
     const r = await deps.engine.resetPassword({ correlationId }, current.token, password);
     if (!r.ok) {
       if (r.kind === 'reset_failed') state = { step: 'password', token: r.continuationToken };
@@ -299,13 +315,18 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
     'flow:submitCode': ({ code }) => guarded('continue', () => submitCode(code)),
     'flow:resendCode': () => guarded('resend', resendCode),
     'flow:submitPassword': ({ password }) => {
-      // A double click shares the one request in flight; the password is never sent twice.
-      if (submitting) return submitting;
+      if (submitting) {
+        // A double click shares the one request in flight; the password is never sent twice. A different
+        // password is refused, never sent and never told the first one's answer.
+        if (same(submitting.digest, password)) return submitting.run;
+        log.info('flow.step', { step: 'submit', outcome: 'refused', reason: 'submission_in_flight', errorCode: 'password_already_submitted' });
+        return Promise.resolve(fail('password_already_submitted'));
+      }
       const run = guarded('submit', () => submitPassword(password));
-      submitting = run;
+      submitting = { run, digest: digestOf(password) };
       run
         .finally(() => {
-          if (submitting === run) submitting = undefined;
+          if (submitting?.run === run) submitting = undefined;
         })
         .catch(() => undefined);
       return run;
@@ -318,6 +339,11 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
         return view({ step: 'userId' });
       }),
     'app:exit': async ({ reason }) => {
+      if (submitting) {
+        // Leaving now would report an outcome nobody knows yet: the code is decided by the answer.
+        log.info('app.exit_waits', { reason, for: 'submission_in_flight' });
+        await submitting.run.catch(() => undefined);
+      }
       const code = tracker.codeFor(reason);
       log.info('app.exit', { reason, exitCode: code, state: state.step });
       deps.exit(code);

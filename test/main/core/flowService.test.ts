@@ -217,6 +217,67 @@ describe('flow handlers against the emulator', () => {
     expect(t.count('submit')).toBe(before + 1);
   });
 
+  it('a second submit with a different password during the wait is refused, never sent, and never told "done"', async () => {
+    const h = harness(t);
+    await toPassword(t, h, ALICE);
+    const before = t.count('submit');
+    t.emu.faults.inject({ endpoint: 'submit', kind: 'latency', latencyMs: 300 });
+    const [first, second] = await Promise.all([
+      h.call('flow:submitPassword', { password: 'First-Choice-5810' }),
+      h.call('flow:submitPassword', { password: 'Other-Choice-6623' }),
+    ]);
+    expect(first).toEqual({ ok: true, view: { step: 'done' } });
+    expect(second).toMatchObject({ ok: false, error: { code: 'password_already_submitted' } });
+    expect(t.count('submit')).toBe(before + 1);
+    expect(t.emu.directory.passwordOf(ALICE)).toBe('First-Choice-5810');
+    // After the change, only the password that was set is "done"; another one is still refused, unsent.
+    expect(await h.call('flow:submitPassword', { password: 'Other-Choice-6623' })).toMatchObject({ ok: false, error: { code: 'password_already_submitted' } });
+    expect(await h.call('flow:submitPassword', { password: 'First-Choice-5810' })).toEqual({ ok: true, view: { step: 'done' } });
+    expect(t.count('submit')).toBe(before + 1);
+  });
+
+  describe('leaving while the password is being saved', () => {
+    /** Starts a slow submit and leaves while it is in flight; returns what happened, in order. */
+    const leaveDuringSave = async (h: Harness, reason: 'cancelled' | 'idle', password: string) => {
+      const events: string[] = [];
+      const submit = h.call('flow:submitPassword', { password }).then((r) => {
+        events.push(`answer:${r.ok ? r.view.step : r.error.code}`);
+      });
+      // Let the submit reach the service before the user leaves.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const left = h.core.dispatch('app:exit', { reason }).then(() => {
+        events.push(`exit:${h.exits.join(',')}`);
+      });
+      await Promise.all([submit, left]);
+      return events;
+    };
+
+    it('"Back to sign-in" during Saving… waits for the answer and exits 0 when the password was changed', async () => {
+      const h = harness(t);
+      await toPassword(t, h, ALICE);
+      t.emu.faults.inject({ endpoint: 'submit', kind: 'latency', latencyMs: 500 });
+      const events = await leaveDuringSave(h, 'cancelled', 'Left-Early-3187');
+      expect(events).toEqual(['answer:done', 'exit:0']);
+      expect(t.emu.directory.passwordOf(ALICE)).toBe('Left-Early-3187');
+    });
+
+    it('the idle timeout during Saving… also waits, and exits 0 when the password was changed', async () => {
+      const h = harness(t);
+      await toPassword(t, h, ALICE);
+      t.emu.faults.inject({ endpoint: 'submit', kind: 'latency', latencyMs: 500 });
+      expect(await leaveDuringSave(h, 'idle', 'Idle-Saver-2264')).toEqual(['answer:done', 'exit:0']);
+    });
+
+    it('when the answer is that nothing changed, leaving then reports the way out the user took', async () => {
+      const h = harness(t);
+      await toPassword(t, h, ALICE);
+      t.emu.faults.inject({ endpoint: 'submit', kind: 'latency', latencyMs: 500 });
+      // password_recently_used is refused by the service: the password did not change.
+      const current = t.emu.directory.passwordOf(ALICE)!;
+      expect(await leaveDuringSave(h, 'cancelled', current)).toEqual(['answer:password_recently_used', 'exit:10']);
+    });
+  });
+
   it('five wrong codes lock the user: throttled, and leaving exits with 40', async () => {
     t.emu.directory.add({ ...t.emu.directory.find('grace@contoso.com')!, username: 'ivan@contoso.com', objectId: '9a8b7c6d-0000-4000-8000-000000000009' });
     const h = harness(t);
