@@ -2,6 +2,7 @@
  * Honest outcomes, as the user sees them (real emulator, core, host, Chromium): leaving while the password
  * is being saved waits for the answer, and a throttled service still ends in "done" when the reset did.
  */
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/shared/exitCodes';
@@ -23,12 +24,13 @@ describe('outcomes the user is told', () => {
   });
 
   it('"Back to sign-in" during Saving… shows Finishing…, waits for the answer and exits 0 because the password changed', async () => {
-    const o = await openOverlay(browser, emu.emulator, { argv: ['--lang=en'] });
+    // The engine's wait before each poll is held until the test lets go: the answer cannot arrive early.
+    let letGo: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    const o = await openOverlay(browser, emu.emulator, { argv: ['--lang=en'], core: { sleep: () => held } });
     open.push(o);
     const { page, demo } = o;
     await reachPassword(page, emu.emulator, 'alice@contoso.com');
-    // A slow service: the answer comes well after the user has pressed the button.
-    emu.emulator.faults.inject({ endpoint: 'submit', kind: 'latency', latencyMs: 5000 });
     const password = strongPassword('leave');
     await enterPassword(page, password);
     await expectStage(page, 'saving');
@@ -38,7 +40,10 @@ describe('outcomes the user is told', () => {
     await expect(page.locator('[role="status"]').first().textContent()).resolves.toContain('still being saved');
     // No second way out is offered while it finishes, and nothing has been reported yet.
     await expect(page.getByRole('button', { name: 'Back to sign-in' }).count()).resolves.toBe(0);
+    const serious = (await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => v.id)).toEqual([]);
     expect(demo.exits).toEqual([]);
+    letGo();
     await expectStage(page, 'closed');
     expect(demo.exits).toEqual([ExitCode.ResetDone]);
     expect(emu.emulator.directory.passwordOf('alice@contoso.com')).toBe(password);
