@@ -27,7 +27,7 @@ const configFor = (t: EmulatorUnderTest, extra: Partial<Config> = {}): Config =>
   ...extra,
 });
 
-const harness = (t: EmulatorUnderTest, argv: string[] = ['--scenario=logon']): Harness => {
+const harness = (t: EmulatorUnderTest, argv: string[] = ['--scenario=logon'], sleep: (ms: number) => Promise<void> = fastSleep): Harness => {
   let now = Date.now();
   const exits: number[] = [];
   const core = createCore({
@@ -36,7 +36,7 @@ const harness = (t: EmulatorUnderTest, argv: string[] = ['--scenario=logon']): H
     ca: t.emu.caPem,
     logger: nullLogger(),
     exit: (code) => exits.push(code),
-    sleep: fastSleep,
+    sleep,
     now: () => now,
   });
   return {
@@ -237,44 +237,54 @@ describe('flow handlers against the emulator', () => {
   });
 
   describe('leaving while the password is being saved', () => {
-    /** Starts a slow submit and leaves while it is in flight; returns what happened, in order. */
-    const leaveDuringSave = async (h: Harness, reason: 'cancelled' | 'idle', password: string) => {
+    /** A core whose wait before each poll is held until the test lets go: the answer cannot come early. */
+    const heldHarness = () => {
+      let letGo: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (letGo = resolve));
+      return { h: harness(t, ['--scenario=logon'], () => held), letGo: () => letGo() };
+    };
+
+    /** Submits, leaves once the submit reached the service, then lets the polls run; returns the order of events. */
+    const leaveDuringSave = async (reason: 'cancelled' | 'idle', password: string) => {
+      const { h, letGo } = heldHarness();
+      await toPassword(t, h, ALICE);
+      const submitsBefore = t.count('submit');
       const events: string[] = [];
       const submit = h.call('flow:submitPassword', { password }).then((r) => {
         events.push(`answer:${r.ok ? r.view.step : r.error.code}`);
       });
-      // Let the submit reach the service before the user leaves.
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await expect.poll(() => t.count('submit')).toBe(submitsBefore + 1);
       const left = h.core.dispatch('app:exit', { reason }).then(() => {
         events.push(`exit:${h.exits.join(',')}`);
       });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The user has left, the password has in fact changed, but the answer is not in: nothing is reported.
+      expect(h.exits).toEqual([]);
+      letGo();
       await Promise.all([submit, left]);
       return events;
     };
 
     it('"Back to sign-in" during Saving… waits for the answer and exits 0 when the password was changed', async () => {
-      const h = harness(t);
-      await toPassword(t, h, ALICE);
-      t.emu.faults.inject({ endpoint: 'submit', kind: 'latency', latencyMs: 500 });
-      const events = await leaveDuringSave(h, 'cancelled', 'Left-Early-3187');
-      expect(events).toEqual(['answer:done', 'exit:0']);
+      expect(await leaveDuringSave('cancelled', 'Left-Early-3187')).toEqual(['answer:done', 'exit:0']);
       expect(t.emu.directory.passwordOf(ALICE)).toBe('Left-Early-3187');
     });
 
     it('the idle timeout during Saving… also waits, and exits 0 when the password was changed', async () => {
-      const h = harness(t);
-      await toPassword(t, h, ALICE);
-      t.emu.faults.inject({ endpoint: 'submit', kind: 'latency', latencyMs: 500 });
-      expect(await leaveDuringSave(h, 'idle', 'Idle-Saver-2264')).toEqual(['answer:done', 'exit:0']);
+      expect(await leaveDuringSave('idle', 'Idle-Saver-2264')).toEqual(['answer:done', 'exit:0']);
     });
 
     it('when the answer is that nothing changed, leaving then reports the way out the user took', async () => {
       const h = harness(t);
       await toPassword(t, h, ALICE);
-      t.emu.faults.inject({ endpoint: 'submit', kind: 'latency', latencyMs: 500 });
       // password_recently_used is refused by the service: the password did not change.
+      t.emu.faults.inject({ endpoint: 'submit', kind: 'latency', latencyMs: 300 });
       const current = t.emu.directory.passwordOf(ALICE)!;
-      expect(await leaveDuringSave(h, 'cancelled', current)).toEqual(['answer:password_recently_used', 'exit:10']);
+      const submit = h.call('flow:submitPassword', { password: current });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await h.core.dispatch('app:exit', { reason: 'cancelled' });
+      await expect(submit).resolves.toMatchObject({ ok: false, error: { code: 'password_recently_used' } });
+      expect(h.exits).toEqual([10]);
     });
   });
 
