@@ -33,9 +33,10 @@ export const fromLocal = (r: LocalRecord): TimelineLine => ({
   detail: [r.errorCode ? `error ${String(r.errorCode)}` : '', r.engine ? `engine ${String(r.engine)}` : ''].filter(Boolean).join(', '),
 });
 
+/** Oldest first. Graph lists newest first, so its records are reversed before a stable sort by time keeps
+ * Entra's own order for events of the same millisecond. */
 export const mergeTimeline = (entra: DirectoryAudit[], local: LocalRecord[]): TimelineLine[] =>
-  // A stable sort: at the same millisecond, Entra's line stays before ours only if it came first.
-  [...entra.map(fromEntra), ...local.map(fromLocal)].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  [...[...entra].reverse().map(fromEntra), ...local.map(fromLocal)].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
 
 /** Keeps control characters out of the console (records come from files and a service). */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
