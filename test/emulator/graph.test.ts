@@ -200,7 +200,8 @@ describe('GET /v1.0/auditLogs/directoryAudits', () => {
 
   it('refuses what it does not support, as Graph does', async () => {
     const token = await appToken();
-    for (const params of [{ $filter: "result eq 'failure'" }, { $filter: "correlationId eq 'x' or 1 eq 1" }, { $top: '0' }, { $top: '1000' }, { $skiptoken: 'garbage' }]) {
+    const refused: Record<string, string>[] = [{ $filter: "result eq 'failure'" }, { $filter: "correlationId eq 'x' or 1 eq 1" }, { $top: '0' }, { $top: '1000' }, { $skiptoken: 'garbage' }];
+    for (const params of refused) {
       const r = await audits(q(params), token);
       expect(r.status, JSON.stringify(params)).toBe(400);
       expect(r.body.error.code).toBe('BadRequest');
