@@ -2,10 +2,10 @@
  * Microsoft Graph `GET /v1.0/auditLogs/directoryAudits`, fed by the emulator's own SSPR audit events:
  *  - Bearer token required: one this emulator issued, for Graph, with AuditLog.Read.All (application role, or
  *    delegated scope plus a reader directory role);
- *  - `$filter`: the subset `audit` uses, joined with `and`: `activityDateTime ge|le <ISO time>`,
- *    `correlationId eq '…'`, `loggedByService eq '…'`, `activityDisplayName eq '…'`,
- *    `targetResources/any(t: t/userPrincipalName eq '…')`, `initiatedBy/user/userPrincipalName eq '…'`;
- *    anything else is a 400, as Graph refuses what it does not support;
+ *  - `$filter`: clauses joined with `and`, from Graph's documented list for this API (`activityDateTime eq|ge|le`,
+ *    `correlationId eq`, `loggedByService eq`, `activityDisplayName eq`, `initiatedBy/user/userPrincipalName eq`)
+ *    plus `targetResources/any(t: t/userPrincipalName eq '…')`, which Graph does not document for this API
+ *    (a convention: accepted here, not used by `audit`); anything else is a 400, as Graph refuses it;
  *  - newest first; `$top` (1–999, default 100: a convention) and `@odata.nextLink` with an opaque `$skiptoken`;
  *  - faults injected for `directoryAudits` answer in Graph's error shape (429 and 503 carry Retry-After).
  */
@@ -43,14 +43,14 @@ const same = (a: string | undefined, b: string): boolean => (a ?? '').toLowerCas
 
 const CLAUSES: { pattern: RegExp; build(m: RegExpExecArray): Predicate }[] = [
   {
-    pattern: /^activityDateTime\s+(ge|le|gt|lt)\s+(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d))$/i,
+    pattern: /^activityDateTime\s+(eq|ge|le)\s+(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d))$/i,
     build: (m) => {
       const at = Date.parse(m[2]!);
       if (Number.isNaN(at)) throw new FilterError(`Invalid date ${m[2]}`);
       const op = m[1]!.toLowerCase();
       return (e) => {
         const t = Date.parse(e.activityDateTime);
-        return op === 'ge' ? t >= at : op === 'le' ? t <= at : op === 'gt' ? t > at : t < at;
+        return op === 'ge' ? t >= at : op === 'le' ? t <= at : t === at;
       };
     },
   },

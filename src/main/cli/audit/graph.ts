@@ -40,7 +40,9 @@ const literal = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 export const auditFilter = (q: { user?: string; correlationId?: string; since?: Date }): string => {
   const clauses = [`loggedByService eq ${literal(SSPR_SERVICE)}`];
   if (q.correlationId) clauses.push(`correlationId eq ${literal(q.correlationId)}`);
-  if (q.user) clauses.push(`targetResources/any(t: t/userPrincipalName eq ${literal(q.user)})`);
+  // Graph documents initiatedBy/user/userPrincipalName (not a UPN inside targetResources) as filterable here;
+  // in self-service reset records the initiator is the user whose password it is.
+  if (q.user) clauses.push(`initiatedBy/user/userPrincipalName eq ${literal(q.user)}`);
   if (q.since) clauses.push(`activityDateTime ge ${q.since.toISOString()}`);
   return clauses.join(' and ');
 };
