@@ -7,7 +7,7 @@ import { ExitCode } from '../../shared/exitCodes';
 import { fetchDirectoryAudits, firstPageUrl, GraphError, type DirectoryAudit } from './audit/graph';
 import { readLocalRecords, type LocalRecord } from './audit/localRecords';
 import { createAuditHttp } from './audit/network';
-import { AUDIT_HELP, AUDIT_USAGE, parseAuditArgs } from './audit/options';
+import { AUDIT_HELP, AUDIT_USAGE, parseAuditArgs, SECRET_ENV } from './audit/options';
 import { acquireGraphToken, SignInError } from './audit/signIn';
 import { formatTable, mergeTimeline } from './audit/timeline';
 import type { CliIo } from './io';
@@ -32,6 +32,9 @@ export const runAudit = async (args: readonly string[], io: CliIo, deps: AuditDe
     return 2;
   }
   const o = parsed.options;
+  if (args.some((a) => a === '--client-secret' || a.startsWith('--client-secret='))) {
+    io.err(`note: a secret on the command line stays in shell history and process lists; prefer ${SECRET_ENV}`);
+  }
   const query = { ...(o.user ? { user: o.user } : {}), ...(o.correlationId ? { correlationId: o.correlationId } : {}), ...(o.since ? { since: o.since } : {}) };
 
   // Local records first: a missing or unreadable folder is a typo to report before anyone signs in.
@@ -79,5 +82,13 @@ export const runAudit = async (args: readonly string[], io: CliIo, deps: AuditDe
     `${entra.length} Entra record(s)${o.dataDir !== undefined ? `, ${local.length} local` : ''}${o.since ? ` since ${o.since.toISOString()}` : ''}` +
       (entra.length === 0 ? '; Entra shows records 5-10 minutes after the attempt' : ''),
   );
+  if (entra.length === 0 && o.correlationId) {
+    // Only the native engine's id reaches Entra; the portal's page sends Microsoft's own ids.
+    const portal = local.some((r) => r.engine === 'portal');
+    io.err(
+      `note: ${portal ? 'this attempt used the portal engine, whose requests carry Microsoft\'s correlation ids' : 'Entra knows an attempt by our id only when the native engine made it'}; ` +
+        'search by user and time instead: --user <upn> --since <time>',
+    );
+  }
   return 0;
 };

@@ -208,8 +208,17 @@ describe('audit signs in with msal-node and reads Graph', () => {
     const { io, out, err } = captureIo();
     expect(await runAudit([...base(), '--client-secret', 'not-the-secret', '--correlation-id', resetId], io)).toBe(1);
     expect(out).toEqual([]);
-    expect(err.join('\n')).toMatch(/^audit: sign-in refused by 127\.0\.0\.1:\d+: invalid_client AADSTS7000215: Invalid client secret provided\. Ensure .* \(check the client secret \(--client-secret or SSPR_AUDIT_CLIENT_SECRET\)\)$/);
+    expect(err[1]).toMatch(/^audit: sign-in refused by 127\.0\.0\.1:\d+: invalid_client AADSTS7000215: Invalid client secret provided\. Ensure .* \(check the client secret \(--client-secret or SSPR_AUDIT_CLIENT_SECRET\)\)$/);
     expect(err.join('\n')).not.toContain('not-the-secret');
+    expect(err[0]).toBe('note: a secret on the command line stays in shell history and process lists; prefer SSPR_AUDIT_CLIENT_SECRET');
+  });
+
+  it('an id Entra does not know (as with any portal-engine attempt) points to the search by user and time', async () => {
+    const { io, out, err } = captureIo({ SSPR_AUDIT_CLIENT_SECRET: t.emu.helpdesk.clientSecret });
+    expect(await runAudit([...base(), '--correlation-id', '0b5e2c1d-3f4a-4b6c-8d7e-9f0a1b2c3d4e'], io)).toBe(0);
+    expect(out).toEqual([]);
+    expect(err.join('\n')).toContain('0 Entra record(s); Entra shows records 5-10 minutes after the attempt');
+    expect(err.join('\n')).toContain('search by user and time instead: --user <upn> --since <time>');
   });
 
   it('an untrusted service certificate is a network problem (exit 30), not a silent success', async () => {
