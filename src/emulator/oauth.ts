@@ -165,9 +165,10 @@ export class OAuthService {
     return clientId;
   }
 
-  /** The one resource named by the scopes; Graph is known by its URI, its app id, or this emulator's origin. */
+  /** The one resource named by the scopes; Graph is known by its URI, its app id, or this emulator's origins. */
   private graphResourceOf(scopes: string[]): { resource: string; permissions: string[] } {
-    const known = [GRAPH_RESOURCE, GRAPH_APP_ID, this.d.baseUrl()].map((r) => r.toLowerCase());
+    // The emulator answers on 127.0.0.1 and, through its certificate, as localhost too.
+    const known = [GRAPH_RESOURCE, GRAPH_APP_ID, this.d.baseUrl(), this.d.baseUrl().replace('//127.0.0.1:', '//localhost:')].map((r) => r.toLowerCase());
     const permissions: string[] = [];
     for (const scope of scopes) {
       const slash = scope.lastIndexOf('/');

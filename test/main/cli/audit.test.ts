@@ -186,6 +186,18 @@ describe('audit signs in with msal-node and reads Graph', () => {
     expect(rows(out).map((r) => r[2]).sort()).toEqual(expected.map((e) => e.activityDisplayName).sort());
   });
 
+  it('never sends the token to another origin: a nextLink elsewhere stops the run', async () => {
+    // The emulator answers as localhost too, but writes its nextLinks for 127.0.0.1: another origin.
+    const graph = t.emu.graphBaseUrl.replace('127.0.0.1', 'localhost');
+    const args = withSecret().map((a) => (a === t.emu.graphBaseUrl ? graph : a));
+    const before = graphRequests();
+    const { io, out, err } = captureIo();
+    expect(await runAudit([...args, '--user', user, '--page-size', '1'], io)).toBe(1);
+    expect(out).toEqual([]);
+    expect(err.join('\n')).toContain(`Graph's next page points outside ${graph}; stopped`);
+    expect(graphRequests() - before).toBe(1);
+  });
+
   it('waits out a 429 for the Retry-After Graph asked, then gets the records', async () => {
     t.emu.faults.inject({ endpoint: 'directoryAudits', kind: '429', retryAfterSeconds: 7, times: 2 });
     const { io, out, err } = captureIo();
