@@ -28,11 +28,11 @@ export class SignInError extends Error {
   }
 }
 
-/** The Graph permission `audit` needs, as scopes on the resource at `graph`'s origin. */
-export const graphScopes = (graph: string, kind: 'app' | 'delegated'): string[] => {
-  const resource = new URL(graph).origin;
-  return kind === 'app' ? [`${resource}/.default`] : [`${resource}/AuditLog.Read.All`];
-};
+/**
+ * Graph's permissions as the admin consented them (`<resource>/.default`), for both sign-ins: a technician's
+ * token then carries AuditLog.Read.All and Directory.Read.All without asking anyone to consent at the prompt.
+ */
+export const graphScopes = (graph: string): string[] => [`${new URL(graph).origin}/.default`];
 
 const msalConfig = (o: AuditOptions, network: MsalNetworkClient, auth: Partial<Configuration['auth']>): Configuration => ({
   auth: { clientId: o.clientId, authority: o.authority, knownAuthorities: [new URL(o.authority).host], ...auth },
@@ -85,7 +85,7 @@ export async function acquireGraphToken(o: AuditOptions, http: AxiosInstance, on
     if (o.signIn.kind === 'device-code') {
       const app = new PublicClientApplication(msalConfig(o, network, {}));
       const result = await app.acquireTokenByDeviceCode({
-        scopes: graphScopes(o.graph, 'delegated'),
+        scopes: graphScopes(o.graph),
         deviceCodeCallback: (response) => onDeviceCode(response.message),
       });
       if (!result) throw new SignInError('sign-in returned no token');
@@ -103,7 +103,7 @@ export async function acquireGraphToken(o: AuditOptions, http: AxiosInstance, on
             },
           };
     const app = new ConfidentialClientApplication(msalConfig(o, network, credential));
-    const result = await app.acquireTokenByClientCredential({ scopes: graphScopes(o.graph, 'app') });
+    const result = await app.acquireTokenByClientCredential({ scopes: graphScopes(o.graph) });
     if (!result) throw new SignInError('sign-in returned no token');
     return result.accessToken;
   } catch (err) {
