@@ -5,7 +5,6 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { mainBundleOptions } from '../../../scripts/bundle-options.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphAuditUrl } from '../../../src/main/cli/audit';
 import type { CliIo } from '../../../src/main/cli/io';
 import { runCli } from '../../../src/main/cli/run';
 import { createCore } from '../../../src/main/core/index';
@@ -84,7 +83,7 @@ describe('doctor', () => {
   });
 });
 
-describe('logs and audit after a real attempt', () => {
+describe('logs after a real attempt', () => {
   let logDir: string;
   let correlationId: string;
 
@@ -130,22 +129,6 @@ describe('logs and audit after a real attempt', () => {
     expect(out).toEqual([]);
     expect(await runCli(['logs', `--dir=${logDir}`, '--since=yesterday'], captureIo().io)).toBe(2);
     expect(await runCli(['logs'], captureIo().io)).toBe(2);
-  });
-
-  it('audit --emulator finds the service-side records of the same correlation id', async () => {
-    const { io, out } = captureIo();
-    expect(await runCli(['audit', `--correlation-id=${correlationId}`, `--emulator=${t.emu.baseUrl}`, `--ca=${caFile}`], io)).toBe(0);
-    expect(out.length).toBeGreaterThanOrEqual(1);
-    for (const line of out) expect(JSON.parse(line)).toMatchObject({ correlationId, loggedByService: 'Self-service Password Management' });
-  });
-
-  it('audit without --emulator prints the Graph request; bad ids are refused', async () => {
-    const { io, out } = captureIo();
-    expect(await runCli(['audit', `--correlation-id=${correlationId}`], io)).toBe(0);
-    expect(out[0]).toBe(`GET ${graphAuditUrl({ correlationId })}`);
-    expect(decodeURIComponent(out[0]!)).toContain(`correlationId eq '${correlationId}'`);
-    expect(await runCli(['audit', "--correlation-id=x' or 1 eq 1"], captureIo().io)).toBe(2);
-    expect(await runCli(['audit', "--user=a'b@c.com or true"], captureIo().io)).toBe(2);
   });
 });
 
