@@ -1,6 +1,14 @@
-/** Entry of dist/main/cli.cjs (`npm run cli -- doctor`). Runs on Node 16.17 and later. */
+/** Entry of dist/main/cli.cjs (`npm run cli -- logs ...`). Runs on Node 16.17 and later. */
+import { once } from 'node:events';
 import { createWindowsRegistrySource } from '../core/registry';
 import { runCli } from './run';
+
+const stop = new AbortController();
+// Ctrl+C ends `logs --follow` cleanly (exit 0) instead of killing it mid-line.
+process.once('SIGINT', () => stop.abort());
+
+// `logs ... | more` closed early: stop quietly rather than crash on EPIPE.
+process.stdout.on('error', () => process.exit(process.exitCode ?? 0));
 
 void runCli(process.argv.slice(2), {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -9,6 +17,9 @@ void runCli(process.argv.slice(2), {
   platform: process.platform,
   ...(process.platform === 'win32' ? { registry: createWindowsRegistrySource() } : {}),
   now: Date.now,
+  errIsTTY: process.stderr.isTTY === true,
+  signal: stop.signal,
+  drain: () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => undefined) : Promise.resolve()),
 }).then((code) => {
   process.exitCode = code;
 });
