@@ -1,25 +1,7 @@
-/** Entry of dist/main/cli.cjs (`npm run cli -- logs ...`). Runs on Node 16.17 and later. */
-import { once } from 'node:events';
-import { createWindowsRegistrySource } from '../core/registry';
+/** Entry of dist/main/cli.cjs (`npm run cli -- logs ...`, Node 16.17 and later on a helpdesk workstation). */
+import { processCliIo } from './processIo';
 import { runCli } from './run';
 
-const stop = new AbortController();
-// Ctrl+C ends `logs --follow` cleanly (exit 0) instead of killing it mid-line.
-process.once('SIGINT', () => stop.abort());
-
-// `logs ... | more` closed early: stop quietly rather than crash on EPIPE.
-process.stdout.on('error', () => process.exit(process.exitCode ?? 0));
-
-void runCli(process.argv.slice(2), {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-  env: process.env,
-  platform: process.platform,
-  ...(process.platform === 'win32' ? { registry: createWindowsRegistrySource() } : {}),
-  now: Date.now,
-  errIsTTY: process.stderr.isTTY === true,
-  signal: stop.signal,
-  drain: () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => undefined) : Promise.resolve()),
-}).then((code) => {
+void runCli(process.argv.slice(2), processCliIo()).then((code) => {
   process.exitCode = code;
 });
