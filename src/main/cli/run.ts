@@ -3,10 +3,12 @@ import { runAudit, AUDIT_USAGE } from './audit';
 import { runDoctor, DOCTOR_USAGE } from './doctor';
 import type { CliIo } from './io';
 import { runLogs, LOGS_USAGE } from './logs';
+import { runReport, REPORT_USAGE } from './report';
 
 const COMMANDS: Record<string, { usage: string; run: (args: readonly string[], io: CliIo) => Promise<number> | number }> = {
   doctor: { usage: DOCTOR_USAGE, run: runDoctor },
   logs: { usage: LOGS_USAGE, run: runLogs },
+  report: { usage: REPORT_USAGE, run: runReport },
   audit: { usage: AUDIT_USAGE, run: runAudit },
 };
 

@@ -221,14 +221,14 @@ describe('logs over a folder in the contract\'s names', () => {
     r = await runLogs(['--data-dir', join(dir, 'nope')]);
     expect(r.code).toBe(1);
     expect(r.err[0]).toMatch(/cannot read .*nope.*ENOENT/);
-    for (const command of ['logs', 'doctor', 'audit']) {
+    for (const command of ['logs', 'doctor', 'audit', 'report']) {
       const c = captureIo();
       expect(await runCli([command, '--help'], c.io)).toBe(0);
       expect(c.out.join('\n')).toMatch(new RegExp(`^${command} `));
     }
     const top = captureIo();
     expect(await runCli(['--help'], top.io)).toBe(0);
-    expect(top.out.join('\n')).toMatch(/doctor[\s\S]*logs[\s\S]*audit/);
+    expect(top.out.join('\n')).toMatch(/doctor[\s\S]*logs[\s\S]*report[\s\S]*audit/);
   });
 
   it('--progress reports each file on stderr; the records still go to stdout', async () => {
