@@ -238,6 +238,25 @@ describe('logs over a folder in the contract\'s names', () => {
   });
 });
 
+describe('logs over files larger than one read', () => {
+  it('finds every wanted line across read boundaries and skips a line too long to be a record', async () => {
+    const wanted = hashUserId(SALT, 'erin@contoso.com');
+    const other = hashUserId(SALT, 'frank@contoso.com');
+    const lines: string[] = [];
+    for (let i = 0; i < 60_000; i++) {
+      lines.push(rec(new Date(Date.parse('2026-11-25T00:00:00Z') + i * 1000).toISOString(), 'info', 'flow.step', { correlationId: `c${i}`, user: i % 997 === 0 ? wanted : other, pad: 'x'.repeat(i % 300) }));
+      if (i === 30_000) lines.push(`{"junk":"${'y'.repeat(5 * 1024 * 1024)}"}`);
+    }
+    const dir = makeFolder({ 'sspr-logon.jsonl': lines });
+    const expected = Array.from({ length: 60_000 }, (_, i) => i).filter((i) => i % 997 === 0).map((i) => `c${i}`);
+    const byUser = await runLogs(['--data-dir', dir, '--user', 'erin@contoso.com', '--format', 'json']);
+    expect(byUser.out.map((l) => (JSON.parse(l) as { correlationId: string }).correlationId)).toEqual(expected);
+    const all = await runLogs(['--data-dir', dir, '--format', 'json', '--event', 'flow.step']);
+    expect(all.out).toHaveLength(60_000);
+    expect(all.err.join('\n')).toContain('60000 record(s) from 1 file(s); 1 unreadable line(s) skipped');
+  });
+});
+
 describe('logs output is safe to look at', () => {
   const hostile = () =>
     makeFolder({
