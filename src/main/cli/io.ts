@@ -65,7 +65,7 @@ export const parseCommand = <S extends OptionSpec>(
     else if (missing?.[1]) io.err(`${command}: ${missing[1].replace(/^-\w, /, '').replace(/ <value>$/, '')} needs a value`);
     else if (positional?.[1]) io.err(`${command}: unexpected argument ${short(positional[1])}`);
     else io.err(`${command}: ${message.split('\n')[0] ?? message}`);
-    io.err(usage);
+    io.err(`${command} --help lists the options`);
     return { ok: false, exitCode: 2 };
   }
 };

@@ -76,7 +76,8 @@ export const buildFilter = (input: FilterInput, logFolder: string): { filter: Re
 export const needlesFor = (filter: RecordFilter): string[] | undefined => {
   // Ours are lower-case GUIDs; the upper-case form costs one more search and finds other writers' ids.
   if (filter.correlationId) return [filter.correlationId, filter.correlationId.toUpperCase()];
-  if (filter.userForms) return [...filter.userForms, ...(filter.userAsGiven ? [filter.userAsGiven] : [])];
+  // Each needle is one more pass over every chunk: no duplicates.
+  if (filter.userForms) return [...new Set([...filter.userForms, ...(filter.userAsGiven ? [filter.userAsGiven] : [])])];
   if (filter.event) return [filter.event];
   return undefined;
 };

@@ -1,40 +1,57 @@
 /** The helpdesk and admin command line: `doctor`, `logs`, `report`, `audit`. */
-import { runAudit, AUDIT_USAGE } from './audit';
-import { runDoctor, DOCTOR_USAGE } from './doctor';
 import type { CliIo } from './io';
-import { runLogs, LOGS_USAGE } from './logs';
-import { runReport, REPORT_USAGE } from './report';
 
-const COMMANDS: Record<string, { usage: string; run: (args: readonly string[], io: CliIo) => Promise<number> | number }> = {
-  doctor: { usage: DOCTOR_USAGE, run: runDoctor },
-  logs: { usage: LOGS_USAGE, run: runLogs },
-  report: { usage: REPORT_USAGE, run: runReport },
-  audit: { usage: AUDIT_USAGE, run: runAudit },
+interface Command {
+  usage: string;
+  run: (args: readonly string[], io: CliIo) => Promise<number> | number;
+}
+
+// Each command is loaded when it is used: `logs` on a gigabyte of records should not pay at start-up
+// for the HTTP stack that only `doctor` and `audit` need.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  doctor: async () => {
+    const m = await import('./doctor');
+    return { usage: m.DOCTOR_USAGE, run: m.runDoctor };
+  },
+  logs: async () => {
+    const m = await import('./logs');
+    return { usage: m.LOGS_USAGE, run: m.runLogs };
+  },
+  report: async () => {
+    const m = await import('./report');
+    return { usage: m.REPORT_USAGE, run: m.runReport };
+  },
+  audit: async () => {
+    const m = await import('./audit');
+    return { usage: m.AUDIT_USAGE, run: m.runAudit };
+  },
 };
 
-export const USAGE = [
-  'usage: sspr-logon <command> [options]     (<command> --help for its options)',
-  ...Object.values(COMMANDS).map((c) => `  ${c.usage.split('\n')[0] ?? ''}`),
-].join('\n');
+export const usage = async (): Promise<string> => {
+  const lines = ['usage: sspr-logon <command> [options]     (<command> --help for its options)'];
+  for (const load of Object.values(COMMANDS)) lines.push(`  ${(await load()).usage.split('\n')[0] ?? ''}`);
+  return lines.join('\n');
+};
 
 export const runCli = async (argv: readonly string[], io: CliIo): Promise<number> => {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    io.out(USAGE);
+    io.out(await usage());
     return command === undefined ? 2 : 0;
   }
-  const entry = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (!entry) {
+  const load = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!load) {
     io.err(`unknown command ${JSON.stringify(command.slice(0, 40))}`);
-    io.err(USAGE);
+    io.err(await usage());
     return 2;
   }
-  // Every command answers --help, whatever parser it uses.
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(entry.usage);
-    return 0;
-  }
   try {
+    const entry = await load();
+    // Every command answers --help, whatever parser it uses.
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.out(entry.usage);
+      return 0;
+    }
     return await entry.run(rest, io);
   } catch (err) {
     io.err(`${command}: ${err instanceof Error ? err.message : String(err)}`);
