@@ -77,6 +77,10 @@ export const runLogs = async (args: readonly string[], io: CliIo): Promise<numbe
     return 1;
   }
 
+  if (files.length === 0 && !o.follow) {
+    io.err(`logs: no log files (sspr-logon*.jsonl) in ${folder}`);
+    return 1;
+  }
   const counts: Counts = { printed: 0, unreadable: 0 };
   if (format === 'table') io.out(tableHeader());
   if (format === 'csv') io.out(csvHeader());

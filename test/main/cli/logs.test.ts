@@ -218,6 +218,10 @@ describe('logs over a folder in the contract\'s names', () => {
     r = await runLogs([]);
     expect(r.code).toBe(2);
     expect(r.err[0]).toMatch(/--data-dir <folder> is needed/);
+    const empty = tempDir();
+    mkdirSync(join(empty, 'logs'));
+    r = await runLogs(['--data-dir', empty]);
+    expect([r.code, r.err[0]]).toEqual([1, `logs: no log files (sspr-logon*.jsonl) in ${join(empty, 'logs')}`]);
     r = await runLogs(['--data-dir', join(dir, 'nope')]);
     expect(r.code).toBe(1);
     expect(r.err[0]).toMatch(/cannot read .*nope.*ENOENT/);
