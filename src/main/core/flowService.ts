@@ -128,7 +128,12 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
 
   let state: State = { step: 'userId' };
   let correlationId = makeId();
-  let log = deps.logger.child({ correlationId });
+  // Every record of an attempt carries what the helpdesk searches by (logRecord.ts): the correlation
+  // id, scenario and engine from the start, the user (hashed by the logger) once it is known.
+  const attemptLogger = (fields: Record<string, unknown> = {}) =>
+    deps.logger.child({ correlationId, scenario: deps.launch.scenario, engine: 'native', ...fields });
+  let log = attemptLogger();
+  let attemptStartedAt = now();
   /**
    * The submission in flight and a digest of its password, then the digest of the password that was sent:
    * an answer about a submission is only ever given to a request carrying that same password. Digests are
@@ -142,8 +147,11 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
   const newAttempt = (): void => {
     submittedDigest = undefined;
     correlationId = makeId();
-    log = deps.logger.child({ correlationId });
+    attemptStartedAt = now();
+    log = attemptLogger();
   };
+  /** Time since the attempt started, on every step record. */
+  const attemptMs = (): number => Math.max(0, now() - attemptStartedAt);
 
   const serviceFields = (info: ServiceInfo | undefined): Record<string, unknown> =>
     info
@@ -171,11 +179,13 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
   /** Maps a failure, logs the step and moves the state where the user's next action makes sense. */
   const failStep = (step: string, failure: EngineFailure): FlowResult => {
     const { code, retryAfterSeconds } = errorCodeFor(failure);
-    const level = code === 'internal' || code === 'unreachable' || code === 'password_may_have_changed' ? 'warn' : 'info';
+    // A failure is at least a warning, so `logs --level warn` lists every attempt that went wrong.
+    const level = code === 'internal' ? 'error' : 'warn';
     log[level]('flow.step', {
       step,
       outcome: failure.kind,
       errorCode: code,
+      attemptMs: attemptMs(),
       ...(failure.kind === 'network' ? { networkCause: failure.cause, requestSent: failure.requestSent } : {}),
       ...(failure.kind === 'password_may_have_changed' ? { cause: failure.cause } : {}),
       ...serviceFields(failure.info),
@@ -187,7 +197,7 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
 
   const rejectInput = (step: string, code: ErrorCode, problem: string): FlowResult => {
     // The rejected value itself is never logged.
-    log.info('flow.input_rejected', { step, problem, errorCode: code });
+    log.warn('flow.input_rejected', { step, outcome: 'input_rejected', problem, errorCode: code, attemptMs: attemptMs() });
     return fail(code);
   };
 
@@ -202,7 +212,7 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
     });
 
   const outOfOrder = (step: string): FlowResult => {
-    log.info('flow.out_of_order', { step, state: state.step });
+    log.warn('flow.out_of_order', { step, outcome: 'out_of_order', errorCode: 'session_expired', state: state.step, attemptMs: attemptMs() });
     return fail('session_expired');
   };
 
@@ -215,7 +225,7 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
       return failStep(step, { kind: 'redirect', reason: `channel ${ch.channel}`.slice(0, 40), info: ch.info });
     }
     state = { step: 'code', token: ch.continuationToken, codeLength: ch.codeLength, target: ch.targetLabel, sentAt: now() };
-    log.info('flow.step', { step, outcome: 'ok', codeLength: ch.codeLength, target: ch.targetLabel, ...serviceFields(ch.info) });
+    log.info('flow.step', { step, outcome: 'ok', codeLength: ch.codeLength, target: ch.targetLabel, attemptMs: attemptMs(), ...serviceFields(ch.info) });
     return codeView(state, resent);
   };
 
@@ -224,9 +234,11 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
     state = { step: 'userId' };
     const checked = checkUsername(username);
     if (!checked.ok) return rejectInput('start', 'invalid_username', checked.problem);
+    // From here on every record of the attempt names the user (hashed), failed starts included.
+    log = attemptLogger({ user: checked.value });
     const started = await deps.engine.start({ correlationId }, checked.value);
     if (!started.ok) return failStep('start', started);
-    log.info('flow.step', { step: 'start', outcome: 'ok', user: checked.value, scenario: deps.launch.scenario, ...serviceFields(started.info) });
+    log.info('flow.step', { step: 'start', outcome: 'ok', attemptMs: attemptMs(), ...serviceFields(started.info) });
     return sendCode('challenge', started.continuationToken, false);
   };
 
@@ -240,13 +252,13 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
       // A wrong code keeps the code step (the same token stays valid for another try).
       if (r.kind === 'invalid_oob_value') {
         const { code: errorCode } = errorCodeFor(r);
-        log.info('flow.step', { step: 'continue', outcome: r.kind, errorCode, ...serviceFields(r.info) });
+        log.warn('flow.step', { step: 'continue', outcome: r.kind, errorCode, attemptMs: attemptMs(), ...serviceFields(r.info) });
         return fail(errorCode);
       }
       return failStep('continue', r);
     }
     state = { step: 'password', token: r.continuationToken };
-    log.info('flow.step', { step: 'continue', outcome: 'ok', expiresInSeconds: r.expiresInSeconds, ...serviceFields(r.info) });
+    log.info('flow.step', { step: 'continue', outcome: 'ok', expiresInSeconds: r.expiresInSeconds, attemptMs: attemptMs(), ...serviceFields(r.info) });
     return view({ step: 'password' });
   };
 
@@ -254,7 +266,7 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
     if (state.step !== 'code') return outOfOrder('resend');
     const waitSeconds = Math.ceil(cooldownSeconds - (now() - state.sentAt) / 1000);
     if (waitSeconds > 0) {
-      log.info('flow.step', { step: 'resend', outcome: 'too_soon', retryAfterSeconds: waitSeconds });
+      log.warn('flow.step', { step: 'resend', outcome: 'too_soon', errorCode: 'resend_too_soon', retryAfterSeconds: waitSeconds, attemptMs: attemptMs() });
       return fail('resend_too_soon', waitSeconds);
     }
     const token = state.token;
@@ -282,7 +294,7 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
       return failStep('submit', r);
     }
     state = { step: 'done' };
-    log.info('flow.step', { step: 'submit', outcome: 'succeeded', polls: r.polls, ...serviceFields(r.info) });
+    log.info('flow.step', { step: 'submit', outcome: 'succeeded', polls: r.polls, attemptMs: attemptMs(), ...serviceFields(r.info) });
     return view({ step: 'done' });
   };
 
@@ -291,7 +303,7 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
       try {
         return await job();
       } catch (err) {
-        log.error('flow.internal_error', { step, error: err });
+        log.error('flow.internal_error', { step, outcome: 'internal_error', errorCode: 'internal', error: err, attemptMs: attemptMs() });
         state = { step: 'userId' };
         return fail('internal');
       }
@@ -333,7 +345,7 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
     },
     'flow:restart': () =>
       guarded('restart', async () => {
-        log.info('flow.step', { step: 'restart', outcome: 'ok', from: state.step });
+        log.info('flow.step', { step: 'restart', outcome: 'ok', from: state.step, attemptMs: attemptMs() });
         state = { step: 'userId' };
         newAttempt();
         return view({ step: 'userId' });
