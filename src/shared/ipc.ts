@@ -113,12 +113,25 @@ export const isChannel = (name: unknown): name is Channel =>
  * chrome copes with their absence (browser host: no locked view to host).
  */
 export const PortalErrorReasons = ['offline', 'dns', 'timeout', 'tls', 'certificate', 'proxy', 'blocked', 'http', 'crashed', 'other'] as const;
-export type PortalErrorReason = (typeof PortalErrorReasons)[number];
+/**
+ * Outcomes the portal itself reached (recognised by a marker) that get our own screen: the portal's page
+ * words them in its language, ours says what to do next and has no "Try again".
+ */
+export const PortalOutcomeReasons = ['not_enabled', 'not_registered', 'not_saved', 'throttled'] as const;
+export type PortalErrorReason = (typeof PortalErrorReasons)[number] | (typeof PortalOutcomeReasons)[number];
 
 export const PortalStateSchema = v.object({
   /** loading: the view is fetching; showing: the portal is visible; error: our error screen; done: reset reached. */
   phase: v.picklist(['loading', 'showing', 'error', 'done']),
-  error: v.optional(v.object({ code: ErrorCodeSchema, reason: v.picklist(PortalErrorReasons), correlationId: v.optional(v.string()) })),
+  error: v.optional(
+    v.object({
+      code: ErrorCodeSchema,
+      reason: v.picklist([...PortalErrorReasons, ...PortalOutcomeReasons]),
+      correlationId: v.optional(v.string()),
+      /** A refused server redirect: the host it wanted, so the helpdesk can tell a captive portal from a federation hop. */
+      blockedHost: v.optional(v.string()),
+    }),
+  ),
   /** The language the portal was asked for (mkt=…). */
   language: v.string(),
   /** Seconds until the idle exit; main measures activity inside the portal view too. */

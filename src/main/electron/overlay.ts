@@ -236,6 +236,7 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     onCancelledDownload: (url: string | undefined) => log.warn('session.download_cancelled', { session: name, origin: originOf(url ?? '') }),
     onProxyError: (error: unknown) => log.error('session.proxy_refused', { session: name, proxyMode: config.ProxyMode, error }),
   });
+  let portal: PortalController | null = null;
   const defaultSession = session.defaultSession;
   const chromeSession = session.fromPartition(CHROME_PARTITION);
   const portalSession = session.fromPartition(PORTAL_PARTITION);
@@ -243,7 +244,15 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   // The default session renders nothing of ours: it may reach nothing at all.
   await configureSession(defaultSession, { proxy: config, policy: portalPolicy([]) }, sessionEvents('default'));
   await configureSession(chromeSession, { proxy: config, policy: chromePolicy }, sessionEvents('chrome'));
-  await configureSession(portalSession, { proxy: config, policy: portalPolicy(config.AllowedHosts) }, sessionEvents('portal'));
+  await configureSession(portalSession, { proxy: config, policy: portalPolicy(config.AllowedHosts, config.AllowedResourceHosts) }, {
+    ...sessionEvents('portal'),
+    // The pilot capture wants every refused host with its type; telemetry is refused without a warning.
+    onBlockedRequest: (url, resourceType) => {
+      sessionEvents('portal').onBlockedRequest(url, resourceType);
+      portal?.noteBlockedRequest(url, resourceType, false);
+    },
+    onQuietlyBlockedRequest: (url, resourceType) => portal?.noteBlockedRequest(url, resourceType, true),
+  });
   chromeSession.protocol.registerBufferProtocol(APP_SCHEME_PRIVILEGES.scheme, appProtocolHandler(join(distDir, 'renderer')));
 
   // ---------------------------------------------------------------- idle
@@ -260,7 +269,6 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     connectTimeoutMs: Math.min(10_000, config.RequestTimeoutSeconds * 1000),
     ...(demo ? { ca: demo.caPem } : {}),
   });
-  let portal: PortalController | null = null;
   const core = (deps.createCore ?? createCore)({
     config,
     launch,
@@ -307,7 +315,10 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
       onActivity,
       idleRemainingSeconds: idleRemaining,
       onCrash: (why) => exit(ExitCode.InternalError, why),
+      onPortalCancel: () => exit((portal?.exitCode('cancelled') ?? ExitCode.Cancelled) as ExitCode, 'portal:cancel-link'),
     });
+    const created = portal;
+    cleanups.push(() => created.dispose());
   }
 
   // ---------------------------------------------------------------- IPC

@@ -9,7 +9,7 @@
  * activity inside the view, so the native flow's own idle timer must not run alongside.
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { AppInfo, ExitReason, PortalChannel, PortalRequestOf, PortalState } from '../../shared/ipc';
+import { PortalOutcomeReasons, type AppInfo, type ExitReason, type PortalChannel, type PortalRequestOf, type PortalState } from '../../shared/ipc';
 import { isRtl, PORTAL_LANGUAGES, portalStrings } from './strings';
 import './portal.css';
 
@@ -46,6 +46,8 @@ export const PortalChrome = ({ info, api, pollMs = 1000 }: PortalChromeProps) =>
   const warnAt = idleWarningSeconds(info.idleTimeoutSeconds);
   const warning = state !== null && state.phase !== 'error' && state.idleRemainingSeconds <= warnAt;
   const error = state?.phase === 'error' ? state.error : undefined;
+  // The portal reached an answer (not registered, throttled, ...): loading it again cannot change that.
+  const retryable = error !== undefined && !(PortalOutcomeReasons as readonly string[]).includes(error.reason);
   const viewVisible = supported && !leaving && !warning && !error;
 
   const accept = useCallback((next: PortalState) => setState(next), []);
@@ -137,11 +139,14 @@ export const PortalChrome = ({ info, api, pollMs = 1000 }: PortalChromeProps) =>
             <h1 className="screen__title">{s.errorTitle[error.reason]}</h1>
             <p className="screen__lead">{s.errorBody[error.reason]}</p>
             {info.helpdeskText && <p className="helpdesk" dir="auto">{info.helpdeskText}</p>}
+            {error.blockedHost && <p className="small-print">{s.blockedHost(error.blockedHost)}</p>}
             <div className="actions">
-              <button type="button" className="button button--primary" onClick={retry}>
-                {s.retry}
-              </button>
-              <button type="button" className="button button--secondary" onClick={leave} disabled={leaving}>
+              {retryable && (
+                <button type="button" className="button button--primary" onClick={retry}>
+                  {s.retry}
+                </button>
+              )}
+              <button type="button" className={`button ${retryable ? 'button--secondary' : 'button--primary'}`} onClick={leave} disabled={leaving}>
                 {s.backToSignIn}
               </button>
             </div>
