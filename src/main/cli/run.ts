@@ -3,8 +3,9 @@ import { runAudit, AUDIT_USAGE } from './audit';
 import { runDoctor, DOCTOR_USAGE } from './doctor';
 import type { CliIo } from './io';
 import { runLogs, LOGS_USAGE } from './logs';
+import { runPortalReport, PORTAL_REPORT_USAGE } from './portalReport';
 
-export const USAGE = ['usage: sspr-logon <command>', `  ${DOCTOR_USAGE}`, `  ${LOGS_USAGE}`, `  ${AUDIT_USAGE}`].join('\n');
+export const USAGE = ['usage: sspr-logon <command>', `  ${DOCTOR_USAGE}`, `  ${LOGS_USAGE}`, `  ${AUDIT_USAGE}`, `  ${PORTAL_REPORT_USAGE}`].join('\n');
 
 export const runCli = async (argv: readonly string[], io: CliIo): Promise<number> => {
   const [command, ...rest] = argv;
@@ -16,6 +17,11 @@ export const runCli = async (argv: readonly string[], io: CliIo): Promise<number
         return runLogs(rest, io);
       case 'audit':
         return await runAudit(rest, io);
+      case 'report':
+        // The pilot's portal report is its own mode of the one report command.
+        if (rest.includes('--portal')) return runPortalReport(rest, io);
+        io.err(`usage: ${PORTAL_REPORT_USAGE}`);
+        return 2;
       case undefined:
       case 'help':
       case '--help':
