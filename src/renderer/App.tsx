@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppInfo, ExitReason, FlowError, FlowResult, FlowView, SsprApi } from '../shared/ipc';
+import type { AppInfo, CoreHandlers, ExitReason, FlowError, FlowResult, FlowView } from '../shared/ipc';
 import { isScreenError, type ScreenErrorCode } from '../shared/errors';
 import { checkUsername } from '../shared/validation';
 import { Header } from './components/Header';
@@ -13,7 +13,6 @@ import { ErrorScreen } from './screens/ErrorScreen';
 import { PasswordScreen } from './screens/PasswordScreen';
 import { ClosedScreen, DoneScreen, MessageScreen, SavingScreen } from './screens/StatusScreens';
 import { UserIdScreen } from './screens/UserIdScreen';
-import { PortalView } from './portalView';
 
 type Stage =
   | { kind: 'userId' }
@@ -23,7 +22,6 @@ type Stage =
   | { kind: 'done' }
   | { kind: 'error'; error: FlowError & { code: ScreenErrorCode } }
   | { kind: 'closed' }
-  | { kind: 'portal' }
   | { kind: 'startupFailed' };
 
 /** Used when app:info itself could not be read: enough to show a message and a way out. */
@@ -39,19 +37,17 @@ export const FALLBACK_INFO: AppInfo = {
   portalUrl: '',
 };
 
-const initialStage = (info: AppInfo, started: boolean): Stage => {
-  if (!started) return { kind: 'startupFailed' };
-  return info.engine === 'portal' ? { kind: 'portal' } : { kind: 'userId' };
-};
+// The portal engine never reaches App: main.tsx renders its own chrome (src/renderer/portal) instead.
+const initialStage = (started: boolean): Stage => (started ? { kind: 'userId' } : { kind: 'startupFailed' });
 
 /** The last seconds of the idle timeout in which "Still there?" shows. */
 const warningSeconds = (timeout: number) => Math.min(30, Math.floor(timeout / 3));
 
-export const App = ({ api, info, started = true }: { api: SsprApi; info: AppInfo; started?: boolean }) => {
+export const App = ({ api, info, started = true }: { api: CoreHandlers; info: AppInfo; started?: boolean }) => {
   const { t } = useTranslation();
   const [language, setLanguage] = useState<Language>(pickLanguage(info.locale));
   // Each stage change gets a new key, so a screen mounts afresh and moves focus (also code → new code).
-  const [stage, setStageState] = useState<{ id: number; stage: Stage }>({ id: 0, stage: initialStage(info, started) });
+  const [stage, setStageState] = useState<{ id: number; stage: Stage }>({ id: 0, stage: initialStage(started) });
   const [username, setUsername] = useState(() => (checkUsername(info.userHint).ok ? info.userHint.trim() : ''));
   const [busy, setBusy] = useState(false);
   const exiting = useRef(false);
@@ -170,8 +166,6 @@ export const App = ({ api, info, started = true }: { api: SsprApi; info: AppInfo
         );
       case 'closed':
         return <ClosedScreen />;
-      case 'portal':
-        return <PortalView info={info} />;
       case 'startupFailed':
         return <MessageScreen titleKey="startup.title" bodyKey="startup.body" />;
     }

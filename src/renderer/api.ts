@@ -3,13 +3,12 @@
  * browser host the same channels travel as `POST /api/<channel>` with a per-run token that arrives in the
  * URL fragment (never in a request line, so it does not end up in any log).
  */
-import type { Channel, RequestOf, ResponseOf, SsprApi } from '../shared/ipc';
+import type { CoreChannel, CoreHandlers, PortalHandlers, RequestOf, ResponseOf } from '../shared/ipc';
+// window.sspr's type comes from the preload itself.
+import type {} from '../preload';
 
-declare global {
-  interface Window {
-    sspr?: SsprApi;
-  }
-}
+/** What the renderer talks to: the core's channels everywhere, the portal's only under Electron. */
+export type RendererApi = CoreHandlers & Partial<PortalHandlers>;
 
 /** Thrown when the transport itself fails (host gone, bad status): the answer of the call is unknown. */
 export class TransportError extends Error {
@@ -29,8 +28,8 @@ export const takeTokenFromLocation = (): string => {
   return token;
 };
 
-export const createHttpApi = (token: string): SsprApi => {
-  const call = async <C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> => {
+export const createHttpApi = (token: string): CoreHandlers => {
+  const call = async <C extends CoreChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> => {
     let response: Response;
     try {
       response = await fetch(`/api/${channel}`, {
@@ -59,4 +58,4 @@ export const createHttpApi = (token: string): SsprApi => {
 };
 
 /** Electron's preload wins; otherwise this page was served by the browser host. */
-export const createApi = (): SsprApi => window.sspr ?? createHttpApi(takeTokenFromLocation());
+export const createApi = (): RendererApi => window.sspr ?? createHttpApi(takeTokenFromLocation());

@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, protocol, session, type Session, type WebContents } from 'electron';
-import * as v from 'valibot';
 import type { Config } from '../../shared/config';
 import { ExitCode } from '../../shared/exitCodes';
-import { ipcContract, type AppInfo } from '../../shared/ipc';
+import type { IpcHandlers } from '../../shared/ipc';
 import { createCore, type Core, type CoreOptions } from '../core';
+import { createIpcDispatcher } from '../core/ipcBoundary';
 import { loadConfig } from '../core/config';
 import { parseLaunchArgs, type LaunchArgs } from '../core/launchArgs';
 import { createLogger, type Logger } from '../core/logging';
@@ -24,7 +24,7 @@ import { createTlsAgent } from '../core/tls/agent';
 import { configureSession } from '../core/tls/session';
 import { APP_SCHEME_PRIVILEGES, appProtocolHandler } from './appProtocol';
 import { hardenWebContents } from './harden';
-import { createPortalDispatch, registerIpc } from './ipc';
+import { registerIpc } from './ipc';
 import { ALWAYS_ON_TOP_LEVEL, CHROME_PARTITION, chromeWindowOptions, PORTAL_PARTITION } from './options';
 import { createPortalController, type PortalController } from './portalView';
 
@@ -322,24 +322,27 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   }
 
   // ---------------------------------------------------------------- IPC
-  const exitRequest = ipcContract['app:exit'].request;
+  // One contract, one dispatcher: the portal engine swaps in its own app:exit and app:info answers and
+  // adds the portal channels; everything goes through the same validation as the native screens.
   const portalNow = portal;
-  const dispatch = async (channel: unknown, payload: unknown): Promise<unknown> => {
-    if (portalNow && channel === 'app:exit') {
-      const parsedExit = v.safeParse(exitRequest, payload);
-      if (!parsedExit.success) throw new Error('IPC invalid_request on app:exit');
-      exit(portalNow.exitCode(parsedExit.output.reason) as ExitCode, `portal:${parsedExit.output.reason}`);
-      return { ok: true };
-    }
-    const answer = await core.dispatch(channel, payload);
-    if (portalNow && channel === 'app:info') return { ...(answer as AppInfo), portalUrl: portalUrl(config, portalNow.state().language) };
-    return answer;
-  };
+  const dispatch = portalNow
+    ? createIpcDispatcher(
+        {
+          ...core.handlers,
+          'app:info': async (request: Parameters<IpcHandlers['app:info']>[0]) => ({ ...(await core.handlers['app:info'](request)), portalUrl: portalUrl(config, portalNow.state().language) }),
+          'app:exit': async ({ reason }: Parameters<IpcHandlers['app:exit']>[0]) => {
+            exit(portalNow.exitCode(reason) as ExitCode, `portal:${reason}`);
+            return { ok: true as const };
+          },
+          ...portalNow.handlers,
+        },
+        log,
+      )
+    : core.dispatch;
   registerIpc({
     ipcMain,
     ours: () => (window.isDestroyed() ? null : chrome),
     dispatch,
-    ...(portalNow ? { portalDispatch: createPortalDispatch(portalNow.handlers, log) } : {}),
     logger: log,
   });
 

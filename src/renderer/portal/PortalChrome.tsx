@@ -9,13 +9,12 @@
  * activity inside the view, so the native flow's own idle timer must not run alongside.
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { PortalOutcomeReasons, type AppInfo, type ExitReason, type PortalChannel, type PortalRequestOf, type PortalState } from '../../shared/ipc';
+import { PortalOutcomeReasons, type AppInfo, type IpcHandlers, type PortalHandlers, type PortalState } from '../../shared/ipc';
 import { isRtl, PORTAL_LANGUAGES, portalStrings } from './strings';
 import './portal.css';
 
-export type PortalChromeApi = {
-  'app:exit': (request: { reason: ExitReason }) => Promise<{ ok: true }>;
-} & Partial<{ [C in PortalChannel]: (request: PortalRequestOf<C>) => Promise<PortalState> }>;
+/** The same contract as the native screens: app:exit always, the portal channels where main offers them. */
+export type PortalChromeApi = Pick<IpcHandlers, 'app:exit'> & Partial<PortalHandlers>;
 
 export interface PortalChromeProps {
   info: AppInfo;
@@ -34,7 +33,7 @@ const languageOption = (language: string): string => {
 };
 
 export const PortalChrome = ({ info, api, pollMs = 1000 }: PortalChromeProps) => {
-  const bridge = api ?? ((window as unknown as { sspr?: PortalChromeApi }).sspr as PortalChromeApi);
+  const bridge: PortalChromeApi | undefined = api ?? window.sspr;
   const supported = typeof bridge?.['portal:state'] === 'function' && typeof bridge['portal:layout'] === 'function';
   const [state, setState] = useState<PortalState | null>(null);
   const [leaving, setLeaving] = useState(false);
@@ -94,10 +93,10 @@ export const PortalChrome = ({ info, api, pollMs = 1000 }: PortalChromeProps) =>
     void bridge?.['app:exit']({ reason: state?.phase === 'done' ? 'done' : 'cancelled' }).catch(() => undefined);
   };
   const retry = (): void => {
-    bridge['portal:retry']?.({}).then(accept).catch(() => undefined);
+    bridge?.['portal:retry']?.({}).then(accept).catch(() => undefined);
   };
   const chooseLanguage = (code: string): void => {
-    bridge['portal:setLanguage']?.({ language: code }).then(accept).catch(() => undefined);
+    bridge?.['portal:setLanguage']?.({ language: code }).then(accept).catch(() => undefined);
   };
   const done = state?.phase === 'done';
 
@@ -168,7 +167,7 @@ export const PortalChrome = ({ info, api, pollMs = 1000 }: PortalChromeProps) =>
             <p id="portal-idle-body">{s.idleBody(state.idleRemainingSeconds)}</p>
             <div className="actions">
               {/* The click itself is the activity main counts; the next state ends the warning. */}
-              <button type="button" className="button button--primary" autoFocus onClick={() => bridge['portal:state']?.({}).then(accept).catch(() => undefined)}>
+              <button type="button" className="button button--primary" autoFocus onClick={() => bridge?.['portal:state']?.({}).then(accept).catch(() => undefined)}>
                 {s.idleContinue}
               </button>
             </div>

@@ -19,7 +19,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../src/shared/config';
-import { portalIpcContract, type AppInfo, type PortalState } from '../../../src/shared/ipc';
+import { ipcContract, isPortalChannel, type AppInfo, type PortalState } from '../../../src/shared/ipc';
 import { APP_CONTENT_SECURITY_POLICY, isNavigationAllowed, isRequestAllowed, portalPolicy } from '../../../src/main/core/lockdown/policy';
 import { idleRemainingSeconds, portalExitCode, portalOutcome, portalPhase, type NavigationEvent } from '../../../src/main/core/portal/outcome';
 import { portalUrl } from '../../../src/main/core/portal/url';
@@ -215,8 +215,8 @@ const open = async (opts: { portalOrigin: string; language?: string; portal?: 'o
       h.exits.push(portalExitCode(h.events, reason));
       return { ok: true };
     }
-    const contract = portalIpcContract[channel as keyof typeof portalIpcContract];
-    const request = v.parse(contract.request, payload) as Record<string, unknown>;
+    if (!isPortalChannel(channel)) throw new Error(`not a portal channel: ${channel}`);
+    const request = v.parse(ipcContract[channel].request, payload) as Record<string, unknown>;
     if (channel === 'portal:layout') h.layouts.push(request as { top: number; visible: boolean });
     if (channel === 'portal:retry') {
       h.retries += 1;

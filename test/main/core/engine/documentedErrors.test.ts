@@ -7,8 +7,8 @@ import { classifyServiceError } from '../../../../src/main/core/engine/nativeEng
 import type { ServiceInfo } from '../../../../src/main/core/engine/types';
 import { errorCodeFor } from '../../../../src/main/core/flowService';
 
-const answer = (error: string, opts: { suberror?: string; codes?: number[] } = {}) => {
-  const info: ServiceInfo = { endpoint: 'start', error, ...(opts.suberror ? { suberror: opts.suberror } : {}), errorCodes: opts.codes ?? [] };
+const answer = (error: string, opts: { suberror?: string; codes?: readonly number[] } = {}) => {
+  const info: ServiceInfo = { endpoint: 'start', error, ...(opts.suberror ? { suberror: opts.suberror } : {}), errorCodes: [...(opts.codes ?? [])] };
   const failure = classifyServiceError({ error, ...(opts.suberror ? { suberror: opts.suberror } : {}) }, info);
   return { kind: failure.kind, screen: errorCodeFor(failure).code };
 };
