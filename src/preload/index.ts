@@ -23,6 +23,7 @@ export const buildApi = (invoke: Invoke) => {
     'flow:resendCode': call('flow:resendCode'),
     'flow:submitPassword': call('flow:submitPassword'),
     'flow:restart': call('flow:restart'),
+    'app:openWebFlow': call('app:openWebFlow'),
     'app:exit': call('app:exit'),
     'portal:state': call('portal:state'),
     'portal:setLanguage': call('portal:setLanguage'),

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppInfo, CoreHandlers, ExitReason, FlowError, FlowResult, FlowView } from '../shared/ipc';
+import type { AppInfo, ExitReason, FlowError, FlowResult, FlowView } from '../shared/ipc';
+import type { RendererApi } from './api';
+import { PortalChrome } from './portal/PortalChrome';
 import { isScreenError, type ScreenErrorCode } from '../shared/errors';
 import { checkUsername } from '../shared/validation';
 import { Header } from './components/Header';
@@ -22,6 +24,8 @@ type Stage =
   | { kind: 'done' }
   | { kind: 'error'; error: FlowError & { code: ScreenErrorCode } }
   | { kind: 'closed' }
+  /** The tenant's hosted web flow in main's locked view, after a `redirect` answer. */
+  | { kind: 'webFlow' }
   | { kind: 'startupFailed' };
 
 /** Used when app:info itself could not be read: enough to show a message and a way out. */
@@ -43,7 +47,7 @@ const initialStage = (started: boolean): Stage => (started ? { kind: 'userId' } 
 /** The last seconds of the idle timeout in which "Still there?" shows. */
 const warningSeconds = (timeout: number) => Math.min(30, Math.floor(timeout / 3));
 
-export const App = ({ api, info, started = true }: { api: CoreHandlers; info: AppInfo; started?: boolean }) => {
+export const App = ({ api, info, started = true }: { api: RendererApi; info: AppInfo; started?: boolean }) => {
   const { t } = useTranslation();
   const [language, setLanguage] = useState<Language>(pickLanguage(info.locale));
   // Each stage change gets a new key, so a screen mounts afresh and moves focus (also code → new code).
@@ -70,7 +74,8 @@ export const App = ({ api, info, started = true }: { api: CoreHandlers; info: Ap
     go({ kind: 'closed' });
   };
 
-  const idle = useIdleTimer(info.idleTimeoutSeconds, busy || current.kind === 'closed', () => {
+  // In the web flow main measures activity inside the locked view and owns the idle exit.
+  const idle = useIdleTimer(info.idleTimeoutSeconds, busy || current.kind === 'closed' || current.kind === 'webFlow', () => {
     void exit(current.kind === 'done' ? 'done' : 'idle');
   });
 
@@ -120,6 +125,16 @@ export const App = ({ api, info, started = true }: { api: CoreHandlers; info: Ap
     if (problem) go({ kind: 'password', serviceError: problem });
   };
 
+  const openWebFlow = async () => {
+    let opened = false;
+    try {
+      opened = (await api['app:openWebFlow']({})).ok;
+    } catch {
+      opened = false;
+    }
+    if (opened) go({ kind: 'webFlow' });
+  };
+
   const onLanguage = (lng: Language) => {
     setLanguage(lng);
     void changeLanguage(lng);
@@ -162,14 +177,20 @@ export const App = ({ api, info, started = true }: { api: CoreHandlers; info: Ap
             language={language}
             onRestart={() => void restart()}
             onRetryPassword={() => go({ kind: 'password', serviceError: null })}
+            {...(info.webFlowOnRedirect ? { onWebFlow: () => void openWebFlow() } : {})}
           />
         );
       case 'closed':
         return <ClosedScreen />;
       case 'startupFailed':
         return <MessageScreen titleKey="startup.title" bodyKey="startup.body" />;
+      case 'webFlow':
+        return null;
     }
   };
+
+  // The portal chrome is a whole window of its own around the locked view.
+  if (current.kind === 'webFlow') return <PortalChrome info={{ ...info, engine: 'portal', locale: language }} api={api} />;
 
   const closed = current.kind === 'closed';
   const warnAt = warningSeconds(info.idleTimeoutSeconds);

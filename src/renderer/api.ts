@@ -53,6 +53,7 @@ export const createHttpApi = (token: string): CoreHandlers => {
     'flow:resendCode': (r) => call('flow:resendCode', r),
     'flow:submitPassword': (r) => call('flow:submitPassword', r),
     'flow:restart': (r) => call('flow:restart', r),
+    'app:openWebFlow': (r) => call('app:openWebFlow', r),
     'app:exit': (r) => call('app:exit', r),
   };
 };

@@ -34,6 +34,8 @@ export const configFields = {
   ),
   /** Pilot mode: log what the portal shows and loads, per attempt (never a typed value). */
   PortalCapture: v.boolean(),
+  /** Native engine: on a `redirect` answer, offer PortalUrl (the tenant's hosted web flow) in the locked view. */
+  WebFlowOnRedirect: v.boolean(),
   Authority: httpsUrl,
   ClientId: v.pipe(v.string(), v.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)),
   LinkText: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
@@ -79,6 +81,7 @@ export const defaultConfig: Config = {
   AllowedResourceHosts: [...DEFAULT_RESOURCE_HOSTS],
   PortalMarkers: [],
   PortalCapture: false,
+  WebFlowOnRedirect: true,
   Authority: 'https://contoso.ciamlogin.com/contoso.onmicrosoft.com/',
   ClientId: '00000000-0000-0000-0000-000000000000',
   LinkText: 'Forgot password?',

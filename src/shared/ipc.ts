@@ -61,6 +61,11 @@ export const AppInfoSchema = v.object({
   demo: v.boolean(),
   /** Portal engine only: the URL the locked view shows. */
   portalUrl: v.string(),
+  /**
+   * Native engine: when the service answers `redirect`, the overlay can offer the tenant's hosted web flow
+   * (PortalUrl) in its locked view — policy allows it and the host is allow-listed. Absent means no.
+   */
+  webFlowOnRedirect: v.optional(v.boolean()),
 });
 export type AppInfo = v.InferOutput<typeof AppInfoSchema>;
 
@@ -116,6 +121,8 @@ export const ipcContract = {
   },
   /** Abandon the current attempt and return to the user-id screen (no exit). */
   'flow:restart': { request: Empty, response: FlowResultSchema },
+  /** Native engine after a `redirect`: open the hosted web flow in the locked view (see AppInfo.webFlowOnRedirect). */
+  'app:openWebFlow': { request: Empty, response: v.strictObject({ ok: v.boolean() }) },
   /** Leave the overlay; main maps the reason to the DESIGN.md exit code. */
   'app:exit': { request: v.strictObject({ reason: ExitReasonSchema }), response: v.strictObject({ ok: v.literal(true) }) },
   // Portal engine: the chrome around the locked portal view (src/renderer/portal). Only the Electron

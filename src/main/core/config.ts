@@ -23,7 +23,7 @@ export interface LoadedConfig {
   problems: ConfigProblem[];
 }
 
-const BOOLEAN_KEYS: ReadonlySet<ConfigKey> = new Set(['EnableLogging', 'PortalCapture']);
+const BOOLEAN_KEYS: ReadonlySet<ConfigKey> = new Set(['EnableLogging', 'PortalCapture', 'WebFlowOnRedirect']);
 const NUMBER_KEYS: ReadonlySet<ConfigKey> = new Set(['IdleTimeoutSeconds', 'LogRetentionDays', 'LogMaxSizeMB', 'RequestTimeoutSeconds']);
 const LIST_KEYS: ReadonlySet<ConfigKey> = new Set(['AllowedHosts', 'AllowedResourceHosts']);
 

@@ -317,6 +317,8 @@ export const createFlowHandlers = (deps: FlowDeps): CoreHandlers => {
         newAttempt();
         return view({ step: 'userId' });
       }),
+    // Only the Electron overlay can host a web page; it answers this itself when it can.
+    'app:openWebFlow': async () => ({ ok: false }),
     'app:exit': async ({ reason }) => {
       const code = tracker.codeFor(reason);
       log.info('app.exit', { reason, exitCode: code, state: state.step });

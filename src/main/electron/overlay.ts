@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, protocol, session, type Session, type WebContents } from 'electron';
 import type { Config } from '../../shared/config';
 import { ExitCode } from '../../shared/exitCodes';
-import type { IpcHandlers } from '../../shared/ipc';
 import { createCore, type Core, type CoreOptions } from '../core';
 import { createIpcDispatcher } from '../core/ipcBoundary';
 import { loadConfig } from '../core/config';
@@ -20,6 +19,7 @@ import { createWindowsRegistrySource } from '../core/registry';
 import { APP_ENTRY_URL, chromePolicy, dangerousEnvironment, dangerousSwitches, portalPolicy } from '../core/lockdown/policy';
 import { idleRemainingSeconds } from '../core/portal/outcome';
 import { portalUrl } from '../core/portal/url';
+import { webFlowAvailable } from '../core/portal/webFlow';
 import { createTlsAgent } from '../core/tls/agent';
 import { configureSession } from '../core/tls/session';
 import { APP_SCHEME_PRIVILEGES, appProtocolHandler } from './appProtocol';
@@ -304,8 +304,9 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   });
 
   const language = launch.lang ?? config.Locale;
-  if (config.Engine === 'portal') {
-    portal = createPortalController({
+  const openPortal = (): PortalController => {
+    if (portal) return portal;
+    const created = createPortalController({
       window,
       session: portalSession,
       config,
@@ -315,30 +316,46 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
       onActivity,
       idleRemainingSeconds: idleRemaining,
       onCrash: (why) => exit(ExitCode.InternalError, why),
-      onPortalCancel: () => exit((portal?.exitCode('cancelled') ?? ExitCode.Cancelled) as ExitCode, 'portal:cancel-link'),
+      onPortalCancel: () => exit(created.exitCode('cancelled') as ExitCode, 'portal:cancel-link'),
     });
-    const created = portal;
+    portal = created;
     cleanups.push(() => created.dispose());
-  }
+    return created;
+  };
+  if (config.Engine === 'portal') openPortal();
+  // Native engine: after a `redirect` answer the user may continue in the tenant's hosted web flow, in the
+  // same locked view, when policy allows it and its host is allow-listed.
+  const webFlow = webFlowAvailable(config);
 
   // ---------------------------------------------------------------- IPC
-  // One contract, one dispatcher: the portal engine swaps in its own app:exit and app:info answers and
-  // adds the portal channels; everything goes through the same validation as the native screens.
-  const portalNow = portal;
-  const dispatch = portalNow
-    ? createIpcDispatcher(
-        {
-          ...core.handlers,
-          'app:info': async (request: Parameters<IpcHandlers['app:info']>[0]) => ({ ...(await core.handlers['app:info'](request)), portalUrl: portalUrl(config, portalNow.state().language) }),
-          'app:exit': async ({ reason }: Parameters<IpcHandlers['app:exit']>[0]) => {
-            exit(portalNow.exitCode(reason) as ExitCode, `portal:${reason}`);
-            return { ok: true as const };
-          },
-          ...portalNow.handlers,
-        },
-        log,
-      )
-    : core.dispatch;
+  // One contract, one dispatcher for both engines. Once a portal view runs (portal engine, or the native
+  // engine's web flow) it answers the portal channels and decides the exit code; the core does the rest.
+  const noView = (): Promise<never> => Promise.reject(new Error('no portal view'));
+  const dispatch = createIpcDispatcher(
+    {
+      ...core.handlers,
+      'app:info': async (request) => {
+        const info = await core.handlers['app:info'](request);
+        return portal ? { ...info, portalUrl: portalUrl(config, portal.state().language) } : { ...info, webFlowOnRedirect: webFlow };
+      },
+      'app:openWebFlow': async (request) => {
+        if (!webFlow) return core.handlers['app:openWebFlow'](request);
+        log.info('portal.web_flow_opened', {});
+        openPortal();
+        return { ok: true };
+      },
+      'app:exit': async (request) => {
+        if (!portal) return core.handlers['app:exit'](request);
+        exit(portal.exitCode(request.reason) as ExitCode, `portal:${request.reason}`);
+        return { ok: true as const };
+      },
+      'portal:state': (r) => (portal ? portal.handlers['portal:state'](r) : noView()),
+      'portal:setLanguage': (r) => (portal ? portal.handlers['portal:setLanguage'](r) : noView()),
+      'portal:retry': (r) => (portal ? portal.handlers['portal:retry'](r) : noView()),
+      'portal:layout': (r) => (portal ? portal.handlers['portal:layout'](r) : noView()),
+    },
+    log,
+  );
   registerIpc({
     ipcMain,
     ours: () => (window.isDestroyed() ? null : chrome),
@@ -347,8 +364,8 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   });
 
   // ---------------------------------------------------------------- idle exit
-  const idleLimit = config.IdleTimeoutSeconds + (portal ? 0 : NATIVE_IDLE_GRACE_SECONDS);
   const idleTimer = clock.setInterval(() => {
+    const idleLimit = config.IdleTimeoutSeconds + (portal ? 0 : NATIVE_IDLE_GRACE_SECONDS);
     if (idleRemainingSeconds(clock.now(), lastActivity, idleLimit) > 0) return;
     exit((portal ? portal.exitCode('idle') : ExitCode.IdleTimeout) as ExitCode, 'idle');
   }, 1000);

@@ -180,3 +180,48 @@ describe('portal view: pilot capture', () => {
     expect(logger.records.filter((r) => r.event.startsWith('portal.capture.'))).toEqual([]);
   });
 });
+
+describe('native engine: the hosted web flow after a redirect answer', () => {
+  const redirectEngine = () => ({
+    start: async () => ({ ok: false as const, kind: 'redirect' as const, info: { endpoint: 'start' as const } }),
+    challenge: async () => ({ ok: false as const, kind: 'redirect' as const, info: { endpoint: 'challenge' as const } }),
+    submitCode: async () => ({ ok: false as const, kind: 'redirect' as const, info: { endpoint: 'continue' as const } }),
+    resetPassword: async () => ({ ok: false as const, kind: 'redirect' as const, info: { endpoint: 'submit' as const } }),
+  });
+
+  it('offers it, opens PortalUrl in the locked view, and a reset there exits 0', async () => {
+    const { createCore } = await import('../../../src/main/core');
+    const { overlay } = await startOverlay(runOverlay, {
+      config: { Engine: 'native' },
+      deps: { createCore: (o) => createCore({ ...o, engineFactory: redirectEngine }) },
+    });
+    expect(MockBrowserView.instances).toHaveLength(0);
+    expect(await invoke('app:info')).toMatchObject({ engine: 'native', webFlowOnRedirect: true });
+    expect(await invoke('flow:start', { username: 'adele@contoso.com' })).toMatchObject({ ok: false, error: { code: 'redirect_required' } });
+    await expect(invoke('portal:state')).rejects.toThrow();
+    expect(await invoke('app:openWebFlow')).toEqual({ ok: true });
+    expect(view().loadedUrls).toEqual(['https://passwordreset.microsoftonline.com/?mkt=en']);
+    expect(view().session).toBe(session.fromPartition('sspr-portal'));
+    expect(await invoke('portal:state')).toMatchObject({ phase: 'loading' });
+    view().fire('did-navigate', PORTAL, 200, 'OK');
+    view().fire('page-title-updated', 'Your password has been reset', true);
+    await invoke('app:exit', { reason: 'done' });
+    expect(await exitsWith(overlay)).toBe(ExitCode.ResetDone);
+  });
+
+  it('is not offered when policy turns it off, and cannot be opened', async () => {
+    const { overlay } = await startOverlay(runOverlay, { config: { Engine: 'native', WebFlowOnRedirect: false } });
+    expect(await invoke('app:info')).toMatchObject({ webFlowOnRedirect: false });
+    expect(await invoke('app:openWebFlow')).toEqual({ ok: false });
+    expect(MockBrowserView.instances).toHaveLength(0);
+    await invoke('app:exit', { reason: 'cancelled' });
+    expect(await exitsWith(overlay)).toBe(ExitCode.Cancelled);
+  });
+
+  it('is not offered when the portal address is off AllowedHosts', async () => {
+    await startOverlay(runOverlay, { config: { Engine: 'native', PortalUrl: 'https://contoso.ciamlogin.com/reset' } });
+    expect(await invoke('app:info')).toMatchObject({ webFlowOnRedirect: false });
+    expect(await invoke('app:openWebFlow')).toEqual({ ok: false });
+    expect(MockBrowserView.instances).toHaveLength(0);
+  });
+});
