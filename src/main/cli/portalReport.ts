@@ -39,6 +39,8 @@ export interface PortalReport {
   refusedPageHosts: { host: string; times: number }[];
   telemetryRefused: string[];
   suggestedMarkers: { entry: string; why: string }[];
+  /** SSPR_nnnn codes no built-in marker knows, with a text they appeared in: the admin decides what they mean. */
+  unknownErrorCodes: { code: string; seenIn: string }[];
 }
 
 const logFiles = (dir: string, depth = 0, out: string[] = []): string[] => {
@@ -120,6 +122,7 @@ export const buildPortalReport = (dir: string): PortalReport => {
   const pageHosts = new Map<string, number>();
   const telemetry = new Set<string>();
   const markers = new Map<string, string>();
+  const unknownCodes = new Map<string, string>();
   for (const a of list) {
     const outcome = a.outcome ?? 'unknown';
     outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
@@ -146,7 +149,8 @@ export const buildPortalReport = (dir: string): PortalReport => {
       if (last) markers.set(`success:text:${markerText(last)}`, 'last heading of an attempt the user finished, not recognised as a success');
     }
     for (const t of unexplained) {
-      if (/\bSSPR_\d{4}\b/.test(t)) markers.set(`not_enabled:text:${/\bSSPR_\d{4}\b/.exec(t)?.[0] ?? ''}`, `an error code the built-in markers do not know, seen in "${markerText(t)}"`);
+      const code = /\bSSPR_\d{4}\b/.exec(t)?.[0];
+      if (code && !unknownCodes.has(code)) unknownCodes.set(code, markerText(t));
     }
   }
   const sortedBy = <T>(m: Map<string, T>, n: (v: T) => number) => [...m.entries()].sort((x, y) => n(y[1]) - n(x[1]) || x[0].localeCompare(y[0]));
@@ -160,6 +164,7 @@ export const buildPortalReport = (dir: string): PortalReport => {
     refusedPageHosts: sortedBy(pageHosts, (v) => v).map(([host, times]) => ({ host, times })),
     telemetryRefused: [...telemetry].sort(),
     suggestedMarkers: [...markers.entries()].map(([entry, why]) => ({ entry, why })),
+    unknownErrorCodes: [...unknownCodes.entries()].sort().map(([code, seenIn]) => ({ code, seenIn })),
   };
 };
 
@@ -209,6 +214,11 @@ export const runPortalReport = (args: readonly string[], io: CliIo): number => {
   out('Suggested "Portal outcome markers" (PortalMarkers), to check before use:');
   if (report.suggestedMarkers.length === 0) out('  none: the built-in markers explained every attempt');
   for (const m of report.suggestedMarkers) out(`  ${m.entry}    (${m.why})`);
+  if (report.unknownErrorCodes.length > 0) {
+    out('');
+    out('Portal error codes no built-in marker knows (add a marker such as not_enabled:text:<code> if you know what it means):');
+    for (const u of report.unknownErrorCodes) out(`  ${u.code}    (seen in "${u.seenIn}")`);
+  }
   out('');
   out(`Telemetry refused as expected: ${report.telemetryRefused.join(', ') || 'none'}`);
   out(`Routes seen: ${report.routes.join(' ') || 'none'}`);

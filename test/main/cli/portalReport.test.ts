@@ -50,12 +50,18 @@ describe('report --portal', () => {
       c.note({ type: 'texts', texts: ['Your password has been reset'] });
       c.note({ type: 'outcome', state: 'success' });
     });
+    await pilotPc(root, 'pc3', (c) => {
+      c.note({ type: 'texts', texts: ['Something went wrong. Error code: SSPR_0031'] });
+      c.note({ type: 'outcome', state: 'exit:cancelled', exitCode: 10 });
+    });
 
     const json = io();
     expect(await runCli(['report', '--portal', '--data-dir', root, '--json'], json.io)).toBe(0);
     const report = JSON.parse(json.out.join('\n')) as PortalReport;
-    expect(report.attempts).toBe(2);
-    expect(report.outcomes).toEqual({ 'exit:done': 1, success: 1 });
+    expect(report.attempts).toBe(3);
+    expect(report.outcomes).toEqual({ 'exit:done': 1, success: 1, 'exit:cancelled': 1 });
+    // An unknown code is reported for the admin to judge, never turned into a guessed marker.
+    expect(report.unknownErrorCodes).toEqual([{ code: 'SSPR_0031', seenIn: 'Something went wrong. Error code: SSPR_0031' }]);
     expect(report.suggestedResourceHosts.map((s) => s.entry)).toEqual(['static.contoso-cdn.example', '*.msftauthimages.net', 'eu.static.contoso-cdn.example']);
     expect(report.suggestedResourceHosts[0]).toMatchObject({ requests: 2, types: ['stylesheet'] });
     expect(report.refusedPageHosts).toEqual([{ host: 'login.microsoftonline.com', times: 1 }]);
@@ -66,7 +72,8 @@ describe('report --portal', () => {
     const text = io();
     expect(await runCli(['report', '--portal', `--data-dir=${root}`], text.io)).toBe(0);
     const printed = text.out.join('\n');
-    expect(printed).toContain('Portal pilot report: 2 attempts');
+    expect(printed).toContain('Portal pilot report: 3 attempts');
+    expect(printed).toContain('SSPR_0031');
     expect(printed).toMatch(/AllowedResourceHosts[\s\S]*static\.contoso-cdn\.example/);
     expect(printed).toContain('success:text:Alles erledigt – neues Kennwort aktiv');
   });
