@@ -243,7 +243,7 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   // The default session renders nothing of ours: it may reach nothing at all.
   await configureSession(defaultSession, { proxy: config, policy: portalPolicy([]) }, sessionEvents('default'));
   await configureSession(chromeSession, { proxy: config, policy: chromePolicy }, sessionEvents('chrome'));
-  await configureSession(portalSession, { proxy: config, policy: portalPolicy(config.AllowedHosts) }, sessionEvents('portal'));
+  await configureSession(portalSession, { proxy: config, policy: portalPolicy(config.AllowedHosts), sandboxResponses: true }, sessionEvents('portal'));
   chromeSession.protocol.registerBufferProtocol(APP_SCHEME_PRIVILEGES.scheme, appProtocolHandler(join(distDir, 'renderer')));
 
   // ---------------------------------------------------------------- idle
@@ -277,9 +277,11 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   );
   const chrome: WebContents = window.webContents;
   window.setAlwaysOnTop(true, ALWAYS_ON_TOP_LEVEL);
-  hardenWebContents(chrome, chromePolicy, {
+  const chromeHardened = hardenWebContents(chrome, chromePolicy, {
     onActivity,
     onBlocked: (kind, url) => log.warn('chrome.blocked', { kind, origin: originOf(url) }),
+    onFileChooserBlocked: () => log.warn('chrome.file_chooser_blocked', {}),
+    onDefenceLost: (why) => exit(ExitCode.InternalError, `chrome:${why}`),
   });
   chrome.on('render-process-gone', (_e, details) => exit(ExitCode.InternalError, `chrome:${details.reason}`));
   chrome.on('unresponsive', crash('chrome:unresponsive'));
@@ -340,10 +342,13 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   }, 1000);
   cleanups.push(() => clock.clearInterval(idleTimer));
 
-  await chrome.loadURL(APP_ENTRY_URL).catch((err: unknown) => {
-    log.error('chrome.load_failed', { error: err });
-    exit(ExitCode.InternalError, 'chrome:load');
-  });
+  // Without the file-chooser interception the overlay is already exiting: show nothing.
+  if (await chromeHardened) {
+    await chrome.loadURL(APP_ENTRY_URL).catch((err: unknown) => {
+      log.error('chrome.load_failed', { error: err });
+      exit(ExitCode.InternalError, 'chrome:load');
+    });
+  }
   return { window, core, config, portal, exit, exited };
 };
 

@@ -30,7 +30,7 @@ export interface PortalControllerOptions {
   devTools: boolean;
   onActivity(): void;
   idleRemainingSeconds(): number;
-  /** The view's renderer died: the adapter exits 1 (never reload in a loop). */
+  /** The view's renderer died or a defence went away: the adapter exits 1 (never reload in a loop). */
   onCrash(reason: string): void;
   markers?: PortalMarkers;
 }
@@ -91,12 +91,14 @@ export const createPortalController = (opts: PortalControllerOptions): PortalCon
     if (o.state === 'error') applyLayout();
   };
 
-  hardenWebContents(wc, portalPolicy(opts.config.AllowedHosts), {
+  const hardened = hardenWebContents(wc, portalPolicy(opts.config.AllowedHosts), {
     onActivity: opts.onActivity,
     onBlocked: (kind, url, isMainFrame) => {
       logger.warn('portal.blocked', { kind, url: forLog(url) });
       if (kind === 'navigation' || isMainFrame) record({ type: 'blocked', url, kind });
     },
+    onFileChooserBlocked: () => logger.warn('portal.file_chooser_blocked', { url: forLog(wc.getURL()) }),
+    onDefenceLost: (why) => opts.onCrash(`portal:${why}`),
   });
   wc.on('did-start-navigation', (_e, url, isInPlace, isMainFrame) => {
     if (isMainFrame) record({ type: 'did-start-navigation', url, isMainFrame, isInPlace });
@@ -117,8 +119,9 @@ export const createPortalController = (opts: PortalControllerOptions): PortalCon
   const load = (): void => {
     const url = portalUrl(opts.config, language);
     logger.info('portal.load', { url: forLog(url), language });
-    // A failed load also raises did-fail-load, which is what we act on.
-    wc.loadURL(url).catch(() => undefined);
+    // Never before the file-chooser interception is on. A failed load also raises did-fail-load, which
+    // is what we act on.
+    void hardened.then((safe) => (safe ? wc.loadURL(url) : undefined)).catch(() => undefined);
   };
 
   const state = (): PortalState => ({ ...portalPhase(outcome()), language, idleRemainingSeconds: opts.idleRemainingSeconds() });

@@ -400,3 +400,24 @@ export const APP_CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/**
+ * The CSP sandbox added to every portal response (issue: print and file dialogs). Without `allow-modals`
+ * Chromium refuses `print()` (and alert/confirm/prompt) with a console message instead of opening the
+ * Windows print dialog, from which Explorer could start a process. The portal needs scripts, its own
+ * origin (cookies, storage) and form posts; it never gets modals, downloads, popups or top navigation.
+ */
+export const PORTAL_SANDBOX_TOKENS = ['allow-scripts', 'allow-same-origin', 'allow-forms'] as const;
+export const PORTAL_SANDBOX_CSP = `sandbox ${PORTAL_SANDBOX_TOKENS.join(' ')}`;
+
+/**
+ * The response headers with our sandbox policy added. A second Content-Security-Policy value is added
+ * beside the page's own: every CSP a response carries is enforced, so the page cannot loosen ours.
+ */
+export const withPortalSandbox = (headers: Record<string, string[]> | undefined): Record<string, string[]> => {
+  const out: Record<string, string[]> = { ...(headers ?? {}) };
+  const existing = Object.keys(out).find((name) => name.toLowerCase() === 'content-security-policy');
+  const key = existing ?? 'Content-Security-Policy';
+  out[key] = [...(out[key] ?? []), PORTAL_SANDBOX_CSP];
+  return out;
+};

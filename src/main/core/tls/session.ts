@@ -10,6 +10,7 @@ import {
   downloadPolicy,
   isRequestAllowed,
   permissionPolicy,
+  withPortalSandbox,
   type LockdownPolicy,
 } from '../lockdown/policy';
 import { sessionProxyConfig, type ProxySettings, type SessionProxyConfig } from './proxy';
@@ -31,6 +32,9 @@ export interface SessionLike {
   on(event: 'select-serial-port', listener: (event: { preventDefault(): void }, portList: unknown, webContents: unknown, callback: (portId: string) => void) => void): unknown;
   webRequest: {
     onBeforeRequest(listener: (details: { url: string; resourceType?: string }, callback: (response: { cancel?: boolean }) => void) => void): void;
+    onHeadersReceived(
+      listener: (details: { responseHeaders?: Record<string, string[]> }, callback: (response: { responseHeaders?: Record<string, string[]> }) => void) => void,
+    ): void;
   };
 }
 
@@ -47,6 +51,11 @@ export interface SessionEvents {
 export interface SessionSettings {
   proxy: ProxySettings;
   policy: LockdownPolicy;
+  /**
+   * Add the CSP sandbox (no modals, so no print dialog; no popups, downloads or top navigation) to every
+   * response: the portal session, whose pages are not ours.
+   */
+  sandboxResponses?: boolean;
 }
 
 export const configureSession = async (session: SessionLike, settings: SessionSettings, events: SessionEvents = {}): Promise<void> => {
@@ -82,6 +91,9 @@ export const configureSession = async (session: SessionLike, settings: SessionSe
     if (!allowed) events.onBlockedRequest?.(details.url, details.resourceType);
     callback({ cancel: !allowed });
   });
+  if (settings.sandboxResponses) {
+    session.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withPortalSandbox(details.responseHeaders) }));
+  }
   try {
     await session.setProxy(sessionProxyConfig(settings.proxy));
   } catch (error) {
