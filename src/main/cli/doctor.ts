@@ -10,6 +10,7 @@ import { loadConfig } from '../core/config';
 import { classifyNetworkError, CHALLENGE_TYPES } from '../core/engine/nativeEngine';
 import { createHttpClient } from '../core/http';
 import { parseLaunchArgs } from '../core/launchArgs';
+import { proxyModeWarning } from '../core/tls/proxy';
 import { ExitCode } from '../../shared/exitCodes';
 import { option, parseOptions, type CliIo } from './io';
 
@@ -72,6 +73,8 @@ export const runDoctor = async (args: readonly string[], io: CliIo): Promise<num
   for (const p of argProblems) checks.push({ name: 'arguments', status: 'warn', detail: `${p.arg}: ${p.message}` });
   if (problems.length === 0) checks.push({ name: 'config', status: 'ok', detail: `engine ${config.Engine}, no problems` });
   for (const p of problems) checks.push({ name: 'config', status: 'warn', detail: `${p.layer} ${p.key}: ${p.message}` });
+  const proxyWarning = proxyModeWarning(config);
+  if (proxyWarning) checks.push({ name: 'proxy', status: 'warn', detail: proxyWarning });
   checks.push(...(await windowsTlsChecks(io)));
 
   let ca: string | undefined;

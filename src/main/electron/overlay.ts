@@ -16,12 +16,13 @@ import { createCore, type Core, type CoreOptions } from '../core';
 import { loadConfig } from '../core/config';
 import { parseLaunchArgs, type LaunchArgs } from '../core/launchArgs';
 import { createLogger, type Logger } from '../core/logging';
-import { createWindowsRegistrySource } from '../core/registry';
+import { createWindowsRegistrySource, runExecFile } from '../core/registry';
 import { APP_ENTRY_URL, chromePolicy, dangerousEnvironment, dangerousSwitches, portalPolicy } from '../core/lockdown/policy';
 import { idleRemainingSeconds } from '../core/portal/outcome';
 import { portalUrl } from '../core/portal/url';
 import { createTlsAgent } from '../core/tls/agent';
 import { configureSession } from '../core/tls/session';
+import { effectiveProxySettings, readWinHttpProxy, type WinHttpProxy } from '../core/tls/winhttp';
 import { APP_SCHEME_PRIVILEGES, appProtocolHandler } from './appProtocol';
 import { hardenWebContents } from './harden';
 import { createPortalDispatch, registerIpc } from './ipc';
@@ -60,6 +61,8 @@ export interface OverlayDeps {
   processHandlers?: boolean;
   /** Parent of the per-run profile folder (default os.tmpdir()). */
   profileParent?: string;
+  /** The machine's WinHTTP proxy for ProxyMode=winhttp (default: reg.exe on Windows, none elsewhere). */
+  readWinHttpProxy?: () => Promise<WinHttpProxy>;
 }
 
 export interface Overlay {
@@ -74,6 +77,18 @@ export interface Overlay {
 
 /** Renderer memory cap (security.md §6) — set by us, never accepted from the command line. */
 const JS_FLAGS = '--max-old-space-size=256';
+/**
+ * Chromium answers an NTLM or Negotiate challenge with the process's default credentials when the
+ * server is on its allow-list, or (with no list) in the Intranet zone; on the logon screen those are the
+ * machine account's. Electron 22 offers no switch to drop those schemes, but it does read these
+ * allow-lists: one that names only a host under the reserved .invalid domain matches no proxy and no
+ * server, so default credentials are never sent and a challenge ends in the `login` event, which we
+ * refuse. Set by us; the same switches on the command line are refused at start (DANGEROUS_SWITCHES).
+ */
+export const NO_DEFAULT_CREDENTIALS_SWITCHES: readonly [string, string][] = [
+  ['auth-server-whitelist', 'sspr-logon.invalid'],
+  ['auth-negotiate-delegate-whitelist', 'sspr-logon.invalid'],
+];
 /** The renderer shows its own idle warning; main is the backstop for a renderer that stopped counting. */
 const NATIVE_IDLE_GRACE_SECONDS = 60;
 const EXIT_CLEANUP_MS = 2000;
@@ -83,6 +98,10 @@ const systemClock: Clock = {
   setInterval: (fn, ms) => setInterval(fn, ms),
   clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
 };
+
+/** Only Windows has a WinHTTP proxy; elsewhere (development hosts) winhttp means direct. */
+const defaultWinHttpProxy = (): Promise<WinHttpProxy> =>
+  process.platform === 'win32' ? readWinHttpProxy({ run: runExecFile }) : Promise.resolve({ kind: 'direct' });
 
 const defaultDemoService = async (): Promise<DemoService> => {
   const { startEmulator } = await import('../../emulator');
@@ -119,6 +138,7 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   app.enableSandbox();
   app.commandLine.appendSwitch('disable-http-cache');
   app.commandLine.appendSwitch('js-flags', JS_FLAGS);
+  for (const [name, value] of NO_DEFAULT_CREDENTIALS_SWITCHES) app.commandLine.appendSwitch(name, value);
   Menu.setApplicationMenu(null);
   protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
   // A fresh profile folder per run (Local State, GPU cache, crash dumps) that is removed on exit, so
@@ -183,6 +203,13 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     w?.focus();
   });
   app.on('certificate-error', (_event, _wc, _url, _error, _certificate, callback) => callback(false));
+  // Every HTTP and proxy authentication challenge is refused without a prompt and without credentials:
+  // the overlay has none to give, and a proxy that asks gets our "proxy" error screen.
+  app.on('login', (event, _wc, details, authInfo, callback) => {
+    event.preventDefault();
+    logger?.warn('network.auth_refused', { isProxy: authInfo.isProxy, scheme: authInfo.scheme, origin: originOf(details.url), host: authInfo.host });
+    callback();
+  });
   app.on('select-client-certificate', (event, _wc, _url, _list, callback) => {
     // Electron would otherwise pick the first certificate of the store by itself.
     event.preventDefault();
@@ -229,21 +256,30 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   for (const p of configProblems) log.warn('config.problem', { layer: p.layer, key: p.key, message: p.message });
   log.info('overlay.start', { engine: config.Engine, scenario: launch.scenario, proxyMode: config.ProxyMode, release });
 
+  // ---------------------------------------------------------------- proxy: winhttp resolved once, here
+  const winhttp: WinHttpProxy =
+    config.ProxyMode !== 'winhttp'
+      ? { kind: 'direct' }
+      : await (deps.readWinHttpProxy ?? defaultWinHttpProxy)().catch((err: unknown) => ({ kind: 'unreadable' as const, reason: err instanceof Error ? err.message : String(err) }));
+  if (winhttp.kind === 'unreadable') log.warn('proxy.winhttp_unreadable', { reason: winhttp.reason });
+  const proxy = effectiveProxySettings(config, winhttp);
+  log.info('proxy.effective', { configured: config.ProxyMode, mode: proxy.ProxyMode, server: proxy.ProxyMode === 'fixed' ? proxy.ProxyServer : '' });
+
   // ---------------------------------------------------------------- sessions: every one locked down
   const sessionEvents = (name: string) => ({
     onBlockedRequest: (url: string, resourceType: string | undefined) => log.warn('session.blocked_request', { session: name, origin: originOf(url), resourceType }),
     onRejectedCertificate: (hostname: string, verificationResult: string | undefined) => log.warn('session.certificate_rejected', { session: name, hostname, verificationResult }),
     onCancelledDownload: (url: string | undefined) => log.warn('session.download_cancelled', { session: name, origin: originOf(url ?? '') }),
-    onProxyError: (error: unknown) => log.error('session.proxy_refused', { session: name, proxyMode: config.ProxyMode, error }),
+    onProxyError: (error: unknown) => log.error('session.proxy_refused', { session: name, proxyMode: proxy.ProxyMode, error }),
   });
   const defaultSession = session.defaultSession;
   const chromeSession = session.fromPartition(CHROME_PARTITION);
   const portalSession = session.fromPartition(PORTAL_PARTITION);
   touched.push(defaultSession, chromeSession, portalSession);
   // The default session renders nothing of ours: it may reach nothing at all.
-  await configureSession(defaultSession, { proxy: config, policy: portalPolicy([]) }, sessionEvents('default'));
-  await configureSession(chromeSession, { proxy: config, policy: chromePolicy }, sessionEvents('chrome'));
-  await configureSession(portalSession, { proxy: config, policy: portalPolicy(config.AllowedHosts), sandboxResponses: true }, sessionEvents('portal'));
+  await configureSession(defaultSession, { proxy, policy: portalPolicy([]) }, sessionEvents('default'));
+  await configureSession(chromeSession, { proxy, policy: chromePolicy }, sessionEvents('chrome'));
+  await configureSession(portalSession, { proxy, policy: portalPolicy(config.AllowedHosts), sandboxResponses: true }, sessionEvents('portal'));
   chromeSession.protocol.registerBufferProtocol(APP_SCHEME_PRIVILEGES.scheme, appProtocolHandler(join(distDir, 'renderer')));
 
   // ---------------------------------------------------------------- idle
@@ -255,7 +291,7 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
 
   // ---------------------------------------------------------------- core
   const httpsAgent = createTlsAgent({
-    proxy: config,
+    proxy,
     resolveProxy: (url) => defaultSession.resolveProxy(url),
     connectTimeoutMs: Math.min(10_000, config.RequestTimeoutSeconds * 1000),
     ...(demo ? { ca: demo.caPem } : {}),

@@ -33,9 +33,10 @@ beforeAll(async () => {
   server = https.createServer({ key: pki.valid.key, cert: pki.valid.cert, minVersion: 'TLSv1.2' }, (req, res) => {
     const path = new URL(req.url ?? '/', 'https://x').pathname;
     // /plain is the control: the same page without our headers.
-    const own = { 'content-type': ['text/html; charset=utf-8'], 'content-security-policy': ["object-src 'none'"] };
+    const own: Record<string, string[]> = { 'content-security-policy': ["object-src 'none'"] };
     const headers = path.startsWith('/plain') ? own : withPortalSandbox(own);
-    res.writeHead(200, headers);
+    for (const [name, values] of Object.entries(headers)) res.setHeader(name, values);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(path.endsWith('/submitted') ? '<!doctype html><title>submitted</title>' : PAGE);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -44,7 +44,7 @@ export interface SessionEvents {
   /** A certificate Chromium or the allow-list rejected. */
   onRejectedCertificate?: (hostname: string, verificationResult: string | undefined) => void;
   onCancelledDownload?: (url: string | undefined) => void;
-  /** The configured proxy was refused by Chromium; the session fell back to the system proxy. */
+  /** The configured proxy was refused by Chromium; the session fell back to a direct connection. */
   onProxyError?: (error: unknown) => void;
 }
 
@@ -98,8 +98,8 @@ export const configureSession = async (session: SessionLike, settings: SessionSe
     await session.setProxy(sessionProxyConfig(settings.proxy));
   } catch (error) {
     // A bad proxy value must not stop the overlay (DESIGN.md: invalid values fall back): report it and
-    // use the machine's proxy settings, as if ProxyMode were "system".
+    // connect directly. Never fall back to "system": for the logon screen that is WPAD auto-detect.
     events.onProxyError?.(error);
-    await session.setProxy({ mode: 'system' });
+    await session.setProxy({ mode: 'direct' });
   }
 };
