@@ -25,6 +25,10 @@ const lockedPreferences = (session: Session, devTools: boolean): WebPreferences 
   navigateOnDragDrop: false,
   enableWebSQL: false,
   autoplayPolicy: 'document-user-activation-required',
+  // No auxclick event for page script (Electronegativity's AUXCLICK check). Whether Chromium 108 still
+  // honours this feature name is a Windows test-plan step; a middle-click on a link meets the window-open
+  // denial and the navigation allow-list either way.
+  disableBlinkFeatures: 'Auxclick',
 });
 
 export const chromeWindowOptions = (opts: { preloadPath: string; session: Session; devTools: boolean; title: string }): BrowserWindowConstructorOptions => ({

@@ -5,7 +5,7 @@
  * only wires them to Electron.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { release as osRelease, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, protocol, session, type Session, type WebContents } from 'electron';
 import * as v from 'valibot';
@@ -14,7 +14,7 @@ import { ExitCode } from '../../shared/exitCodes';
 import { ipcContract, type AppInfo } from '../../shared/ipc';
 import { createCore, type Core, type CoreOptions } from '../core';
 import { loadConfig } from '../core/config';
-import { parseLaunchArgs, type LaunchArgs } from '../core/launchArgs';
+import { parseLaunchArgs } from '../core/launchArgs';
 import { createLogger, type Logger } from '../core/logging';
 import { createWindowsRegistrySource, runExecFile } from '../core/registry';
 import { APP_ENTRY_URL, chromePolicy, dangerousEnvironment, dangerousSwitches, portalPolicy } from '../core/lockdown/policy';
@@ -47,7 +47,7 @@ export interface OverlayDeps {
   env?: Record<string, string | undefined>;
   /** dist/ (holds renderer/ and preload/); defaults to the folder above this bundle. */
   distDir?: string;
-  /** Release build: devTools off, development flags (--set, --demo) ignored. Default app.isPackaged. */
+  /** Release build: devTools off, development flags (--demo, --set, --data-dir, --log-dir) ignored. Default app.isPackaged. */
   release?: boolean;
   createCore?: (opts: CoreOptions) => Core;
   loadConfig?: typeof loadConfig;
@@ -61,6 +61,8 @@ export interface OverlayDeps {
   processHandlers?: boolean;
   /** Parent of the per-run profile folder (default os.tmpdir()). */
   profileParent?: string;
+  /** The operating system, for the Windows 7 sandbox switch (default: this process's). */
+  os?: { platform: string; release: string };
   /** The machine's WinHTTP proxy for ProxyMode=winhttp (default: reg.exe on Windows, none elsewhere). */
   readWinHttpProxy?: () => Promise<WinHttpProxy>;
 }
@@ -98,6 +100,9 @@ const systemClock: Clock = {
   setInterval: (fn, ms) => setInterval(fn, ms),
   clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
 };
+
+/** Windows 7 / Server 2008 R2 (NT 6.1): the last Windows without nested jobs. */
+export const needsNoSandboxJob = (os: { platform: string; release: string }): boolean => os.platform === 'win32' && /^6\.1(\.|$)/.test(os.release);
 
 /** Only Windows has a WinHTTP proxy; elsewhere (development hosts) winhttp means direct. */
 const defaultWinHttpProxy = (): Promise<WinHttpProxy> =>
@@ -139,6 +144,10 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   app.commandLine.appendSwitch('disable-http-cache');
   app.commandLine.appendSwitch('js-flags', JS_FLAGS);
   for (const [name, value] of NO_DEFAULT_CREDENTIALS_SWITCHES) app.commandLine.appendSwitch(name, value);
+  // Windows 7 cannot nest jobs, and the shim's job forbids breakaway: Chromium must start its sandboxed
+  // children without a job of their own (they keep token, integrity and desktop; our job bounds the tree).
+  // We set it, on 6.1 only; from the command line it is refused like every sandbox-weakening switch.
+  if (needsNoSandboxJob(deps.os ?? { platform: process.platform, release: osRelease() })) app.commandLine.appendSwitch('allow-no-sandbox-job');
   Menu.setApplicationMenu(null);
   protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
   // A fresh profile folder per run (Local State, GPU cache, crash dumps) that is removed on exit, so
@@ -227,8 +236,7 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   const argv = deps.argv ?? process.argv;
   // `electron dist/main/electron.cjs --demo` (development) puts the script path before our arguments.
   const firstArg = (process as { defaultApp?: boolean }).defaultApp ? 2 : 1;
-  const { launch: parsed, problems: launchProblems } = parseLaunchArgs(argv.slice(firstArg));
-  const launch: LaunchArgs = release ? { ...parsed, demo: false, configFlags: {} } : parsed;
+  const { launch, problems: launchProblems } = parseLaunchArgs(argv.slice(firstArg), { release });
   let demo: DemoService | null = null;
   if (launch.demo) {
     demo = await (deps.startDemoService ?? defaultDemoService)();

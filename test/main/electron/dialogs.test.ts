@@ -6,7 +6,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../../../src/shared/exitCodes';
 import { PORTAL_SANDBOX_CSP } from '../../../src/main/core/lockdown/policy';
-import { runOverlay } from '../../../src/main/electron/overlay';
+import { needsNoSandboxJob, runOverlay } from '../../../src/main/electron/overlay';
 import { MockBrowserView, MockBrowserWindow, MockDebugger, MockWebContents, recorded, resetElectronMock, session } from '../../mocks/electron';
 import { startOverlay } from './helpers';
 
@@ -99,5 +99,48 @@ describe('file choosers: intercepted through the DevTools protocol', () => {
     } finally {
       attach.mockRestore();
     }
+  });
+});
+
+describe('middle-click: no auxclick event in either web contents', () => {
+  it('disables the Auxclick Blink feature on our window and on the portal view', async () => {
+    await start({});
+    expect(chromeContents().webPreferences.disableBlinkFeatures).toBe('Auxclick');
+    expect(portalContents().webPreferences.disableBlinkFeatures).toBe('Auxclick');
+  });
+});
+
+describe('sandbox switches', () => {
+  it('--allow-no-sandbox-job from the command line is refused with exit 1, before anything is created', async () => {
+    const result = await runOverlay({ argv: ['SsprLogon.exe', '--scenario=logon', '--allow-no-sandbox-job'], env: {}, stderr: () => undefined, processHandlers: false });
+    expect(result).toBeNull();
+    expect(recorded.exitCode).toBe(ExitCode.InternalError);
+    expect(MockBrowserWindow.instances).toHaveLength(0);
+  });
+
+  it('on Windows 7 (6.1) only, the overlay sets allow-no-sandbox-job itself (no nested jobs there)', async () => {
+    await start({ deps: { os: { platform: 'win32', release: '6.1.7601' } } });
+    expect(recorded.appendedSwitches).toContainEqual(['allow-no-sandbox-job', undefined]);
+    for (const os of [{ platform: 'win32', release: '6.3.9600' }, { platform: 'win32', release: '10.0.19045' }, { platform: 'linux', release: '6.1.0-13-amd64' }]) {
+      expect(needsNoSandboxJob(os), os.release).toBe(false);
+      await start({ deps: { os } });
+      expect(recorded.appendedSwitches.map(([name]) => name)).not.toContain('allow-no-sandbox-job');
+    }
+  });
+});
+
+describe('release builds and the command line', () => {
+  it('a release build ignores --demo, --set, --data-dir and --log-dir and logs that it did', async () => {
+    const startDemoService = vi.fn();
+    const loadConfig = vi.fn(async () => ({ config: (await import('../../../src/shared/config')).defaultConfig, problems: [] }));
+    const { logger } = await start({
+      argv: ['SsprLogon.exe', '--scenario=logon', '--demo', '--set=ProxyMode=system', '--data-dir=C:\\x', '--log-dir=C:\\y'],
+      deps: { release: true, startDemoService, loadConfig },
+    });
+    expect(startDemoService).not.toHaveBeenCalled();
+    expect(loadConfig).toHaveBeenCalledWith(expect.not.objectContaining({ dataDir: expect.anything() }));
+    expect(loadConfig).toHaveBeenCalledWith(expect.not.objectContaining({ flags: expect.anything() }));
+    const ignored = logger.records.filter((r) => r.event === 'launch.problem').map((r) => r.fields.arg);
+    expect(ignored).toEqual(['--demo', '--set', '--data-dir', '--log-dir']);
   });
 });

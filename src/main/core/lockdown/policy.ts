@@ -281,10 +281,36 @@ export const isBlockedShortcut = (input: KeyInput): boolean => blockedShortcutNa
 // ---------------------------------------------------------------- start-up
 
 /**
+ * Switches that switch off or loosen Chromium's sandbox or its process isolation. If the overlay ever
+ * needs one (e.g. `allow-no-sandbox-job` on Windows 7), it appends it itself after this check; from the
+ * command line, every one of them is refused.
+ */
+export const SANDBOX_WEAKENING_SWITCHES = [
+  'no-sandbox',
+  'allow-no-sandbox-job',
+  'disable-gpu-sandbox',
+  'disable-setuid-sandbox',
+  'disable-namespace-sandbox',
+  'disable-seccomp-filter-sandbox',
+  'gpu-sandbox-allow-sysv-shm',
+  'no-zygote',
+  'no-zygote-sandbox',
+  'service-sandbox-type',
+  'single-process',
+  'in-process-gpu',
+  'disable-site-isolation-trials',
+  'renderer-cmd-prefix',
+  'gpu-launcher',
+  'utility-cmd-prefix',
+  'browser-subprocess-path',
+] as const;
+
+/**
  * Chromium/Node switches that would open a debugger, weaken TLS or the sandbox, redirect traffic, or write
  * secrets to disk. Any of them on our command line means someone is tampering: refuse to start.
  */
 export const DANGEROUS_SWITCHES = [
+  ...SANDBOX_WEAKENING_SWITCHES,
   'remote-debugging-port',
   'remote-debugging-pipe',
   'remote-debugging-address',
@@ -308,16 +334,6 @@ export const DANGEROUS_SWITCHES = [
   'allow-running-insecure-content',
   'allow-file-access-from-files',
   'disable-web-security',
-  'no-sandbox',
-  'disable-gpu-sandbox',
-  'disable-setuid-sandbox',
-  'single-process',
-  'in-process-gpu',
-  'gpu-launcher',
-  'renderer-cmd-prefix',
-  'utility-cmd-prefix',
-  'browser-subprocess-path',
-  'disable-site-isolation-trials',
   'site-per-process',
   'proxy-server',
   'proxy-pac-url',
