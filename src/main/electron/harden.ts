@@ -77,7 +77,8 @@ export const hardenWebContents = (wc: WebContents, policy: LockdownPolicy, hooks
   });
   wc.on('input-event', () => hooks.onActivity());
   wc.on('context-menu', (event) => event.preventDefault());
-  wc.on('certificate-error', (_event, _url, _error, _certificate, callback) => callback(certificateErrorPolicy().trust));
+  // Never trusted: the policy answers false (docs/security.md, Electronegativity).
+  wc.on('certificate-error', (_event, _url, _error, _certificate, callback) => callback(certificateErrorPolicy().trust)); // eng-disable CERTIFICATE_ERROR_EVENT_JS_CHECK
   wc.on('select-bluetooth-device', (event, _devices, callback) => {
     event.preventDefault();
     callback('');

@@ -142,12 +142,13 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   const distDir = deps.distDir ?? join(__dirname, '..');
   app.enableSandbox();
   app.commandLine.appendSwitch('disable-http-cache');
-  app.commandLine.appendSwitch('js-flags', JS_FLAGS);
+  // Our own switches only, each explained in docs/security.md (Electronegativity); argv is refused above.
+  app.commandLine.appendSwitch('js-flags', JS_FLAGS); // eng-disable CUSTOM_ARGUMENTS_JS_CHECK
   for (const [name, value] of NO_DEFAULT_CREDENTIALS_SWITCHES) app.commandLine.appendSwitch(name, value);
   // Windows 7 cannot nest jobs, and the shim's job forbids breakaway: Chromium must start its sandboxed
   // children without a job of their own (they keep token, integrity and desktop; our job bounds the tree).
   // We set it, on 6.1 only; from the command line it is refused like every sandbox-weakening switch.
-  if (needsNoSandboxJob(deps.os ?? { platform: process.platform, release: osRelease() })) app.commandLine.appendSwitch('allow-no-sandbox-job');
+  if (needsNoSandboxJob(deps.os ?? { platform: process.platform, release: osRelease() })) app.commandLine.appendSwitch('allow-no-sandbox-job'); // eng-disable CUSTOM_ARGUMENTS_JS_CHECK
   Menu.setApplicationMenu(null);
   protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
   // A fresh profile folder per run (Local State, GPU cache, crash dumps) that is removed on exit, so
@@ -211,7 +212,7 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     const w = BrowserWindow.getAllWindows()[0];
     w?.focus();
   });
-  app.on('certificate-error', (_event, _wc, _url, _error, _certificate, callback) => callback(false));
+  app.on('certificate-error', (_event, _wc, _url, _error, _certificate, callback) => callback(false)); // eng-disable CERTIFICATE_ERROR_EVENT_JS_CHECK
   // Every HTTP and proxy authentication challenge is refused without a prompt and without credentials:
   // the overlay has none to give, and a proxy that asks gets our "proxy" error screen.
   app.on('login', (event, _wc, details, authInfo, callback) => {
@@ -288,7 +289,8 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   await configureSession(defaultSession, { proxy, policy: portalPolicy([]) }, sessionEvents('default'));
   await configureSession(chromeSession, { proxy, policy: chromePolicy }, sessionEvents('chrome'));
   await configureSession(portalSession, { proxy, policy: portalPolicy(config.AllowedHosts), sandboxResponses: true }, sessionEvents('portal'));
-  chromeSession.protocol.registerBufferProtocol(APP_SCHEME_PRIVILEGES.scheme, appProtocolHandler(join(distDir, 'renderer')));
+  // app:// serves plain file names from dist/renderer only (appProtocol.ts; docs/security.md, Electronegativity).
+  chromeSession.protocol.registerBufferProtocol(APP_SCHEME_PRIVILEGES.scheme, appProtocolHandler(join(distDir, 'renderer'))); // eng-disable PROTOCOL_HANDLER_JS_CHECK
 
   // ---------------------------------------------------------------- idle
   let lastActivity = clock.now();
@@ -316,7 +318,8 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   });
 
   // ---------------------------------------------------------------- the kiosk window
-  const window = new BrowserWindow(
+  // The options come from options.ts, which the scanner cannot read through (docs/security.md, Electronegativity).
+  const window = new BrowserWindow( // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
     chromeWindowOptions({ preloadPath: join(distDir, 'preload', 'preload.cjs'), session: chromeSession, devTools: !release, title: 'SSPR Logon' }),
   );
   const chrome: WebContents = window.webContents;

@@ -58,7 +58,8 @@ export const createPortalController = (opts: PortalControllerOptions): PortalCon
   const { window, logger } = opts;
   const markers = opts.markers ?? DEFAULT_PORTAL_MARKERS;
   const events: NavigationEvent[] = [];
-  const view = new BrowserView(portalViewOptions({ session: opts.session, devTools: opts.devTools }));
+  // The options come from options.ts, which the scanner cannot read through (docs/security.md, Electronegativity).
+  const view = new BrowserView(portalViewOptions({ session: opts.session, devTools: opts.devTools })); // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
   const wc = view.webContents;
   let language = opts.language;
   let layout = { top: 0, visible: false };

@@ -61,7 +61,8 @@ export interface SessionSettings {
 export const configureSession = async (session: SessionLike, settings: SessionSettings, events: SessionEvents = {}): Promise<void> => {
   const { policy } = settings;
   session.setSSLConfig(sessionSslConfig());
-  session.setCertificateVerifyProc((request, callback) => {
+  // Only ever stricter than Chromium: -2 rejects, -3 keeps Chromium's own verdict (docs/security.md, Electronegativity).
+  session.setCertificateVerifyProc((request, callback) => { // eng-disable CERTIFICATE_VERIFY_PROC_JS_CHECK
     const result = certificateVerifyResult(request, policy);
     if (result === -2) events.onRejectedCertificate?.(request.hostname, request.verificationResult);
     callback(result);
