@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withPortalSandbox } from '../../../src/main/core/lockdown/policy';
+import { DISABLED_BLINK_FEATURES } from '../../../src/main/electron/options';
 import { createTestPki } from '../core/tls/pki';
 
 const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>stand-in portal</title></head><body>
@@ -25,6 +26,7 @@ const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>
 let server: https.Server;
 let origin: string;
 let browser: Browser;
+let browserArgs: string[];
 
 const spkiHash = (certPem: string): string => createHash('sha256').update(new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
 
@@ -41,11 +43,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `https://localhost:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', `--ignore-certificate-errors-spki-list=${spkiHash(pki.valid.cert)}`],
-  });
+  browserArgs = ['--no-sandbox', '--disable-gpu', '--no-first-run', `--ignore-certificate-errors-spki-list=${spkiHash(pki.valid.cert)}`];
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: browserArgs });
 }, 120_000);
 
 afterAll(async () => {
@@ -126,6 +125,26 @@ describe('file choosers: DevTools-protocol interception', () => {
     expect(await page.inputValue('#user')).toBe('bob@contoso.com');
     // No file was chosen: the input is still empty.
     expect(await page.evaluate(() => (document.getElementById('file') as HTMLInputElement).files?.length)).toBe(0);
+    await page.context().close();
+  });
+});
+
+describe('file pickers: the File System Access API switched off', () => {
+  it('with our disabled Blink features the page has no showOpenFilePicker, showSaveFilePicker or showDirectoryPicker', async () => {
+    // The same list Electron is given as webPreferences.disableBlinkFeatures (options.ts).
+    const b = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...browserArgs, `--disable-blink-features=${DISABLED_BLINK_FEATURES}`] });
+    try {
+      const page = await b.newPage();
+      await page.goto(`${origin}/`);
+      expect(await page.evaluate(() => ['showOpenFilePicker', 'showSaveFilePicker', 'showDirectoryPicker'].map((name) => typeof (window as unknown as Record<string, unknown>)[name]))).toEqual(['undefined', 'undefined', 'undefined']);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('control: without them the pickers exist', async () => {
+    const { page } = await open('/');
+    expect(await page.evaluate(() => typeof (window as unknown as Record<string, unknown>).showOpenFilePicker)).toBe('function');
     await page.context().close();
   });
 });

@@ -103,10 +103,11 @@ describe('file choosers: intercepted through the DevTools protocol', () => {
 });
 
 describe('middle-click: no auxclick event in either web contents', () => {
-  it('disables the Auxclick Blink feature on our window and on the portal view', async () => {
+  it('disables the Auxclick and FileSystemAccessLocal Blink features on our window and on the portal view', async () => {
     await start({});
-    expect(chromeContents().webPreferences.disableBlinkFeatures).toBe('Auxclick');
-    expect(portalContents().webPreferences.disableBlinkFeatures).toBe('Auxclick');
+    for (const wc of [chromeContents(), portalContents()]) {
+      expect(String(wc.webPreferences.disableBlinkFeatures).split(',')).toEqual(expect.arrayContaining(['Auxclick', 'FileSystemAccessLocal']));
+    }
   });
 });
 

@@ -97,7 +97,7 @@ describe('main bundle on Node 16.17.1', () => {
       'sspr-portal': ['sandbox allow-scripts allow-same-origin allow-forms'],
     });
     for (const commands of r.interception) expect(commands).toContainEqual({ method: 'Page.setInterceptFileChooserDialog', params: { enabled: true } });
-    expect(r.blinkOff).toEqual(['Auxclick', 'Auxclick']);
+    expect(r.blinkOff).toEqual(['Auxclick,FileSystemAccessLocal', 'Auxclick,FileSystemAccessLocal']);
     expect(r.switches).toEqual(expect.arrayContaining([['auth-server-whitelist', 'sspr-logon.invalid'], ['auth-negotiate-delegate-whitelist', 'sspr-logon.invalid']]));
     expect(r.sessions).toHaveLength(3);
     expect(r.channels).toContain('portal:state');
