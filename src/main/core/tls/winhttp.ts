@@ -52,6 +52,8 @@ export const parseWinHttpSettings = (blob: Uint8Array): WinHttpProxy => {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(server + bypass)) return { kind: 'unreadable', reason: 'control characters in the proxy or bypass list' };
   if ((flags & FLAG_PROXY) === 0 || server.trim() === '') return { kind: 'direct' };
+  // The overlay never sends proxy credentials, and a secret must not reach the session config or the log.
+  if (server.includes('@')) return { kind: 'unreadable', reason: 'credentials in the proxy address are not supported' };
   return { kind: 'proxy', server: server.trim(), bypass: bypass.trim() };
 };
 

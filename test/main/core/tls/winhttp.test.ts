@@ -40,6 +40,7 @@ describe('parseWinHttpSettings', () => {
     ['a bypass length past the end', Buffer.concat([dword(0x28), dword(1), dword(3), str('p:8080'), dword(99)])],
     ['a huge length', Buffer.concat([dword(0x28), dword(1), dword(3), dword(0xffffffff)])],
     ['control characters', blob(3, 'p:8080\r\nX-Evil: 1', '')],
+    ['credentials in the proxy address (never sent, never logged)', blob(3, 'http://user:secret@p:8080', '')],
   ])('a damaged value is unreadable, not a proxy: %s', (_name, value) => {
     expect(parseWinHttpSettings(value).kind).toBe('unreadable');
   });
