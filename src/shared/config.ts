@@ -42,7 +42,8 @@ export const configFields = {
   HelpdeskText: v.pipe(v.string(), v.maxLength(500)),
   Locale: v.pipe(v.string(), v.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)),
   IdleTimeoutSeconds: v.pipe(v.number(), v.integer(), v.minValue(30), v.maxValue(3600)),
-  ProxyMode: v.picklist(['system', 'direct', 'fixed', 'pac']),
+  /** winhttp (default): the machine's static WinHTTP proxy or direct; system (WPAD) only when chosen. */
+  ProxyMode: v.picklist(['winhttp', 'system', 'direct', 'fixed', 'pac']),
   ProxyServer: v.pipe(v.string(), v.maxLength(500)),
   ProxyBypass: v.pipe(v.string(), v.maxLength(2000)),
   PacUrl: v.union([v.literal(''), httpsUrl]),
@@ -89,7 +90,7 @@ export const defaultConfig: Config = {
   HelpdeskText: '',
   Locale: 'en',
   IdleTimeoutSeconds: 180,
-  ProxyMode: 'system',
+  ProxyMode: 'winhttp',
   ProxyServer: '',
   ProxyBypass: '',
   PacUrl: '',
@@ -99,6 +100,12 @@ export const defaultConfig: Config = {
   BrandName: '',
   RequestTimeoutSeconds: 30,
 };
+
+/**
+ * Keys whose invalid value means a fixed safe answer instead of the lower layer: an admin who mistyped a
+ * proxy mode meant some proxy policy, and the lower layer could be one that reaches WPAD.
+ */
+const INVALID_MEANS: Partial<Config> = { ProxyMode: 'direct' };
 
 export interface ConfigProblem {
   layer: string;
@@ -117,7 +124,10 @@ export const validateLayer = (layer: string, raw: Record<string, unknown>): { va
     }
     const result = v.safeParse(configFields[key as ConfigKey], value);
     if (result.success) values[key] = result.output;
-    else problems.push({ layer, key, message: `invalid value, using the lower layer (${result.issues[0]?.message ?? 'invalid'})` });
+    else if (key in INVALID_MEANS) {
+      values[key] = INVALID_MEANS[key as keyof typeof INVALID_MEANS];
+      problems.push({ layer, key, message: `invalid value, using ${String(INVALID_MEANS[key as keyof typeof INVALID_MEANS])} (${result.issues[0]?.message ?? 'invalid'})` });
+    } else problems.push({ layer, key, message: `invalid value, using the lower layer (${result.issues[0]?.message ?? 'invalid'})` });
   }
   return { values: values as Partial<Config>, problems };
 };

@@ -161,6 +161,8 @@ describe('MSI tables', () => {
         'Privileged',
         'VersionNT64 >= 601',
         'NOT ENGINE OR ENGINE = "portal" OR ENGINE = "native"',
+        // Every ProxyMode of the schema, the winhttp default included, and nothing else.
+        'NOT PROXYMODE OR PROXYMODE = "winhttp" OR PROXYMODE = "system" OR PROXYMODE = "direct" OR PROXYMODE = "fixed" OR PROXYMODE = "pac"',
         'NOT ENABLELOGGING OR ENABLELOGGING = "0" OR ENABLELOGGING = "1"',
       ]),
     );

@@ -76,6 +76,7 @@ export class MockSession extends EventEmitter {
   devicePermissionHandler: ((details: unknown) => boolean) | null = null;
   spellChecker: boolean | null = null;
   beforeRequest: ((details: { url: string; resourceType?: string }, cb: (r: { cancel?: boolean }) => void) => void) | null = null;
+  headersReceived: ((details: { url: string; responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders?: Record<string, string[]> }) => void) => void) | null = null;
   storageCleared = 0;
   resolveProxyAnswer = 'DIRECT';
   readonly protocol = new MockProtocol();
@@ -83,6 +84,10 @@ export class MockSession extends EventEmitter {
     onBeforeRequest: (listener: MockSession['beforeRequest']): void => {
       note(`session[${this.partition}].webRequest.onBeforeRequest`);
       this.beforeRequest = listener;
+    },
+    onHeadersReceived: (listener: MockSession['headersReceived']): void => {
+      note(`session[${this.partition}].webRequest.onHeadersReceived`);
+      this.headersReceived = listener;
     },
   };
 
@@ -128,6 +133,12 @@ export class MockSession extends EventEmitter {
     const proc = this.verifyProc;
     if (!proc) return Promise.reject(new Error('no verify proc'));
     return new Promise((resolve) => proc({ hostname, errorCode, verificationResult: errorCode === 0 ? 'net::OK' : 'net::ERR_CERT_INVALID' }, resolve));
+  }
+  /** Test helper: the response headers a page would be given, after our listener (unchanged without one). */
+  respond(url: string, responseHeaders: Record<string, string[]>): Promise<Record<string, string[]>> {
+    const listener = this.headersReceived;
+    if (!listener) return Promise.resolve(responseHeaders);
+    return new Promise((resolve) => listener({ url, responseHeaders }, (r) => resolve(r.responseHeaders ?? responseHeaders)));
   }
   /** Test helper: would this request go out? */
   request(url: string, resourceType = 'mainFrame'): Promise<boolean> {
@@ -181,6 +192,31 @@ export class MockWebFrame {
   }
 }
 
+/** `webContents.debugger`: records the DevTools-protocol commands; tests fire its messages. */
+export class MockDebugger extends EventEmitter {
+  constructor(private readonly ownerId: number) {
+    super();
+  }
+  attachedWith: string | null = null;
+  commands: { method: string; params?: unknown }[] = [];
+  attach(protocolVersion?: string): void {
+    this.attachedWith = protocolVersion ?? '';
+  }
+  isAttached(): boolean {
+    return this.attachedWith !== null;
+  }
+  detach(): void {
+    this.attachedWith = null;
+    this.emit('detach', new MockEvent(), 'target closed');
+  }
+  async sendCommand(method: string, params?: unknown): Promise<unknown> {
+    if (this.attachedWith === null) throw new Error('No target available');
+    note(`webContents[${this.ownerId}].debugger.sendCommand(${method})`);
+    this.commands.push(params === undefined ? { method } : { method, params });
+    return {};
+  }
+}
+
 export class MockWebContents extends EventEmitter {
   readonly id = nextId++;
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
@@ -190,6 +226,7 @@ export class MockWebContents extends EventEmitter {
   zoomLimits: [number, number] | null = null;
   destroyed = false;
   readonly mainFrame: MockWebFrame;
+  readonly debugger = new MockDebugger(this.id);
 
   constructor(readonly session: MockSession, readonly webPreferences: Record<string, unknown>) {
     super();
@@ -496,7 +533,7 @@ export const resetElectronMock = (control: MockControl = {}): void => {
   ipcMain.handlers.clear();
   sessions.clear();
   defaultSession.removeAllListeners();
-  Object.assign(defaultSession, { sslConfig: null, proxyConfig: null, verifyProc: null, beforeRequest: null, storageCleared: 0, permissionRequestHandler: null, permissionCheckHandler: null, devicePermissionHandler: null, spellChecker: null });
+  Object.assign(defaultSession, { sslConfig: null, proxyConfig: null, verifyProc: null, beforeRequest: null, headersReceived: null, storageCleared: 0, permissionRequestHandler: null, permissionCheckHandler: null, devicePermissionHandler: null, spellChecker: null });
   defaultSession.protocol.buffer.clear();
   protocol.buffer.clear();
   MockBrowserWindow.instances = [];

@@ -11,7 +11,7 @@ import { classifyNetworkError, CHALLENGE_TYPES } from '../core/engine/nativeEngi
 import { createHttpClient } from '../core/http';
 import { parseLaunchArgs } from '../core/launchArgs';
 import { isNavigationAllowed, portalPolicy } from '../core/lockdown/policy';
-import { httpsProxyFromServer } from '../core/tls/proxy';
+import { httpsProxyFromServer, proxyModeWarning } from '../core/tls/proxy';
 import type { Config } from '../../shared/config';
 import { ExitCode } from '../../shared/exitCodes';
 import { defaultDataDir, parseCommand, type CliIo } from './io';
@@ -141,6 +141,8 @@ export const runDoctor = async (args: readonly string[], io: CliIo): Promise<num
   if (problems.length === 0) checks.push({ name: 'config', status: 'ok', detail: `engine ${config.Engine}, no problems` });
   for (const p of problems) checks.push({ name: 'config', status: 'warn', detail: `${p.layer} ${p.key}: ${p.message}` });
   checks.push(...settingChecks(config));
+  const proxyWarning = proxyModeWarning(config);
+  if (proxyWarning) checks.push({ name: 'proxy', status: 'warn', detail: proxyWarning });
   checks.push(...(await windowsTlsChecks(io)));
 
   let ca: string | undefined;

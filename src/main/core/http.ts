@@ -3,8 +3,9 @@
  * (or Node's bundled roots), never reads proxies from the environment, never follows redirects and
  * never throws on an HTTP status (the engine classifies every status itself).
  */
-import https from 'node:https';
+import type https from 'node:https';
 import axios, { type AxiosInstance } from 'axios';
+import { createTlsAgent } from './tls/agent';
 
 export interface HttpClientOptions {
   /** Extra trust anchors (PEM). When set, they replace Node's bundled roots for this client. */
@@ -22,42 +23,14 @@ export interface HttpClientOptions {
   version?: string;
 }
 
-/** Error code of a socket that did not finish TCP+TLS set-up within connectTimeoutMs. */
-export const CONNECT_TIMEOUT_CODE = 'ESSPR_CONNECT_TIMEOUT';
+export { CONNECT_TIMEOUT_CODE } from './tls/agent';
 
-/** An agent whose sockets give up when TCP+TLS set-up takes longer than connectTimeoutMs. */
-class BoundedConnectAgent extends https.Agent {
-  constructor(options: https.AgentOptions, private readonly connectTimeoutMs: number) {
-    super(options);
-  }
-
-  override createConnection(
-    options: Parameters<https.Agent['createConnection']>[0],
-    callback?: Parameters<https.Agent['createConnection']>[1],
-  ): ReturnType<https.Agent['createConnection']> {
-    const socket = super.createConnection(options, callback);
-    if (!socket) return socket;
-    const timer = setTimeout(() => {
-      socket.destroy(Object.assign(new Error(`TLS connection not established within ${this.connectTimeoutMs} ms`), { code: CONNECT_TIMEOUT_CODE }));
-    }, this.connectTimeoutMs);
-    timer.unref();
-    const clear = (): void => clearTimeout(timer);
-    socket.once('secureConnect', clear);
-    socket.once('close', clear);
-    return socket;
-  }
-}
-
-export const createHttpsAgent = (opts: Pick<HttpClientOptions, 'ca' | 'connectTimeoutMs'>): https.Agent => {
-  const options: https.AgentOptions = {
-    minVersion: 'TLSv1.2',
-    // A fresh connection per request: a POST written onto an idle socket that the server is closing fails
-    // with ECONNRESET after it may have been sent, and no POST of this flow may be retried. A reset makes a
-    // handful of requests, so the extra handshakes cost nothing a user notices.
-    keepAlive: false,
-    ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
-  };
-  return opts.connectTimeoutMs !== undefined ? new BoundedConnectAgent(options, opts.connectTimeoutMs) : new https.Agent(options);
+/** The main process's one HTTPS agent (src/main/core/tls/agent.ts), direct: for callers with no proxy of their own. */
+export const createHttpsAgent = (opts: Pick<HttpClientOptions, 'ca' | 'connectTimeoutMs'> & { timeoutMs?: number }): https.Agent => {
+  const connectTimeoutMs = opts.connectTimeoutMs ?? opts.timeoutMs;
+  // A fresh connection per request (keepAlive false there): a POST written onto an idle socket that the
+  // server is closing fails after it may have been sent, and no POST of this flow may be retried.
+  return createTlsAgent({ ...(opts.ca !== undefined ? { ca: opts.ca } : {}), ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}) });
 };
 
 export const createHttpClient = (opts: HttpClientOptions): AxiosInstance =>

@@ -1,7 +1,9 @@
 /**
  * The overlay's command line, as the credential-provider shim writes it (DESIGN.md "Shim → overlay"):
  * `--scenario=logon|unlock [--user=<name on the tile>] [--lang=<BCP 47>]`, plus development flags.
- * A bad value is reported and falls back; it never stops the overlay.
+ * A bad value is reported and falls back; it never stops the overlay. A release build ignores every
+ * development flag: whoever can put arguments on its command line must not point it at another
+ * configuration, log folder or the embedded emulator.
  */
 export type Scenario = 'logon' | 'unlock';
 
@@ -35,7 +37,16 @@ const CONFIG_FLAG = /^([A-Za-z]{1,40})=(.*)$/s;
 /** Shows an argument in a problem report without echoing control characters or a long paste. */
 const preview = (arg: string): string => JSON.stringify(arg.slice(0, 80));
 
-export const parseLaunchArgs = (argv: readonly string[]): { launch: LaunchArgs; problems: LaunchProblem[] } => {
+/** Flags for development builds only: a release build reports and ignores them. */
+export const DEVELOPMENT_FLAGS = ['--demo', '--set', '--data-dir', '--log-dir'] as const;
+const DEVELOPMENT = new Set<string>(DEVELOPMENT_FLAGS);
+
+export interface LaunchArgsOptions {
+  /** A release (packaged) build: DEVELOPMENT_FLAGS are ignored. */
+  release?: boolean;
+}
+
+export const parseLaunchArgs = (argv: readonly string[], opts: LaunchArgsOptions = {}): { launch: LaunchArgs; problems: LaunchProblem[] } => {
   const launch: LaunchArgs = { scenario: 'logon', user: '', demo: false, configFlags: {} };
   const problems: LaunchProblem[] = [];
   for (const arg of argv) {
@@ -46,6 +57,11 @@ export const parseLaunchArgs = (argv: readonly string[]): { launch: LaunchArgs; 
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(0, eq) : arg;
     const value = eq >= 0 ? arg.slice(eq + 1) : undefined;
+    if (opts.release && DEVELOPMENT.has(name)) {
+      // The name only: a value may be a path or a setting nobody should find in the log.
+      problems.push({ arg: name, message: 'development flag, ignored in a release build' });
+      continue;
+    }
     switch (name) {
       case '--scenario':
         if (value === 'logon' || value === 'unlock') launch.scenario = value;

@@ -20,7 +20,7 @@ export interface RegistrySource {
 
 export type ExecFileRunner = (file: string, args: string[]) => Promise<{ stdout: string; code: number }>;
 
-const runExecFile: ExecFileRunner = (file, args) =>
+export const runExecFile: ExecFileRunner = (file, args) =>
   new Promise((resolve) => {
     execFile(file, args, { windowsHide: true, timeout: 10_000, maxBuffer: 1024 * 1024 }, (err, stdout) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;

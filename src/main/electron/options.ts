@@ -8,6 +8,15 @@ import type { BrowserViewConstructorOptions, BrowserWindowConstructorOptions, Se
 export const CHROME_PARTITION = 'sspr-chrome';
 export const PORTAL_PARTITION = 'sspr-portal';
 
+/**
+ * Blink features switched off in every web contents. `Auxclick`: no auxclick event for page script
+ * (Electronegativity's AUXCLICK check; whether Chromium 108 still honours that name is a Windows
+ * test-plan step, and a middle-click on a link meets the window-open denial anyway).
+ * `FileSystemAccessLocal`: no `showOpenFilePicker`/`showSaveFilePicker`/`showDirectoryPicker` at all, a
+ * second layer under the file-chooser interception (harden.ts).
+ */
+export const DISABLED_BLINK_FEATURES = 'Auxclick,FileSystemAccessLocal';
+
 const lockedPreferences = (session: Session, devTools: boolean): WebPreferences => ({
   session,
   contextIsolation: true,
@@ -25,6 +34,7 @@ const lockedPreferences = (session: Session, devTools: boolean): WebPreferences 
   navigateOnDragDrop: false,
   enableWebSQL: false,
   autoplayPolicy: 'document-user-activation-required',
+  disableBlinkFeatures: DISABLED_BLINK_FEATURES,
 });
 
 export const chromeWindowOptions = (opts: { preloadPath: string; session: Session; devTools: boolean; title: string }): BrowserWindowConstructorOptions => ({

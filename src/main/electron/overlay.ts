@@ -5,7 +5,7 @@
  * only wires them to Electron.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { release as osRelease, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, protocol, session, type Session, type WebContents } from 'electron';
 import type { Config } from '../../shared/config';
@@ -13,15 +13,16 @@ import { ExitCode } from '../../shared/exitCodes';
 import { createCore, type Core, type CoreOptions } from '../core';
 import { createIpcDispatcher } from '../core/ipcBoundary';
 import { loadConfig } from '../core/config';
-import { parseLaunchArgs, type LaunchArgs } from '../core/launchArgs';
+import { parseLaunchArgs } from '../core/launchArgs';
 import { createLogger, type Logger } from '../core/logging';
-import { createWindowsRegistrySource } from '../core/registry';
+import { createWindowsRegistrySource, runExecFile } from '../core/registry';
 import { APP_ENTRY_URL, chromePolicy, dangerousEnvironment, dangerousSwitches, portalPolicy } from '../core/lockdown/policy';
 import { idleRemainingSeconds } from '../core/portal/outcome';
 import { portalUrl } from '../core/portal/url';
 import { webFlowAvailable } from '../core/portal/webFlow';
 import { createTlsAgent } from '../core/tls/agent';
 import { configureSession } from '../core/tls/session';
+import { effectiveProxySettings, readWinHttpProxy, type WinHttpProxy } from '../core/tls/winhttp';
 import { APP_SCHEME_PRIVILEGES, appProtocolHandler } from './appProtocol';
 import { hardenWebContents } from './harden';
 import { registerIpc } from './ipc';
@@ -46,7 +47,7 @@ export interface OverlayDeps {
   env?: Record<string, string | undefined>;
   /** dist/ (holds renderer/ and preload/); defaults to the folder above this bundle. */
   distDir?: string;
-  /** Release build: devTools off, development flags (--set, --demo) ignored. Default app.isPackaged. */
+  /** Release build: devTools off, development flags (--demo, --set, --data-dir, --log-dir) ignored. Default app.isPackaged. */
   release?: boolean;
   createCore?: (opts: CoreOptions) => Core;
   loadConfig?: typeof loadConfig;
@@ -60,6 +61,10 @@ export interface OverlayDeps {
   processHandlers?: boolean;
   /** Parent of the per-run profile folder (default os.tmpdir()). */
   profileParent?: string;
+  /** The operating system, for the Windows 7 sandbox switch (default: this process's). */
+  os?: { platform: string; release: string };
+  /** The machine's WinHTTP proxy for ProxyMode=winhttp (default: reg.exe on Windows, none elsewhere). */
+  readWinHttpProxy?: () => Promise<WinHttpProxy>;
 }
 
 export interface Overlay {
@@ -74,6 +79,18 @@ export interface Overlay {
 
 /** Renderer memory cap (security.md §6) — set by us, never accepted from the command line. */
 const JS_FLAGS = '--max-old-space-size=256';
+/**
+ * Chromium answers an NTLM or Negotiate challenge with the process's default credentials when the
+ * server is on its allow-list, or (with no list) in the Intranet zone; on the logon screen those are the
+ * machine account's. Electron 22 offers no switch to drop those schemes, but it does read these
+ * allow-lists: one that names only a host under the reserved .invalid domain matches no proxy and no
+ * server, so default credentials are never sent and a challenge ends in the `login` event, which we
+ * refuse. Set by us; the same switches on the command line are refused at start (DANGEROUS_SWITCHES).
+ */
+export const NO_DEFAULT_CREDENTIALS_SWITCHES: readonly [string, string][] = [
+  ['auth-server-whitelist', 'sspr-logon.invalid'],
+  ['auth-negotiate-delegate-whitelist', 'sspr-logon.invalid'],
+];
 /** The renderer shows its own idle warning; main is the backstop for a renderer that stopped counting. */
 const NATIVE_IDLE_GRACE_SECONDS = 60;
 const EXIT_CLEANUP_MS = 2000;
@@ -83,6 +100,13 @@ const systemClock: Clock = {
   setInterval: (fn, ms) => setInterval(fn, ms),
   clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
 };
+
+/** Windows 7 / Server 2008 R2 (NT 6.1): the last Windows without nested jobs. */
+export const needsNoSandboxJob = (os: { platform: string; release: string }): boolean => os.platform === 'win32' && /^6\.1(\.|$)/.test(os.release);
+
+/** Only Windows has a WinHTTP proxy; elsewhere (development hosts) winhttp means direct. */
+const defaultWinHttpProxy = (): Promise<WinHttpProxy> =>
+  process.platform === 'win32' ? readWinHttpProxy({ run: runExecFile }) : Promise.resolve({ kind: 'direct' });
 
 const defaultDemoService = async (): Promise<DemoService> => {
   const { startEmulator } = await import('../../emulator');
@@ -118,7 +142,13 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   const distDir = deps.distDir ?? join(__dirname, '..');
   app.enableSandbox();
   app.commandLine.appendSwitch('disable-http-cache');
-  app.commandLine.appendSwitch('js-flags', JS_FLAGS);
+  // Our own switches only, each explained in docs/security.md (Electronegativity); argv is refused above.
+  app.commandLine.appendSwitch('js-flags', JS_FLAGS); // eng-disable CUSTOM_ARGUMENTS_JS_CHECK
+  for (const [name, value] of NO_DEFAULT_CREDENTIALS_SWITCHES) app.commandLine.appendSwitch(name, value);
+  // Windows 7 cannot nest jobs, and the shim's job forbids breakaway: Chromium must start its sandboxed
+  // children without a job of their own (they keep token, integrity and desktop; our job bounds the tree).
+  // We set it, on 6.1 only; from the command line it is refused like every sandbox-weakening switch.
+  if (needsNoSandboxJob(deps.os ?? { platform: process.platform, release: osRelease() })) app.commandLine.appendSwitch('allow-no-sandbox-job'); // eng-disable CUSTOM_ARGUMENTS_JS_CHECK
   Menu.setApplicationMenu(null);
   protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
   // A fresh profile folder per run (Local State, GPU cache, crash dumps) that is removed on exit, so
@@ -182,7 +212,14 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     const w = BrowserWindow.getAllWindows()[0];
     w?.focus();
   });
-  app.on('certificate-error', (_event, _wc, _url, _error, _certificate, callback) => callback(false));
+  app.on('certificate-error', (_event, _wc, _url, _error, _certificate, callback) => callback(false)); // eng-disable CERTIFICATE_ERROR_EVENT_JS_CHECK
+  // Every HTTP and proxy authentication challenge is refused without a prompt and without credentials:
+  // the overlay has none to give, and a proxy that asks gets our "proxy" error screen.
+  app.on('login', (event, _wc, details, authInfo, callback) => {
+    event.preventDefault();
+    logger?.warn('network.auth_refused', { isProxy: authInfo.isProxy, scheme: authInfo.scheme, origin: originOf(details.url), host: authInfo.host });
+    callback();
+  });
   app.on('select-client-certificate', (event, _wc, _url, _list, callback) => {
     // Electron would otherwise pick the first certificate of the store by itself.
     event.preventDefault();
@@ -200,8 +237,7 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   const argv = deps.argv ?? process.argv;
   // `electron dist/main/electron.cjs --demo` (development) puts the script path before our arguments.
   const firstArg = (process as { defaultApp?: boolean }).defaultApp ? 2 : 1;
-  const { launch: parsed, problems: launchProblems } = parseLaunchArgs(argv.slice(firstArg));
-  const launch: LaunchArgs = release ? { ...parsed, demo: false, configFlags: {} } : parsed;
+  const { launch, problems: launchProblems } = parseLaunchArgs(argv.slice(firstArg), { release });
   let demo: DemoService | null = null;
   if (launch.demo) {
     demo = await (deps.startDemoService ?? defaultDemoService)();
@@ -229,12 +265,21 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   for (const p of configProblems) log.warn('config.problem', { layer: p.layer, key: p.key, message: p.message });
   log.info('overlay.start', { engine: config.Engine, scenario: launch.scenario, proxyMode: config.ProxyMode, release });
 
+  // ---------------------------------------------------------------- proxy: winhttp resolved once, here
+  const winhttp: WinHttpProxy =
+    config.ProxyMode !== 'winhttp'
+      ? { kind: 'direct' }
+      : await (deps.readWinHttpProxy ?? defaultWinHttpProxy)().catch((err: unknown) => ({ kind: 'unreadable' as const, reason: err instanceof Error ? err.message : String(err) }));
+  if (winhttp.kind === 'unreadable') log.warn('proxy.winhttp_unreadable', { reason: winhttp.reason });
+  const proxy = effectiveProxySettings(config, winhttp);
+  log.info('proxy.effective', { configured: config.ProxyMode, mode: proxy.ProxyMode, server: proxy.ProxyMode === 'fixed' ? proxy.ProxyServer : '' });
+
   // ---------------------------------------------------------------- sessions: every one locked down
   const sessionEvents = (name: string) => ({
     onBlockedRequest: (url: string, resourceType: string | undefined) => log.warn('session.blocked_request', { session: name, origin: originOf(url), resourceType }),
     onRejectedCertificate: (hostname: string, verificationResult: string | undefined) => log.warn('session.certificate_rejected', { session: name, hostname, verificationResult }),
     onCancelledDownload: (url: string | undefined) => log.warn('session.download_cancelled', { session: name, origin: originOf(url ?? '') }),
-    onProxyError: (error: unknown) => log.error('session.proxy_refused', { session: name, proxyMode: config.ProxyMode, error }),
+    onProxyError: (error: unknown) => log.error('session.proxy_refused', { session: name, proxyMode: proxy.ProxyMode, error }),
   });
   let portal: PortalController | null = null;
   const defaultSession = session.defaultSession;
@@ -242,9 +287,9 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   const portalSession = session.fromPartition(PORTAL_PARTITION);
   touched.push(defaultSession, chromeSession, portalSession);
   // The default session renders nothing of ours: it may reach nothing at all.
-  await configureSession(defaultSession, { proxy: config, policy: portalPolicy([]) }, sessionEvents('default'));
-  await configureSession(chromeSession, { proxy: config, policy: chromePolicy }, sessionEvents('chrome'));
-  await configureSession(portalSession, { proxy: config, policy: portalPolicy(config.AllowedHosts, config.AllowedResourceHosts) }, {
+  await configureSession(defaultSession, { proxy, policy: portalPolicy([]) }, sessionEvents('default'));
+  await configureSession(chromeSession, { proxy, policy: chromePolicy }, sessionEvents('chrome'));
+  await configureSession(portalSession, { proxy, policy: portalPolicy(config.AllowedHosts, config.AllowedResourceHosts), sandboxResponses: true }, {
     ...sessionEvents('portal'),
     // The pilot capture wants every refused host with its type; telemetry is refused without a warning.
     onBlockedRequest: (url, resourceType) => {
@@ -253,7 +298,8 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     },
     onQuietlyBlockedRequest: (url, resourceType) => portal?.noteBlockedRequest(url, resourceType, true),
   });
-  chromeSession.protocol.registerBufferProtocol(APP_SCHEME_PRIVILEGES.scheme, appProtocolHandler(join(distDir, 'renderer')));
+  // app:// serves plain file names from dist/renderer only (appProtocol.ts; docs/security.md, Electronegativity).
+  chromeSession.protocol.registerBufferProtocol(APP_SCHEME_PRIVILEGES.scheme, appProtocolHandler(join(distDir, 'renderer'))); // eng-disable PROTOCOL_HANDLER_JS_CHECK
 
   // ---------------------------------------------------------------- idle
   let lastActivity = clock.now();
@@ -264,7 +310,7 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
 
   // ---------------------------------------------------------------- core
   const httpsAgent = createTlsAgent({
-    proxy: config,
+    proxy,
     resolveProxy: (url) => defaultSession.resolveProxy(url),
     connectTimeoutMs: Math.min(10_000, config.RequestTimeoutSeconds * 1000),
     ...(demo ? { ca: demo.caPem } : {}),
@@ -280,14 +326,17 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   });
 
   // ---------------------------------------------------------------- the kiosk window
-  const window = new BrowserWindow(
+  // The options come from options.ts, which the scanner cannot read through (docs/security.md, Electronegativity).
+  const window = new BrowserWindow( // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
     chromeWindowOptions({ preloadPath: join(distDir, 'preload', 'preload.cjs'), session: chromeSession, devTools: !release, title: 'SSPR Logon' }),
   );
   const chrome: WebContents = window.webContents;
   window.setAlwaysOnTop(true, ALWAYS_ON_TOP_LEVEL);
-  hardenWebContents(chrome, chromePolicy, {
+  const chromeHardened = hardenWebContents(chrome, chromePolicy, {
     onActivity,
     onBlocked: (kind, url) => log.warn('chrome.blocked', { kind, origin: originOf(url) }),
+    onFileChooserBlocked: () => log.warn('chrome.file_chooser_blocked', {}),
+    onDefenceLost: (why) => exit(ExitCode.InternalError, `chrome:${why}`),
   });
   chrome.on('render-process-gone', (_e, details) => exit(ExitCode.InternalError, `chrome:${details.reason}`));
   chrome.on('unresponsive', crash('chrome:unresponsive'));
@@ -376,10 +425,13 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   }, 1000);
   cleanups.push(() => clock.clearInterval(idleTimer));
 
-  await chrome.loadURL(APP_ENTRY_URL).catch((err: unknown) => {
-    log.error('chrome.load_failed', { error: err });
-    exit(ExitCode.InternalError, 'chrome:load');
-  });
+  // Without the file-chooser interception the overlay is already exiting: show nothing.
+  if (await chromeHardened) {
+    await chrome.loadURL(APP_ENTRY_URL).catch((err: unknown) => {
+      log.error('chrome.load_failed', { error: err });
+      exit(ExitCode.InternalError, 'chrome:load');
+    });
+  }
   return { window, core, config, portal, exit, exited };
 };
 

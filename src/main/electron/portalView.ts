@@ -33,7 +33,7 @@ export interface PortalControllerOptions {
   devTools: boolean;
   onActivity(): void;
   idleRemainingSeconds(): number;
-  /** The view's renderer died: the adapter exits 1 (never reload in a loop). */
+  /** The view's renderer died or a defence went away: the adapter exits 1 (never reload in a loop). */
   onCrash(reason: string): void;
   /** The portal's own Cancel / "Back to sign in" was followed (a cancel marker): the adapter exits 10. */
   onPortalCancel?(): void;
@@ -71,7 +71,8 @@ export const createPortalController = (opts: PortalControllerOptions): PortalCon
   const markers = opts.markers ?? portalMarkers(opts.config);
   const capture = createPortalCapture(logger, opts.config.PortalCapture);
   const events: NavigationEvent[] = [];
-  const view = new BrowserView(portalViewOptions({ session: opts.session, devTools: opts.devTools }));
+  // The options come from options.ts, which the scanner cannot read through (docs/security.md, Electronegativity).
+  const view = new BrowserView(portalViewOptions({ session: opts.session, devTools: opts.devTools })); // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
   const wc = view.webContents;
   let language = opts.language;
   let layout = { top: 0, visible: false };
@@ -139,13 +140,15 @@ export const createPortalController = (opts: PortalControllerOptions): PortalCon
   const textTimer = setInterval(() => void readTexts(), opts.textPollMs ?? 1500);
   textTimer.unref?.();
 
-  hardenWebContents(wc, portalPolicy(opts.config.AllowedHosts, opts.config.AllowedResourceHosts), {
+  const hardened = hardenWebContents(wc, portalPolicy(opts.config.AllowedHosts, opts.config.AllowedResourceHosts), {
     onActivity: opts.onActivity,
     onBlocked: (kind, url, isMainFrame) => {
       logger.warn('portal.blocked', { kind, url: forLog(url) });
       capture.note({ type: 'blocked', url, resourceType: isMainFrame ? 'mainFrame' : 'subFrame', quiet: false });
       if (kind === 'navigation' || isMainFrame) record({ type: 'blocked', url, kind });
     },
+    onFileChooserBlocked: () => logger.warn('portal.file_chooser_blocked', { url: forLog(wc.getURL()) }),
+    onDefenceLost: (why) => opts.onCrash(`portal:${why}`),
   });
   wc.on('did-start-navigation', (_e, url, isInPlace, isMainFrame) => {
     if (isMainFrame) record({ type: 'did-start-navigation', url, isMainFrame, isInPlace });
@@ -179,8 +182,9 @@ export const createPortalController = (opts: PortalControllerOptions): PortalCon
     logger.info('portal.load', { url: forLog(url), language });
     capture.nextAttempt();
     lastTexts = [];
-    // A failed load also raises did-fail-load, which is what we act on.
-    wc.loadURL(url).catch(() => undefined);
+    // Never before the file-chooser interception is on. A failed load also raises did-fail-load, which
+    // is what we act on.
+    void hardened.then((safe) => (safe ? wc.loadURL(url) : undefined)).catch(() => undefined);
   };
 
   const state = (): PortalState => ({ ...portalPhase(outcome()), language, idleRemainingSeconds: opts.idleRemainingSeconds() });

@@ -76,6 +76,15 @@ describe('doctor', () => {
     expect(text).toMatch(/\[warn\] schannel-tls12: TLS 1\.2 client not explicitly enabled \(Enabled=1, DisabledByDefault=1\)/);
     expect(text).toMatch(/\[ok\] +winhttp-tls12: WinHTTP DefaultSecureProtocols=0xa00 includes TLS 1\.2/);
   });
+
+  it('warns when an admin chose ProxyMode=system (WPAD), and is silent about the winhttp default', async () => {
+    const chosen = captureIo();
+    expect(await runCli(['doctor', ...nativeFlags(), '--set=ProxyMode=system', `--ca=${caFile}`], chosen.io)).toBe(0);
+    expect(chosen.out.join('\n')).toMatch(/\[warn\] proxy: ProxyMode=system uses the machine's automatic proxy detection \(WPAD\)/);
+    const byDefault = captureIo();
+    expect(await runCli(['doctor', ...nativeFlags(), `--ca=${caFile}`], byDefault.io)).toBe(0);
+    expect(byDefault.out.join('\n')).not.toMatch(/proxy:/);
+  });
 });
 
 describe('bundled CLI on Node 16.17.1', () => {

@@ -75,6 +75,18 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('the proxy default is the machine\'s WinHTTP proxy, and a bad ProxyMode means direct, never system (WPAD)', async () => {
+    expect(defaultConfig.ProxyMode).toBe('winhttp');
+    const registry = fakeRegistry({
+      [SETTINGS_KEY]: { ProxyMode: 'system' },
+      [POLICY_KEY]: { ProxyMode: 'wpad-please' },
+    });
+    const { config, problems } = await loadConfig({ registry });
+    expect(config.ProxyMode).toBe('direct');
+    expect(problems).toEqual([{ layer: POLICY_KEY, key: 'ProxyMode', message: expect.stringMatching(/^invalid value, using direct/) }]);
+    expect((await loadConfig({ registry: fakeRegistry({ [SETTINGS_KEY]: { ProxyMode: 'winhttp' } }) })).config.ProxyMode).toBe('winhttp');
+  });
+
   it.each([
     ['{ "Engine": "native", ', 'not valid JSON'],
     ['[1,2,3]', 'not a JSON object'],

@@ -33,7 +33,9 @@ const until = async (check) => { for (let i = 0; i < 500; i++) { const v = check
   let foreign = 'accepted';
   const sub = new electron.MockWebFrame('app://overlay/index.html', win.webContents.mainFrame, 9);
   await electron.ipcMain.invoke('app:info', { sender: win.webContents, frame: sub }, {}).catch(() => { foreign = 'refused'; });
-  const sessions = electron.allSessions().map((s) => ({ partition: s.partition, ssl: s.sslConfig, proxy: s.proxyConfig }));
+  const sessions = [];
+  for (const s of electron.allSessions()) sessions.push({ partition: s.partition, ssl: s.sslConfig, proxy: s.proxyConfig, csp: (await s.respond('https://passwordreset.microsoftonline.com/', {}))['Content-Security-Policy'] || null });
+  const view = electron.BrowserView.instances[0];
   await electron.ipcMain.invoke('app:exit', { sender: win.webContents }, { reason: 'cancelled' });
   await until(() => electron.recorded.exitCode !== null);
   process.stdout.write(JSON.stringify({
@@ -48,6 +50,9 @@ const until = async (check) => { for (let i = 0; i < 500; i++) { const v = check
     channels: [...electron.ipcMain.handlers.keys()],
     exitCode: electron.recorded.exitCode,
     sandbox: electron.recorded.sandboxEnabled,
+    switches: electron.recorded.appendedSwitches,
+    interception: [win.webContents.debugger.commands, view.webContents.debugger.commands],
+    blinkOff: [win.options.webPreferences.disableBlinkFeatures, view.options.webPreferences.disableBlinkFeatures],
     menu: electron.recorded.applicationMenu,
   }));
   process.exit(0);
@@ -83,6 +88,17 @@ describe('main bundle on Node 16.17.1', () => {
     expect(r.info).toMatchObject({ productName: expect.any(String), scenario: 'unlock', engine: 'portal', portalUrl: 'https://passwordreset.microsoftonline.com/?mkt=de-de' });
     expect(r.foreign).toBe('refused');
     for (const s of r.sessions) expect(s.ssl).toEqual({ minVersion: 'tls1.2' });
+    // ProxyMode=winhttp with no WinHTTP proxy (not Windows): direct everywhere, never the system settings.
+    for (const s of r.sessions) expect(s.proxy).toEqual({ mode: 'direct' });
+    // Only the portal's pages are sandboxed (no print dialog); both web contents intercept file choosers.
+    expect(Object.fromEntries(r.sessions.map((s: { partition: string; csp: unknown }) => [s.partition, s.csp]))).toEqual({
+      default: null,
+      'sspr-chrome': null,
+      'sspr-portal': ['sandbox allow-scripts allow-same-origin allow-forms'],
+    });
+    for (const commands of r.interception) expect(commands).toContainEqual({ method: 'Page.setInterceptFileChooserDialog', params: { enabled: true } });
+    expect(r.blinkOff).toEqual(['Auxclick,FileSystemAccessLocal', 'Auxclick,FileSystemAccessLocal']);
+    expect(r.switches).toEqual(expect.arrayContaining([['auth-server-whitelist', 'sspr-logon.invalid'], ['auth-negotiate-delegate-whitelist', 'sspr-logon.invalid']]));
     expect(r.sessions).toHaveLength(3);
     expect(r.channels).toContain('portal:state');
     expect(r.exitCode).toBe(10);
@@ -106,26 +122,29 @@ const get = (url, agent) => new Promise((resolve) => {
 (async () => {
   const direct = createTlsAgent({ ca: input.ca, keepAlive: false });
   const proxied = createTlsAgent({ ca: input.ca, keepAlive: false, proxy: { ProxyMode: 'fixed', ProxyServer: '127.0.0.1:' + input.proxyPort, ProxyBypass: '', PacUrl: '' } });
+  const refused = createTlsAgent({ ca: input.ca, keepAlive: false, proxy: { ProxyMode: 'fixed', ProxyServer: '127.0.0.1:' + input.authProxyPort, ProxyBypass: '', PacUrl: '' } });
   const out = [];
   for (const url of input.direct) out.push(await get(url, direct));
   for (const url of input.proxied) out.push(await get(url, proxied));
+  for (const url of input.proxied) out.push(await get(url, refused));
   process.stdout.write(JSON.stringify({ node: process.version, out }));
 })();
 `;
 
 describe('main-process TLS agent on Node 16.17.1', () => {
-  it('keeps the TLS 1.2 floor, verifies certificates and tunnels through a proxy on Electron 22\'s Node', async () => {
+  it('keeps the TLS 1.2 floor, verifies certificates and tunnels through a proxy (https-proxy-agent) on Electron 22\'s Node', async () => {
     const pki = createTestPki();
     const v12 = await startTlsServer(pki.valid, { min: 'TLSv1.2', max: 'TLSv1.2' });
     const v11 = await startTlsServer(pki.valid, { min: 'TLSv1.1', max: 'TLSv1.1' });
     const expired = await startTlsServer(pki.expired, { min: 'TLSv1.2', max: 'TLSv1.3' });
     const proxy = await startConnectProxy();
+    const authProxy = await startConnectProxy(407);
     try {
       await build({
         stdin: { contents: tlsProbe, resolveDir: root, loader: 'ts', sourcefile: 'tls-probe.ts' },
         bundle: true, platform: 'node', target: 'node16.17', format: 'cjs', logLevel: 'error', outfile: join(work, 'tls-probe.cjs'),
       });
-      const probe = { ca: pki.caCert, proxyPort: proxy.port, direct: [v12.url, v11.url, expired.url], proxied: [v12.url] };
+      const probe = { ca: pki.caCert, proxyPort: proxy.port, authProxyPort: authProxy.port, direct: [v12.url, v11.url, expired.url], proxied: [v12.url] };
       const stdout = await new Promise<string>((done, fail) =>
         execFile(node16, [join(work, 'tls-probe.cjs')], { cwd: work, timeout: 60_000, env: { PATH: process.env.PATH ?? '', SSPR_PROBE: JSON.stringify(probe) } }, (err, out, errOut) =>
           err ? fail(new Error(`${err.message}\n${errOut}`)) : done(out),
@@ -138,8 +157,11 @@ describe('main-process TLS agent on Node 16.17.1', () => {
       expect(r.out[2]).toMatchObject({ ok: false, code: 'CERT_HAS_EXPIRED', cls: 'certificate' });
       expect(r.out[3]).toMatchObject({ ok: true, body: expect.stringMatching(/^TLSv1\.2 /) });
       expect(proxy.connects).toEqual([`localhost:${v12.port}`]);
+      // A proxy that wants credentials is an error of its own, never a response from the service.
+      expect(r.out[4]).toMatchObject({ ok: false, code: 'ERR_PROXY_AUTH_REQUIRED', cls: 'proxy' });
+      expect(authProxy.connects).toEqual([`localhost:${v12.port}`]);
     } finally {
-      await Promise.all([v12.close(), v11.close(), expired.close(), proxy.close()]);
+      await Promise.all([v12.close(), v11.close(), expired.close(), proxy.close(), authProxy.close()]);
     }
   });
 });

@@ -305,10 +305,36 @@ export const isBlockedShortcut = (input: KeyInput): boolean => blockedShortcutNa
 // ---------------------------------------------------------------- start-up
 
 /**
+ * Switches that switch off or loosen Chromium's sandbox or its process isolation. If the overlay ever
+ * needs one (e.g. `allow-no-sandbox-job` on Windows 7), it appends it itself after this check; from the
+ * command line, every one of them is refused.
+ */
+export const SANDBOX_WEAKENING_SWITCHES = [
+  'no-sandbox',
+  'allow-no-sandbox-job',
+  'disable-gpu-sandbox',
+  'disable-setuid-sandbox',
+  'disable-namespace-sandbox',
+  'disable-seccomp-filter-sandbox',
+  'gpu-sandbox-allow-sysv-shm',
+  'no-zygote',
+  'no-zygote-sandbox',
+  'service-sandbox-type',
+  'single-process',
+  'in-process-gpu',
+  'disable-site-isolation-trials',
+  'renderer-cmd-prefix',
+  'gpu-launcher',
+  'utility-cmd-prefix',
+  'browser-subprocess-path',
+] as const;
+
+/**
  * Chromium/Node switches that would open a debugger, weaken TLS or the sandbox, redirect traffic, or write
  * secrets to disk. Any of them on our command line means someone is tampering: refuse to start.
  */
 export const DANGEROUS_SWITCHES = [
+  ...SANDBOX_WEAKENING_SWITCHES,
   'remote-debugging-port',
   'remote-debugging-pipe',
   'remote-debugging-address',
@@ -332,16 +358,6 @@ export const DANGEROUS_SWITCHES = [
   'allow-running-insecure-content',
   'allow-file-access-from-files',
   'disable-web-security',
-  'no-sandbox',
-  'disable-gpu-sandbox',
-  'disable-setuid-sandbox',
-  'single-process',
-  'in-process-gpu',
-  'gpu-launcher',
-  'renderer-cmd-prefix',
-  'utility-cmd-prefix',
-  'browser-subprocess-path',
-  'disable-site-isolation-trials',
   'site-per-process',
   'proxy-server',
   'proxy-pac-url',
@@ -424,3 +440,24 @@ export const APP_CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/**
+ * The CSP sandbox added to every portal response (issue: print and file dialogs). Without `allow-modals`
+ * Chromium refuses `print()` (and alert/confirm/prompt) with a console message instead of opening the
+ * Windows print dialog, from which Explorer could start a process. The portal needs scripts, its own
+ * origin (cookies, storage) and form posts; it never gets modals, downloads, popups or top navigation.
+ */
+export const PORTAL_SANDBOX_TOKENS = ['allow-scripts', 'allow-same-origin', 'allow-forms'] as const;
+export const PORTAL_SANDBOX_CSP = `sandbox ${PORTAL_SANDBOX_TOKENS.join(' ')}`;
+
+/**
+ * The response headers with our sandbox policy added. A second Content-Security-Policy value is added
+ * beside the page's own: every CSP a response carries is enforced, so the page cannot loosen ours.
+ */
+export const withPortalSandbox = (headers: Record<string, string[]> | undefined): Record<string, string[]> => {
+  const out: Record<string, string[]> = { ...(headers ?? {}) };
+  const existing = Object.keys(out).find((name) => name.toLowerCase() === 'content-security-policy');
+  const key = existing ?? 'Content-Security-Policy';
+  out[key] = [...(out[key] ?? []), PORTAL_SANDBOX_CSP];
+  return out;
+};

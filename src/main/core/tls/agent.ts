@@ -1,25 +1,30 @@
 /**
- * The main-process HTTPS agent: TLS 1.2 minimum whatever Node's defaults or flags say, certificates
- * always verified against exactly the CA set given (Node's bundled roots when none is given), and the
- * configured proxy reached with an HTTP CONNECT tunnel so TLS still runs end to end with the service.
+ * The one HTTPS agent of the main process: TLS 1.2 minimum whatever Node's defaults or flags say,
+ * certificates always verified against exactly the CA set given (Node's bundled roots when none is
+ * given), and the configured proxy reached through `https-proxy-agent`'s CONNECT tunnel, so TLS still
+ * runs end to end with the service. For `pac` and `system` it follows the proxy Electron resolves.
  *
- * Written with node:http/tls only so it runs on Electron 22's Node 16.17 with nothing extra bundled.
- * Pass it to the HTTP client as `httpsAgent` (and keep the client's own env-proxy logic off, e.g. axios
- * `proxy: false`, so HTTPS_PROXY from the environment cannot route around it).
+ * It is an `agent-base` router: per request it picks a plain `https.Agent` (direct) or an
+ * `HttpsProxyAgent` for the proxy the route names, both built from the same TLS options. Pass it to the
+ * HTTP client as `httpsAgent` (and keep the client's own env-proxy logic off, e.g. axios `proxy: false`,
+ * so HTTPS_PROXY from the environment cannot route around it).
  */
-import * as http from 'node:http';
+import type * as http from 'node:http';
 import * as https from 'node:https';
-import * as net from 'node:net';
-import * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { CONNECT_TIMEOUT_CODE } from '../http';
+import { Agent, type AgentConnectOpts } from 'agent-base';
+import { HttpsProxyAgent } from 'https-proxy-agent';
 import { routeFromPacResult, staticRoute, type ProxyRoute, type ProxySettings } from './proxy';
 
 export const MIN_TLS_VERSION = 'TLSv1.2' as const;
 
+/** Error code of a connection that did not finish its set-up (proxy, CONNECT, TCP, TLS) within the budget. */
+export const CONNECT_TIMEOUT_CODE = 'ESSPR_CONNECT_TIMEOUT';
+
 export interface TlsAgentOptions {
   /** Trusted roots, exactly. Omit to use Node's bundled roots; never mixed with "accept anything". */
   ca?: string | Buffer | Array<string | Buffer>;
+  /** The effective proxy settings (`winhttp` already resolved to `fixed` or `direct`). */
   proxy?: ProxySettings;
   /**
    * Per-URL proxy answer for `pac` and `system` modes, e.g. Electron's `session.resolveProxy`. Without it
@@ -35,7 +40,7 @@ export interface TlsAgentOptions {
   keepAlive?: boolean;
 }
 
-/** A proxy refused or broke the tunnel; never retried with credentials and never prompts. */
+/** A proxy refused the tunnel or gave no usable answer; never retried with credentials and never prompts. */
 export class ProxyTunnelError extends Error {
   constructor(
     message: string,
@@ -47,107 +52,106 @@ export class ProxyTunnelError extends Error {
   }
 }
 
-type ConnectCallback = (err: Error | null, stream: Duplex) => void;
-
 const connectTarget = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
-class SsprHttpsAgent extends https.Agent {
+class SsprHttpsAgent extends Agent {
+  private readonly direct: https.Agent;
+  private readonly proxies = new Map<string, HttpsProxyAgent<string>>();
+
   constructor(
-    agentOptions: https.AgentOptions,
+    private readonly tlsOptions: https.AgentOptions,
     private readonly route: (host: string, port: number) => Promise<ProxyRoute>,
     private readonly connectTimeoutMs: number,
   ) {
-    super(agentOptions);
+    super(tlsOptions);
+    this.direct = new https.Agent(tlsOptions);
   }
 
-  override createConnection(options: https.RequestOptions, callback?: ConnectCallback): Duplex | null | undefined {
-    const host = String(options.host ?? options.hostname ?? 'localhost').replace(/^\[(.*)\]$/, '$1');
-    const port = Number(options.port ?? 443);
-    // One budget for the whole set-up (proxy answer, CONNECT, TCP, TLS), as the core's own agent has:
-    // the error code tells the engine the request never left the machine.
-    let settled = false;
-    let pending: { destroy(err?: Error): unknown } | null = null;
-    const settle = (err: Error | null, socket?: Duplex): void => {
-      if (settled) return;
-      settled = true;
-      (callback ?? (() => undefined))(err, socket as Duplex);
-    };
+  override async connect(req: http.ClientRequest, opts: AgentConnectOpts): Promise<http.Agent | Duplex> {
+    const host = String(opts.host ?? 'localhost').replace(/^\[(.*)\]$/, '$1');
+    const port = Number(opts.port ?? 443);
+    const deadline = this.deadline(req);
+    try {
+      const route = await Promise.race([this.route(host, port), deadline.expired]);
+      // Node's own TLS connect; the deadline still covers its handshake through req's socket.
+      if (route.kind === 'direct') return this.direct;
+      const tunnel = this.tunnel(req, opts, route, host, port);
+      // A tunnel that completes after the deadline is closed at once.
+      tunnel.then((socket) => deadline.passed() && socket.destroy(), () => undefined);
+      return await Promise.race([tunnel, deadline.expired]);
+    } catch (err) {
+      deadline.clear();
+      throw err;
+    }
+  }
+
+  /** CONNECT through the proxy with https-proxy-agent; any answer but 200 is a ProxyTunnelError, never a response. */
+  private async tunnel(req: http.ClientRequest, opts: AgentConnectOpts, route: { host: string; port: number }, host: string, port: number): Promise<Duplex> {
+    const proxyUrl = `http://${connectTarget(route.host, route.port)}`;
+    let agent = this.proxies.get(proxyUrl);
+    if (!agent) {
+      agent = new HttpsProxyAgent(proxyUrl, this.tlsOptions);
+      this.proxies.set(proxyUrl, agent);
+    }
+    let status: number | undefined;
+    req.once('proxyConnect', (answer: { statusCode?: number }) => {
+      status = answer.statusCode;
+    });
+    const socket = await agent.connect(req, opts);
+    if (status === 200) return socket;
+    // https-proxy-agent would replay the proxy's refusal as if the service had answered: no 407 page may
+    // ever be read as Entra's answer, and no credentials are offered.
+    socket.destroy();
+    const code = status === 407 ? 'ERR_PROXY_AUTH_REQUIRED' : 'ERR_PROXY_TUNNEL';
+    throw new ProxyTunnelError(`proxy ${route.host}:${route.port} refused the tunnel to ${connectTarget(host, port)} (HTTP ${status ?? '?'})`, code, status);
+  }
+
+  /**
+   * One budget for the whole set-up (proxy answer, CONNECT, TCP, TLS), as the core's own agent has: the
+   * error code tells the engine the request never left the machine.
+   */
+  private deadline(req: http.ClientRequest): { expired: Promise<never>; passed(): boolean; clear(): void } {
+    let passed = false;
+    let fail: (err: Error) => void = () => undefined;
+    const expired = new Promise<never>((_resolve, reject) => {
+      fail = reject;
+    });
+    expired.catch(() => undefined);
     const timer = setTimeout(() => {
+      passed = true;
       const err = Object.assign(new Error(`TLS connection not established within ${this.connectTimeoutMs} ms`), { code: CONNECT_TIMEOUT_CODE });
-      if (pending) pending.destroy(err);
-      settle(err);
+      fail(err);
+      // Already handed a socket (direct route, or a tunnel still in its TLS handshake): end it too.
+      if (req.socket) req.destroy(err);
     }, this.connectTimeoutMs);
     timer.unref();
-    const track = (socket: Duplex): Duplex => {
-      pending = socket;
-      socket.once('secureConnect', () => clearTimeout(timer));
-      socket.once('close', () => clearTimeout(timer));
-      return socket;
-    };
-    this.route(host, port).then(
-      (route) => {
-        if (settled) return;
-        if (route.kind === 'direct') {
-          // Node's own TLS connect (keeps its session cache); our agent options carry minVersion and ca.
-          settle(null, track((https.Agent.prototype.createConnection as (o: https.RequestOptions) => Duplex).call(this, options)));
-          return;
-        }
-        const tunnelled = (err: Error | null, socket: Duplex): void => {
-          if (err) {
-            clearTimeout(timer);
-            settle(err);
-          } else settle(null, track(socket));
-        };
-        this.tunnel(route, host, port, options, tunnelled, (req) => {
-          pending = req;
-        });
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        settle(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-    return undefined;
+    const clear = (): void => clearTimeout(timer);
+    req.once('socket', (socket: Duplex) => {
+      socket.once('secureConnect', clear);
+      socket.once('close', clear);
+    });
+    req.once('close', clear);
+    return { expired, passed: () => passed, clear };
   }
 
-  private tunnel(
-    route: { host: string; port: number },
-    host: string,
-    port: number,
-    options: https.RequestOptions,
-    done: (err: Error | null, socket: Duplex) => void,
-    onRequest: (req: http.ClientRequest) => void,
-  ): void {
-    const target = connectTarget(host, port);
-    const req = http.request({ host: route.host, port: route.port, method: 'CONNECT', path: target, headers: { host: target }, agent: false });
-    onRequest(req);
-    req.once('error', (err) => done(err, undefined as unknown as Duplex));
-    req.once('connect', (res, socket, head) => {
-      if (res.statusCode !== 200) {
-        socket.destroy();
-        const code = res.statusCode === 407 ? 'ERR_PROXY_AUTH_REQUIRED' : 'ERR_PROXY_TUNNEL';
-        done(new ProxyTunnelError(`proxy ${route.host}:${route.port} refused the tunnel to ${target} (HTTP ${res.statusCode ?? '?'})`, code, res.statusCode), undefined as unknown as Duplex);
-        return;
-      }
-      if (head.length > 0) socket.unshift(head);
-      const servername = (options as tls.ConnectionOptions).servername ?? (net.isIP(host) ? undefined : host);
-      done(null, tls.connect({ ...(options as tls.ConnectionOptions), socket, servername }));
-    });
-    req.end();
+  override destroy(): void {
+    this.direct.destroy();
+    for (const agent of this.proxies.values()) agent.destroy();
+    super.destroy();
   }
 }
 
 /** The one HTTPS agent every main-process request uses. */
 export const createTlsAgent = (opts: TlsAgentOptions = {}): https.Agent => {
-  const agentOptions: https.AgentOptions = {
+  const tlsOptions: https.AgentOptions = {
     minVersion: MIN_TLS_VERSION,
     rejectUnauthorized: true,
     keepAlive: opts.keepAlive ?? false,
   };
-  if (opts.ca !== undefined) agentOptions.ca = opts.ca;
+  if (opts.ca !== undefined) tlsOptions.ca = opts.ca;
   const proxy = opts.proxy;
   const route = async (host: string, port: number): Promise<ProxyRoute> => {
-    if (!proxy || proxy.ProxyMode === 'direct') return { kind: 'direct' };
+    if (!proxy || proxy.ProxyMode === 'direct' || proxy.ProxyMode === 'winhttp') return { kind: 'direct' };
     if (proxy.ProxyMode === 'fixed') return staticRoute(proxy, host);
     if (!opts.resolveProxy) return { kind: 'direct' };
     const answer = await opts.resolveProxy(`https://${connectTarget(host, port)}/`);
@@ -155,7 +159,9 @@ export const createTlsAgent = (opts: TlsAgentOptions = {}): https.Agent => {
     if (!resolved) throw new ProxyTunnelError(`no usable proxy in "${answer}" (only DIRECT and PROXY are supported)`, 'ERR_PROXY_UNSUPPORTED');
     return resolved;
   };
-  return new SsprHttpsAgent(agentOptions, route, opts.connectTimeoutMs ?? 10_000);
+  // agent-base's Agent is an http.Agent that speaks https for https: requests; axios and node:https
+  // accept it wherever an https.Agent goes.
+  return new SsprHttpsAgent(tlsOptions, route, opts.connectTimeoutMs ?? 10_000) as unknown as https.Agent;
 };
 
 export type TlsFailureClass = 'tls-version' | 'certificate' | 'proxy' | 'offline' | 'timeout' | 'other';

@@ -3,18 +3,21 @@
  * and (b) the Electron session ProxyConfig. Pure functions; no Electron import.
  *
  * Modes (DESIGN.md config `ProxyMode`):
+ * - winhttp (default): the machine's static WinHTTP proxy (`netsh winhttp set proxy`), or direct when
+ *           none is set. The adapter reads it at start and hands on `fixed` or `direct` settings
+ *           (./winhttp.ts `effectiveProxySettings`); unresolved, it means direct here.
  * - direct: no proxy anywhere.
  * - fixed:  `ProxyServer` (host:port, http://host:port, or Chromium rules such as "https=host:port;http=…"),
  *           `ProxyBypass` (Windows-style "a;*.b;<local>" or Chromium-style "a,*.b").
  * - pac:    `PacUrl`; Chromium evaluates it for the sessions. The main-process agent cannot run PAC
  *           JavaScript itself: the Electron adapter hands it `session.resolveProxy(url)`, which answers
  *           "PROXY host:port; DIRECT" per URL from Chromium's own resolver.
- * - system: Chromium's system settings for the sessions; on the logon screen there is no user profile,
- *           so in practice this is WinHTTP's machine proxy or none. The main-process agent asks
- *           `session.resolveProxy` too when the adapter provides it, else it goes direct.
+ * - system: Chromium's system settings for the sessions, WPAD auto-detect included: only when an admin
+ *           chooses it (doctor warns). The main-process agent asks `session.resolveProxy` too when the
+ *           adapter provides it, else it goes direct.
  */
 
-export type ProxyMode = 'system' | 'direct' | 'fixed' | 'pac';
+export type ProxyMode = 'winhttp' | 'system' | 'direct' | 'fixed' | 'pac';
 
 export interface ProxySettings {
   ProxyMode: ProxyMode;
@@ -148,8 +151,28 @@ export const sessionProxyConfig = (settings: ProxySettings): SessionProxyConfig 
       return bypass ? { mode: 'fixed_servers', proxyRules: rules, proxyBypassRules: bypass } : { mode: 'fixed_servers', proxyRules: rules };
     }
     case 'pac':
-      return settings.PacUrl ? { mode: 'pac_script', pacScript: settings.PacUrl } : { mode: 'system' };
+      // "pac" without a script is a misconfiguration: direct, never the system settings (WPAD).
+      return settings.PacUrl ? { mode: 'pac_script', pacScript: settings.PacUrl } : { mode: 'direct' };
     case 'system':
       return { mode: 'system' };
+    case 'winhttp':
+      // Resolved to fixed/direct by the adapter before it gets here; unresolved, never guess.
+      return { mode: 'direct' };
   }
+};
+
+/**
+ * doctor's warning for a mode that lets Windows pick the proxy: `system` follows WPAD auto-detect, which
+ * anyone on the local network can answer, and a PAC script decides per URL. Null for the static modes.
+ */
+export const proxyModeWarning = (settings: ProxySettings): string | null => {
+  if (settings.ProxyMode === 'system') {
+    return 'ProxyMode=system uses the machine\'s automatic proxy detection (WPAD): anyone on the local network can answer it. Prefer winhttp (the default), fixed or direct';
+  }
+  if (settings.ProxyMode === 'pac') {
+    return settings.PacUrl
+      ? `ProxyMode=pac: the script at ${settings.PacUrl} decides the proxy for every request; keep it under your control`
+      : 'ProxyMode=pac without a PacUrl: the overlay connects directly';
+  }
+  return null;
 };

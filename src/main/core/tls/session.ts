@@ -10,6 +10,7 @@ import {
   downloadPolicy,
   permissionPolicy,
   requestVerdict,
+  withPortalSandbox,
   type LockdownPolicy,
 } from '../lockdown/policy';
 import { sessionProxyConfig, type ProxySettings, type SessionProxyConfig } from './proxy';
@@ -31,6 +32,9 @@ export interface SessionLike {
   on(event: 'select-serial-port', listener: (event: { preventDefault(): void }, portList: unknown, webContents: unknown, callback: (portId: string) => void) => void): unknown;
   webRequest: {
     onBeforeRequest(listener: (details: { url: string; resourceType?: string }, callback: (response: { cancel?: boolean }) => void) => void): void;
+    onHeadersReceived(
+      listener: (details: { responseHeaders?: Record<string, string[]> }, callback: (response: { responseHeaders?: Record<string, string[]> }) => void) => void,
+    ): void;
   };
 }
 
@@ -42,19 +46,25 @@ export interface SessionEvents {
   /** A certificate Chromium or the allow-list rejected. */
   onRejectedCertificate?: (hostname: string, verificationResult: string | undefined) => void;
   onCancelledDownload?: (url: string | undefined) => void;
-  /** The configured proxy was refused by Chromium; the session fell back to the system proxy. */
+  /** The configured proxy was refused by Chromium; the session fell back to a direct connection. */
   onProxyError?: (error: unknown) => void;
 }
 
 export interface SessionSettings {
   proxy: ProxySettings;
   policy: LockdownPolicy;
+  /**
+   * Add the CSP sandbox (no modals, so no print dialog; no popups, downloads or top navigation) to every
+   * response: the portal session, whose pages are not ours.
+   */
+  sandboxResponses?: boolean;
 }
 
 export const configureSession = async (session: SessionLike, settings: SessionSettings, events: SessionEvents = {}): Promise<void> => {
   const { policy } = settings;
   session.setSSLConfig(sessionSslConfig());
-  session.setCertificateVerifyProc((request, callback) => {
+  // Only ever stricter than Chromium: -2 rejects, -3 keeps Chromium's own verdict (docs/security.md, Electronegativity).
+  session.setCertificateVerifyProc((request, callback) => { // eng-disable CERTIFICATE_VERIFY_PROC_JS_CHECK
     const result = certificateVerifyResult(request, policy);
     if (result === -2) events.onRejectedCertificate?.(request.hostname, request.verificationResult);
     callback(result);
@@ -85,12 +95,15 @@ export const configureSession = async (session: SessionLike, settings: SessionSe
     if (verdict === 'block-quiet') events.onQuietlyBlockedRequest?.(details.url, details.resourceType);
     callback({ cancel: verdict !== 'allow' });
   });
+  if (settings.sandboxResponses) {
+    session.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withPortalSandbox(details.responseHeaders) }));
+  }
   try {
     await session.setProxy(sessionProxyConfig(settings.proxy));
   } catch (error) {
     // A bad proxy value must not stop the overlay (DESIGN.md: invalid values fall back): report it and
-    // use the machine's proxy settings, as if ProxyMode were "system".
+    // connect directly. Never fall back to "system": for the logon screen that is WPAD auto-detect.
     events.onProxyError?.(error);
-    await session.setProxy({ mode: 'system' });
+    await session.setProxy({ mode: 'direct' });
   }
 };

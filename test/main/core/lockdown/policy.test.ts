@@ -4,6 +4,7 @@ import {
   APP_ENTRY_URL,
   BLOCKED_SHORTCUTS,
   DANGEROUS_SWITCHES,
+  SANDBOX_WEAKENING_SWITCHES,
   ELECTRON22_PERMISSIONS,
   blockedShortcutName,
   certificateErrorPolicy,
@@ -403,6 +404,17 @@ describe('start-up refuses dangerous switches', () => {
     ['--INSPECT-BRK=0'],
   ])('argv %s', (arg) => {
     expect(dangerousSwitches(none, ['SsprLogon.exe', '--scenario=logon', arg]).length).toBe(1);
+  });
+
+  it.each(SANDBOX_WEAKENING_SWITCHES.map((s) => [s]))('refuses the sandbox-weakening --%s from the command line', (name) => {
+    expect(dangerousSwitches(none, ['SsprLogon.exe', '--scenario=logon', `--${name}`])).toEqual([name]);
+    expect(dangerousSwitches({ hasSwitch: (n) => n === name }, ['SsprLogon.exe'])).toEqual([name]);
+  });
+
+  it('counts allow-no-sandbox-job and the Linux/GPU sandbox switches as sandbox-weakening', () => {
+    for (const s of ['allow-no-sandbox-job', 'no-sandbox', 'disable-gpu-sandbox', 'no-zygote', 'disable-namespace-sandbox', 'disable-seccomp-filter-sandbox', 'single-process']) {
+      expect(SANDBOX_WEAKENING_SWITCHES, s).toContain(s);
+    }
   });
 
   it('reads Chromium parsed switches too', () => {

@@ -3,6 +3,7 @@ import {
   bypassesProxy,
   httpsProxyFromServer,
   parseProxyEndpoint,
+  proxyModeWarning,
   routeFromPacResult,
   sessionProxyConfig,
   staticRoute,
@@ -15,8 +16,11 @@ describe('sessionProxyConfig: what every Electron session gets', () => {
   it('direct', () => {
     expect(sessionProxyConfig(settings({ ProxyMode: 'direct', ProxyServer: 'ignored:1' }))).toEqual({ mode: 'direct' });
   });
-  it('system (the default: WinHTTP machine proxy on the logon screen)', () => {
+  it('system (WPAD and the machine settings: only when an admin chose it)', () => {
     expect(sessionProxyConfig(settings({}))).toEqual({ mode: 'system' });
+  });
+  it('winhttp that was never resolved goes direct, never to the system settings', () => {
+    expect(sessionProxyConfig(settings({ ProxyMode: 'winhttp', ProxyServer: 'ignored:1' }))).toEqual({ mode: 'direct' });
   });
   it('fixed with Windows-style bypass list turned into Chromium rules', () => {
     expect(sessionProxyConfig(settings({ ProxyMode: 'fixed', ProxyServer: 'proxy.contoso.com:8080', ProxyBypass: '*.contoso.com;<local>; 10.*' }))).toEqual({
@@ -34,8 +38,19 @@ describe('sessionProxyConfig: what every Electron session gets', () => {
   it('pac', () => {
     expect(sessionProxyConfig(settings({ ProxyMode: 'pac', PacUrl: 'https://wpad.contoso.com/proxy.pac' }))).toEqual({ mode: 'pac_script', pacScript: 'https://wpad.contoso.com/proxy.pac' });
   });
-  it('pac without a URL falls back to system', () => {
-    expect(sessionProxyConfig(settings({ ProxyMode: 'pac' }))).toEqual({ mode: 'system' });
+  it('pac without a URL goes direct, never to the system settings (WPAD)', () => {
+    expect(sessionProxyConfig(settings({ ProxyMode: 'pac' }))).toEqual({ mode: 'direct' });
+  });
+});
+
+describe('doctor\'s proxy-mode warning', () => {
+  it('warns about system (WPAD) and pac, which let something else pick the proxy', () => {
+    expect(proxyModeWarning(settings({ ProxyMode: 'system' }))).toMatch(/WPAD/);
+    expect(proxyModeWarning(settings({ ProxyMode: 'pac', PacUrl: 'https://wpad.contoso.com/p.pac' }))).toMatch(/https:\/\/wpad\.contoso\.com\/p\.pac/);
+    expect(proxyModeWarning(settings({ ProxyMode: 'pac' }))).toMatch(/without a PacUrl/);
+  });
+  it.each([['winhttp' as const], ['direct' as const], ['fixed' as const]])('is silent for %s', (mode) => {
+    expect(proxyModeWarning(settings({ ProxyMode: mode, ProxyServer: 'p:8080' }))).toBeNull();
   });
 });
 

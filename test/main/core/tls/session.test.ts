@@ -3,7 +3,7 @@ import { ELECTRON22_PERMISSIONS, portalPolicy } from '../../../../src/main/core/
 import { configureSession, sessionSslConfig } from '../../../../src/main/core/tls/session';
 import { MockEvent, MockSession } from '../../../mocks/electron';
 
-const settings = (over: Partial<{ ProxyMode: 'system' | 'direct' | 'fixed' | 'pac'; ProxyServer: string; ProxyBypass: string; PacUrl: string }> = {}) => ({
+const settings = (over: Partial<{ ProxyMode: 'winhttp' | 'system' | 'direct' | 'fixed' | 'pac'; ProxyServer: string; ProxyBypass: string; PacUrl: string }> = {}) => ({
   proxy: { ProxyMode: 'system' as const, ProxyServer: '', ProxyBypass: '', PacUrl: '', ...over },
   policy: portalPolicy(['passwordreset.microsoftonline.com']),
 });
@@ -27,7 +27,7 @@ describe('configureSession on a session', () => {
     expect(s.proxyConfig).toEqual(expected);
   });
 
-  it('a proxy Chromium refuses is reported and replaced by the system proxy, not fatal', async () => {
+  it('a proxy Chromium refuses is reported and replaced by a direct connection (never the system settings), not fatal', async () => {
     const s = new MockSession('p');
     const applied: unknown[] = [];
     s.setProxy = async (config: unknown) => {
@@ -36,7 +36,7 @@ describe('configureSession on a session', () => {
     };
     const errors: unknown[] = [];
     await configureSession(s, settings({ ProxyMode: 'fixed', ProxyServer: '::::' }), { onProxyError: (e) => errors.push(e) });
-    expect(applied).toEqual([{ mode: 'fixed_servers', proxyRules: '::::' }, { mode: 'system' }]);
+    expect(applied).toEqual([{ mode: 'fixed_servers', proxyRules: '::::' }, { mode: 'direct' }]);
     expect(errors).toHaveLength(1);
   });
 
