@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, protocol, session, type Session, type WebContents } from 'electron';
+import { app, BrowserWindow, Menu, protocol, session, type Session, type WebContents } from 'electron';
 import * as v from 'valibot';
 import type { Config } from '../../shared/config';
 import { ExitCode } from '../../shared/exitCodes';
@@ -325,7 +325,6 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     return answer;
   };
   registerIpc({
-    ipcMain,
     ours: () => (window.isDestroyed() ? null : chrome),
     dispatch,
     ...(portalNow ? { portalDispatch: createPortalDispatch(portalNow.handlers, log) } : {}),
