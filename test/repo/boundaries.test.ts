@@ -54,6 +54,7 @@ describe('lint refuses a file that crosses a layer boundary', () => {
     { path: 'src/main/core/plantedAdapter.ts', text: "import { registerIpc } from '../electron/ipc';\nexport const x = registerIpc;\n", rule: 'no-restricted-imports', why: 'the core imports the Electron adapter' },
     { path: 'src/main/core/plantedDocument.ts', text: 'export const title = (): string => document.title;\n', rule: 'no-undef', why: 'the core uses the DOM' },
     { path: 'src/main/electron/plantedIpc.ts', text: "import { ipcMain } from 'electron';\nexport const x = ipcMain;\n", rule: 'no-restricted-imports', why: 'an adapter file other than ipc.ts uses raw ipcMain' },
+    { path: 'src/main/electron/plantedEmulator.ts', text: "import { startEmulator } from '../../emulator';\nexport const x = startEmulator;\n", rule: 'no-restricted-imports', why: 'a release adapter file imports the emulator' },
     { path: 'src/main/cli/plantedIpc.ts', text: "import { ipcMain } from 'electron';\nexport const x = ipcMain;\n", rule: 'no-restricted-imports', why: 'the CLI uses raw ipcMain' },
   ];
   const legal = [

@@ -51,7 +51,10 @@ export interface OverlayDeps {
   createCore?: (opts: CoreOptions) => Core;
   loadConfig?: typeof loadConfig;
   logger?: Logger;
-  /** Embedded emulator for --demo in development builds. */
+  /**
+   * Embedded emulator for --demo. Only the development entry (demo.ts → dist/main/demo.cjs) passes one,
+   * so the release bundle holds no emulator, no node-forge and no demo user.
+   */
   startDemoService?: () => Promise<DemoService>;
   clock?: Clock;
   /** Where startup refusals are reported before a logger exists. */
@@ -82,11 +85,6 @@ const systemClock: Clock = {
   now: () => Date.now(),
   setInterval: (fn, ms) => setInterval(fn, ms),
   clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
-};
-
-const defaultDemoService = async (): Promise<DemoService> => {
-  const { startEmulator } = await import('../../emulator');
-  return startEmulator({});
 };
 
 /**
@@ -203,8 +201,12 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   const { launch: parsed, problems: launchProblems } = parseLaunchArgs(argv.slice(firstArg));
   const launch: LaunchArgs = release ? { ...parsed, demo: false, configFlags: {} } : parsed;
   let demo: DemoService | null = null;
-  if (launch.demo) {
-    demo = await (deps.startDemoService ?? defaultDemoService)();
+  if (launch.demo && !deps.startDemoService) {
+    launchProblems.push({ arg: '--demo', message: 'this entry has no emulator (start dist/main/demo.cjs); ignored' });
+    launch.demo = false;
+  }
+  if (launch.demo && deps.startDemoService) {
+    demo = await deps.startDemoService();
     const service = demo;
     cleanups.push(() => void service.close());
   }
