@@ -21,7 +21,10 @@ const node = { ...globals.node, NodeJS: 'readonly' };
 
 const adapterParts = part(['host', 'renderer', 'preload', 'cli', 'emulator'], 'the adapter wires the core to Electron; no dev host, UI, CLI or emulator (that is demo.ts)');
 
-const restrict = (patterns, paths = []) => ({ 'no-restricted-imports': ['error', { patterns, paths }] });
+/** One PKI builder (src/emulator/certs.ts) for the emulator and the tests; nothing else lays out X.509. */
+const forge = { name: 'node-forge', message: 'certificates come from the one PKI builder, src/emulator/certs.ts' };
+
+const restrict = (patterns, paths = []) => ({ 'no-restricted-imports': ['error', { patterns, paths: [...paths, forge] }] });
 
 const layers = [
   {
@@ -57,8 +60,14 @@ const layers = [
   },
   {
     files: ['src/emulator/**/*.ts'],
+    ignores: ['src/emulator/certs.ts'],
     globals: node,
     rules: restrict([electron, part(['main', 'renderer', 'preload'], 'the emulator stands alone (it plays Microsoft): only src/shared')]),
+  },
+  {
+    files: ['src/emulator/certs.ts'],
+    globals: node,
+    rules: { 'no-restricted-imports': ['error', { patterns: [electron, part(['main', 'renderer', 'preload'], 'the emulator stands alone')] }] },
   },
   {
     // The thin adapter: Electron and the core; raw ipcMain only in its IPC module; the emulator only in
@@ -99,6 +108,10 @@ export default tseslint.config(
     // src must not receive these.)
     ignores: ['src/**'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+  {
+    files: ['test/**/*.ts', 'scripts/**/*.{ts,mjs}'],
+    rules: { 'no-restricted-imports': ['error', { paths: [forge] }] },
   },
   ...layers.map(({ files, ignores, globals: layerGlobals, rules }) => ({
     files,

@@ -55,6 +55,8 @@ describe('lint refuses a file that crosses a layer boundary', () => {
     { path: 'src/main/core/plantedDocument.ts', text: 'export const title = (): string => document.title;\n', rule: 'no-undef', why: 'the core uses the DOM' },
     { path: 'src/main/electron/plantedIpc.ts', text: "import { ipcMain } from 'electron';\nexport const x = ipcMain;\n", rule: 'no-restricted-imports', why: 'an adapter file other than ipc.ts uses raw ipcMain' },
     { path: 'src/main/electron/plantedEmulator.ts', text: "import { startEmulator } from '../../emulator';\nexport const x = startEmulator;\n", rule: 'no-restricted-imports', why: 'a release adapter file imports the emulator' },
+    { path: 'src/emulator/plantedForge.ts', text: "import forge from 'node-forge';\nexport const x = forge;\n", rule: 'no-restricted-imports', why: 'a second PKI builder next to src/emulator/certs.ts' },
+    { path: 'src/main/host/plantedForge.ts', text: "import forge from 'node-forge';\nexport const x = forge;\n", rule: 'no-restricted-imports', why: 'the dev host lays out certificates itself' },
     { path: 'src/main/cli/plantedIpc.ts', text: "import { ipcMain } from 'electron';\nexport const x = ipcMain;\n", rule: 'no-restricted-imports', why: 'the CLI uses raw ipcMain' },
   ];
   const legal = [
