@@ -57,6 +57,7 @@ describe('lint refuses a file that crosses a layer boundary', () => {
     { path: 'src/main/electron/plantedEmulator.ts', text: "import { startEmulator } from '../../emulator';\nexport const x = startEmulator;\n", rule: 'no-restricted-imports', why: 'a release adapter file imports the emulator' },
     { path: 'src/emulator/plantedForge.ts', text: "import forge from 'node-forge';\nexport const x = forge;\n", rule: 'no-restricted-imports', why: 'a second PKI builder next to src/emulator/certs.ts' },
     { path: 'src/main/host/plantedForge.ts', text: "import forge from 'node-forge';\nexport const x = forge;\n", rule: 'no-restricted-imports', why: 'the dev host lays out certificates itself' },
+    { path: 'src/main/electron/plantedLong.ts', text: `export const everything = (): number => {\n  let n = 0;\n${'  n += 1;\n'.repeat(105)}  return n;\n};\n`, rule: 'max-lines-per-function', why: 'an adapter function grows past 100 lines instead of being split into steps' },
     { path: 'src/main/cli/plantedIpc.ts', text: "import { ipcMain } from 'electron';\nexport const x = ipcMain;\n", rule: 'no-restricted-imports', why: 'the CLI uses raw ipcMain' },
   ];
   const legal = [

@@ -107,6 +107,11 @@ const preflight = (deps: OverlayDeps, report: (line: string) => void): boolean =
   return true;
 };
 
+/**
+ * The overlay's story: refuse to start where it must not, prepare the process, make sure every way out
+ * ends with one exit code, read the launch and the configuration, lock down every session, create the
+ * core, open the kiosk window (and the portal view), wire the IPC, watch for idleness and load our page.
+ */
 export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null> => {
   const report = deps.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
   if (!preflight(deps, report)) return null;
@@ -114,6 +119,41 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   const clock = deps.clock ?? systemClock;
   const release = deps.release ?? app.isPackaged;
   const distDir = deps.distDir ?? join(__dirname, '..');
+  const profile = prepareProcess(deps.profileParent ?? tmpdir());
+  const exits = createExitControl(profile, deps.logger ?? null);
+  watchForCrashes(exits, deps.processHandlers ?? true);
+
+  await app.whenReady();
+
+  const { launch, config, demo, log } = await readStartup(deps, release, exits);
+  const sessions = await lockDownSessions(config, log, distDir, exits);
+  const activity = trackActivity(clock, config);
+  const core = createOverlayCore(deps, { config, launch, log, demo, exits, defaultSession: sessions.defaultSession });
+  const window = openKioskWindow({ distDir, release, session: sessions.chromeSession, log, exits, onActivity: activity.onActivity });
+  const portal =
+    config.Engine === 'portal'
+      ? createPortalController({
+          window,
+          session: sessions.portalSession,
+          config,
+          language: launch.lang ?? config.Locale,
+          logger: log,
+          devTools: !release,
+          onActivity: activity.onActivity,
+          idleRemainingSeconds: activity.idleRemaining,
+          onCrash: (why) => exits.exit(ExitCode.InternalError, why),
+        })
+      : null;
+  wireIpc({ window, core, config, portal, log, exits });
+  startIdleExit(clock, activity, config, portal, exits);
+  await loadOurPage(window.webContents, log, exits);
+  return { window, core, config, portal, exit: exits.exit, exited: exits.exited };
+};
+
+// ---------------------------------------------------------------- before Electron is ready
+
+/** Process-wide switches that must be set before Electron is ready; returns the per-run profile folder. */
+const prepareProcess = (profileParent: string): string | null => {
   app.enableSandbox();
   app.commandLine.appendSwitch('disable-http-cache');
   app.commandLine.appendSwitch('js-flags', JS_FLAGS);
@@ -121,52 +161,73 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
   // A fresh profile folder per run (Local State, GPU cache, crash dumps) that is removed on exit, so
   // nothing of one user's attempt is left in the launching account's profile (security.md §4 remanence).
-  const profile = freshProfile(deps.profileParent ?? tmpdir());
+  const profile = freshProfile(profileParent);
   if (profile) {
     app.setPath('userData', profile);
     app.setPath('crashDumps', join(profile, 'Crashpad'));
   }
+  return profile;
+};
 
-  // ---------------------------------------------------------------- exit: once, with a DESIGN.md code
-  let logger: Logger | null = deps.logger ?? null;
+/** Every way out of the overlay: once, with a DESIGN.md code, after the remanence clean-up. */
+interface ExitControl {
+  exit(code: ExitCode, why: string): void;
+  crash(why: string): () => void;
+  exited: Promise<number>;
+  /** Sessions wiped on exit. */
+  touched: Session[];
+  /** Run first on exit (timers, the demo service). */
+  cleanups: (() => void)[];
+  logger: Logger | null;
+}
+
+const createExitControl = (profile: string | null, logger: Logger | null): ExitControl => {
   let exiting = false;
   let resolveExited: (code: number) => void = () => undefined;
   const exited = new Promise<number>((resolve) => {
     resolveExited = resolve;
   });
-  const touched: Session[] = [];
-  const cleanups: (() => void)[] = [];
-  const exit = (code: ExitCode, why: string): void => {
-    if (exiting) return;
-    exiting = true;
-    logger?.info('overlay.exit', { exitCode: code, why });
-    for (const c of cleanups) c();
-    // Remanence (security.md §7 #15): nothing of this attempt may be left for the next user.
-    const wipe = Promise.all(touched.map((s) => s.clearStorageData().catch(() => undefined)));
-    const bounded = new Promise<void>((resolve) => setTimeout(resolve, EXIT_CLEANUP_MS).unref?.());
-    void Promise.race([wipe, bounded])
-      .then(() => logger?.close())
-      .catch(() => undefined)
-      .then(() => {
-        // Best effort: files Chromium still holds open stay until the shim's job ends the process tree.
-        if (profile) rmSync(profile, { recursive: true, force: true, maxRetries: 2 });
-      })
-      .catch(() => undefined)
-      .then(() => {
-        app.exit(code);
-        resolveExited(code);
-      });
+  const control: ExitControl = {
+    exited,
+    touched: [],
+    cleanups: [],
+    logger,
+    crash: (why) => () => control.exit(ExitCode.InternalError, why),
+    exit: (code, why) => {
+      if (exiting) return;
+      exiting = true;
+      control.logger?.info('overlay.exit', { exitCode: code, why });
+      for (const c of control.cleanups) c();
+      // Remanence (security.md §7 #15): nothing of this attempt may be left for the next user.
+      const wipe = Promise.all(control.touched.map((s) => s.clearStorageData().catch(() => undefined)));
+      const bounded = new Promise<void>((resolve) => setTimeout(resolve, EXIT_CLEANUP_MS).unref?.());
+      void Promise.race([wipe, bounded])
+        .then(() => control.logger?.close())
+        .catch(() => undefined)
+        .then(() => {
+          // Best effort: files Chromium still holds open stay until the shim's job ends the process tree.
+          if (profile) rmSync(profile, { recursive: true, force: true, maxRetries: 2 });
+        })
+        .catch(() => undefined)
+        .then(() => {
+          app.exit(code);
+          resolveExited(code);
+        });
+    },
   };
-  const crash = (why: string) => (): void => exit(ExitCode.InternalError, why);
+  return control;
+};
 
-  // Catch-alls (security.md §6): a crash anywhere ends on the tile, never in a reload loop.
-  if (deps.processHandlers ?? true) {
+/** Catch-alls (security.md §6): a crash anywhere ends on the tile, never in a reload loop. */
+const watchForCrashes = (exits: ExitControl, processHandlers: boolean): void => {
+  const { exit } = exits;
+  if (processHandlers) {
     process.on('uncaughtException', (err) => {
-      logger?.error('overlay.uncaught', { error: err });
+      exits.logger?.error('overlay.uncaught', { error: err });
       exit(ExitCode.InternalError, 'uncaughtException');
     });
     process.on('unhandledRejection', (err) => {
-      logger?.error('overlay.unhandled_rejection', { error: err });
+      exits.logger?.error('overlay.unhandled_rejection', { error: err });
       exit(ExitCode.InternalError, 'unhandledRejection');
     });
   }
@@ -191,24 +252,33 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
+};
 
-  await app.whenReady();
+// ---------------------------------------------------------------- configuration and logging
 
-  // ---------------------------------------------------------------- configuration and logging
+interface Startup {
+  launch: LaunchArgs;
+  config: Config;
+  demo: DemoService | null;
+  log: Logger;
+}
+
+/** The launch arguments, the embedded demo service (development entry only), the configuration, the logger. */
+const readStartup = async (deps: OverlayDeps, release: boolean, exits: ExitControl): Promise<Startup> => {
   const argv = deps.argv ?? process.argv;
-  // `electron dist/main/electron.cjs --demo` (development) puts the script path before our arguments.
+  // `electron dist/main/demo.cjs --demo` (development) puts the script path before our arguments.
   const firstArg = (process as { defaultApp?: boolean }).defaultApp ? 2 : 1;
   const { launch: parsed, problems: launchProblems } = parseLaunchArgs(argv.slice(firstArg));
   const launch: LaunchArgs = release ? { ...parsed, demo: false, configFlags: {} } : parsed;
-  let demo: DemoService | null = null;
   if (launch.demo && !deps.startDemoService) {
     launchProblems.push({ arg: '--demo', message: 'this entry has no emulator (start dist/main/demo.cjs); ignored' });
     launch.demo = false;
   }
+  let demo: DemoService | null = null;
   if (launch.demo && deps.startDemoService) {
     demo = await deps.startDemoService();
     const service = demo;
-    cleanups.push(() => void service.close());
+    exits.cleanups.push(() => void service.close());
   }
   const flags: Record<string, unknown> = { ...launch.configFlags };
   if (demo) Object.assign(flags, { Engine: launch.configFlags.Engine ?? 'native', Authority: demo.authority, ClientId: demo.clientId });
@@ -217,7 +287,7 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     ...(process.platform === 'win32' ? { registry: createWindowsRegistrySource() } : {}),
     ...(Object.keys(flags).length > 0 ? { flags } : {}),
   });
-  logger ??= createLogger({
+  exits.logger ??= createLogger({
     verbose: config.EnableLogging,
     ...(launch.logDir !== undefined ? { dir: launch.logDir } : {}),
     // Always: the shim hands the overlay a pipe as stdout/stderr and appends each JSON line to the protected
@@ -226,12 +296,22 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     maxSizeMB: config.LogMaxSizeMB,
     retentionDays: config.LogRetentionDays,
   });
-  const log = logger;
+  const log = exits.logger;
   for (const p of launchProblems) log.warn('launch.problem', { arg: p.arg, message: p.message });
   for (const p of configProblems) log.warn('config.problem', { layer: p.layer, key: p.key, message: p.message });
   log.info('overlay.start', { engine: config.Engine, scenario: launch.scenario, proxyMode: config.ProxyMode, release });
+  return { launch, config, demo, log };
+};
 
-  // ---------------------------------------------------------------- sessions: every one locked down
+// ---------------------------------------------------------------- sessions: every one locked down
+
+interface Sessions {
+  defaultSession: Session;
+  chromeSession: Session;
+  portalSession: Session;
+}
+
+const lockDownSessions = async (config: Config, log: Logger, distDir: string, exits: ExitControl): Promise<Sessions> => {
   const sessionEvents = (name: string) => ({
     onBlockedRequest: (url: string, resourceType: string | undefined) => log.warn('session.blocked_request', { session: name, origin: originOf(url), resourceType }),
     onRejectedCertificate: (hostname: string, verificationResult: string | undefined) => log.warn('session.certificate_rejected', { session: name, hostname, verificationResult }),
@@ -241,111 +321,127 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   const defaultSession = session.defaultSession;
   const chromeSession = session.fromPartition(CHROME_PARTITION);
   const portalSession = session.fromPartition(PORTAL_PARTITION);
-  touched.push(defaultSession, chromeSession, portalSession);
+  exits.touched.push(defaultSession, chromeSession, portalSession);
   // The default session renders nothing of ours: it may reach nothing at all.
   await configureSession(defaultSession, { proxy: config, policy: portalPolicy([]) }, sessionEvents('default'));
   await configureSession(chromeSession, { proxy: config, policy: chromePolicy }, sessionEvents('chrome'));
   await configureSession(portalSession, { proxy: config, policy: portalPolicy(config.AllowedHosts) }, sessionEvents('portal'));
   chromeSession.protocol.registerBufferProtocol(APP_SCHEME_PRIVILEGES.scheme, appProtocolHandler(join(distDir, 'renderer')));
+  return { defaultSession, chromeSession, portalSession };
+};
 
-  // ---------------------------------------------------------------- idle
+// ---------------------------------------------------------------- idle
+
+interface Activity {
+  onActivity(): void;
+  lastActivity(): number;
+  idleRemaining(): number;
+}
+
+const trackActivity = (clock: Clock, config: Config): Activity => {
   let lastActivity = clock.now();
-  const onActivity = (): void => {
-    lastActivity = clock.now();
+  return {
+    onActivity: () => {
+      lastActivity = clock.now();
+    },
+    lastActivity: () => lastActivity,
+    idleRemaining: () => idleRemainingSeconds(clock.now(), lastActivity, config.IdleTimeoutSeconds),
   };
-  const idleRemaining = (): number => idleRemainingSeconds(clock.now(), lastActivity, config.IdleTimeoutSeconds);
+};
 
-  // ---------------------------------------------------------------- core
+/** The renderer counts down itself; this is the backstop that ends the run when it stopped counting. */
+const startIdleExit = (clock: Clock, activity: Activity, config: Config, portal: PortalController | null, exits: ExitControl): void => {
+  const idleLimit = config.IdleTimeoutSeconds + (portal ? 0 : NATIVE_IDLE_GRACE_SECONDS);
+  const idleTimer = clock.setInterval(() => {
+    if (idleRemainingSeconds(clock.now(), activity.lastActivity(), idleLimit) > 0) return;
+    exits.exit((portal ? portal.exitCode('idle') : ExitCode.IdleTimeout) as ExitCode, 'idle');
+  }, 1000);
+  exits.cleanups.push(() => clock.clearInterval(idleTimer));
+};
+
+// ---------------------------------------------------------------- core
+
+const createOverlayCore = (
+  deps: OverlayDeps,
+  c: { config: Config; launch: LaunchArgs; log: Logger; demo: DemoService | null; exits: ExitControl; defaultSession: Session },
+): Core => {
+  const { config, demo } = c;
   const httpsAgent = createTlsAgent({
     proxy: config,
-    resolveProxy: (url) => defaultSession.resolveProxy(url),
+    resolveProxy: (url) => c.defaultSession.resolveProxy(url),
     connectTimeoutMs: Math.min(10_000, config.RequestTimeoutSeconds * 1000),
     ...(demo ? { ca: demo.caPem } : {}),
   });
-  let portal: PortalController | null = null;
-  const core = (deps.createCore ?? createCore)({
+  return (deps.createCore ?? createCore)({
     config,
-    launch,
-    logger: log,
-    exit: (code) => exit(code, 'core'),
+    launch: c.launch,
+    logger: c.log,
+    exit: (code) => c.exits.exit(code, 'core'),
     httpsAgent,
     demo: demo !== null,
     ...(demo ? { ca: demo.caPem } : {}),
   });
+};
 
-  // ---------------------------------------------------------------- the kiosk window
+// ---------------------------------------------------------------- the kiosk window
+
+const openKioskWindow = (w: { distDir: string; release: boolean; session: Session; log: Logger; exits: ExitControl; onActivity: () => void }): BrowserWindow => {
+  const { exits, log, release } = w;
   const window = new BrowserWindow(
-    chromeWindowOptions({ preloadPath: join(distDir, 'preload', 'preload.cjs'), session: chromeSession, devTools: !release, title: 'SSPR Logon' }),
+    chromeWindowOptions({ preloadPath: join(w.distDir, 'preload', 'preload.cjs'), session: w.session, devTools: !release, title: 'SSPR Logon' }),
   );
   const chrome: WebContents = window.webContents;
   window.setAlwaysOnTop(true, ALWAYS_ON_TOP_LEVEL);
   hardenWebContents(chrome, chromePolicy, {
-    onActivity,
+    onActivity: w.onActivity,
     onBlocked: (kind, url) => log.warn('chrome.blocked', { kind, origin: originOf(url) }),
   });
-  chrome.on('render-process-gone', (_e, details) => exit(ExitCode.InternalError, `chrome:${details.reason}`));
-  chrome.on('unresponsive', crash('chrome:unresponsive'));
-  chrome.on('preload-error', crash('chrome:preload-error'));
+  chrome.on('render-process-gone', (_e, details) => exits.exit(ExitCode.InternalError, `chrome:${details.reason}`));
+  chrome.on('unresponsive', exits.crash('chrome:unresponsive'));
+  chrome.on('preload-error', exits.crash('chrome:preload-error'));
   chrome.on('did-fail-load', (_e, errorCode, _d, _url, isMainFrame) => {
-    if (isMainFrame && errorCode !== -3) exit(ExitCode.InternalError, `chrome:did-fail-load:${errorCode}`);
+    if (isMainFrame && errorCode !== -3) exits.exit(ExitCode.InternalError, `chrome:did-fail-load:${errorCode}`);
   });
   if (release) chrome.on('devtools-opened', () => chrome.closeDevTools());
-  window.on('unresponsive', crash('window:unresponsive'));
-  window.on('closed', crash('window:closed'));
+  window.on('unresponsive', exits.crash('window:unresponsive'));
+  window.on('closed', exits.crash('window:closed'));
   window.once('ready-to-show', () => {
     window.show();
     window.focus();
   });
+  return window;
+};
 
-  const language = launch.lang ?? config.Locale;
-  if (config.Engine === 'portal') {
-    portal = createPortalController({
-      window,
-      session: portalSession,
-      config,
-      language,
-      logger: log,
-      devTools: !release,
-      onActivity,
-      idleRemainingSeconds: idleRemaining,
-      onCrash: (why) => exit(ExitCode.InternalError, why),
-    });
-  }
+const loadOurPage = async (chrome: WebContents, log: Logger, exits: ExitControl): Promise<void> => {
+  await chrome.loadURL(APP_ENTRY_URL).catch((err: unknown) => {
+    log.error('chrome.load_failed', { error: err });
+    exits.exit(ExitCode.InternalError, 'chrome:load');
+  });
+};
 
-  // ---------------------------------------------------------------- IPC
+// ---------------------------------------------------------------- IPC
+
+/** The core's channels, plus the portal's when it runs: app:exit then asks the portal what happened. */
+const wireIpc = (w: { window: BrowserWindow; core: Core; config: Config; portal: PortalController | null; log: Logger; exits: ExitControl }): void => {
+  const { window, core, config, portal } = w;
   const exitRequest = ipcContract['app:exit'].request;
-  const portalNow = portal;
   const dispatch = async (channel: unknown, payload: unknown): Promise<unknown> => {
-    if (portalNow && channel === 'app:exit') {
+    if (portal && channel === 'app:exit') {
       const parsedExit = v.safeParse(exitRequest, payload);
       if (!parsedExit.success) throw new Error('IPC invalid_request on app:exit');
-      exit(portalNow.exitCode(parsedExit.output.reason) as ExitCode, `portal:${parsedExit.output.reason}`);
+      w.exits.exit(portal.exitCode(parsedExit.output.reason) as ExitCode, `portal:${parsedExit.output.reason}`);
       return { ok: true };
     }
     const answer = await core.dispatch(channel, payload);
-    if (portalNow && channel === 'app:info') return { ...(answer as AppInfo), portalUrl: portalUrl(config, portalNow.state().language) };
+    if (portal && channel === 'app:info') return { ...(answer as AppInfo), portalUrl: portalUrl(config, portal.state().language) };
     return answer;
   };
   registerIpc({
-    ours: () => (window.isDestroyed() ? null : chrome),
+    ours: () => (window.isDestroyed() ? null : window.webContents),
     dispatch,
-    ...(portalNow ? { portalDispatch: createPortalDispatch(portalNow.handlers, log) } : {}),
-    logger: log,
+    ...(portal ? { portalDispatch: createPortalDispatch(portal.handlers, w.log) } : {}),
+    logger: w.log,
   });
-
-  // ---------------------------------------------------------------- idle exit
-  const idleLimit = config.IdleTimeoutSeconds + (portal ? 0 : NATIVE_IDLE_GRACE_SECONDS);
-  const idleTimer = clock.setInterval(() => {
-    if (idleRemainingSeconds(clock.now(), lastActivity, idleLimit) > 0) return;
-    exit((portal ? portal.exitCode('idle') : ExitCode.IdleTimeout) as ExitCode, 'idle');
-  }, 1000);
-  cleanups.push(() => clock.clearInterval(idleTimer));
-
-  await chrome.loadURL(APP_ENTRY_URL).catch((err: unknown) => {
-    log.error('chrome.load_failed', { error: err });
-    exit(ExitCode.InternalError, 'chrome:load');
-  });
-  return { window, core, config, portal, exit, exited };
 };
 
 /** A per-run folder, or null (then Electron's default) when the temp folder is not writable. */
