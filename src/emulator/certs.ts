@@ -25,7 +25,12 @@ export interface LeafOptions extends Validity {
   commonName: string;
   dnsNames?: string[];
   ips?: string[];
+  /** Keys already being generated (newLeafKeys), so they can be made while the CA is. */
+  keys?: Promise<LeafKeys>;
 }
+
+/** A leaf's key pair, opaque outside this module. */
+export type LeafKeys = KeyPair;
 
 export interface CertificateAuthority {
   certPem: string;
@@ -47,6 +52,9 @@ async function rsaKeyPair(): Promise<KeyPair> {
   const forgePublic = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString()) as forge.pki.rsa.PublicKey;
   return { privateKey, publicKey: forgePublic, pem };
 }
+
+/** Starts generating a leaf's keys now, for LeafOptions.keys. */
+export const newLeafKeys = (): Promise<LeafKeys> => rsaKeyPair();
 
 /** Signs the certificate's TBS part with SHA-256/RSA using node:crypto, exactly where forge's sign() would. */
 function signCertificate(cert: forge.pki.Certificate, key: KeyObject): void {
@@ -100,7 +108,7 @@ export async function createCertificateAuthority(opts: Validity & { commonName: 
   return {
     certPem: forge.pki.certificateToPem(caCert),
     issue: async (leaf) => {
-      const keys = await rsaKeyPair();
+      const keys = await (leaf.keys ?? rsaKeyPair());
       const cert = blankCertificate(keys.publicKey, [{ name: 'commonName', value: leaf.commonName }], name, leaf);
       cert.setExtensions([...leafExtensions(leaf), { name: 'authorityKeyIdentifier', keyIdentifier: caKeyId }]);
       signCertificate(cert, ca.privateKey);
@@ -129,7 +137,9 @@ export interface EmulatorPki {
 export async function createPki(now: Date = new Date()): Promise<EmulatorPki> {
   // TLS validity is checked against the real wall clock, not the emulator's injectable one.
   const validity = { notBefore: new Date(now.getTime() - 24 * 3600_000), notAfter: new Date(now.getTime() + 365 * 24 * 3600_000) };
+  // node:crypto generates keys off the event loop: make the server's while the CA's is made.
+  const serverKeys = newLeafKeys();
   const ca = await createCertificateAuthority({ commonName: 'SSPR Logon Emulator Test CA', organization: 'SSPR Logon (test only)', ...validity });
-  const server = await ca.issue({ commonName: 'localhost', dnsNames: ['localhost'], ips: ['127.0.0.1', '::1'], ...validity });
+  const server = await ca.issue({ commonName: 'localhost', dnsNames: ['localhost'], ips: ['127.0.0.1', '::1'], ...validity, keys: serverKeys });
   return { caPem: ca.certPem, certPem: server.cert, keyPem: server.key };
 }
