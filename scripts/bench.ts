@@ -33,6 +33,13 @@ function rendererSize(): void {
   rows.push({ figure: 'renderer JavaScript (gzip -9)', value: kb(gz), budget: '≤ 120 KB', within: gz <= 120 * 1024 });
 }
 
+/** The release main bundle; development wiring (emulator, node-forge, demo users) lives in dist/main/demo.cjs. */
+function mainBundleSize(): void {
+  const bundle = join(root, 'dist/main/electron.cjs');
+  if (!existsSync(bundle)) throw new Error('dist/main/electron.cjs is missing: run npm run build');
+  rows.push({ figure: 'dist/main/electron.cjs (release main bundle)', value: kb(readFileSync(bundle).length), budget: 'printed', within: null });
+}
+
 async function firstUsableScreen(): Promise<void> {
   const { chromium } = await import('playwright-core');
   // The overlay's server runs in its own process, as the Electron main process does, so that Playwright's
@@ -147,6 +154,7 @@ async function clientOverheadPerStep(): Promise<void> {
 
 async function main(): Promise<void> {
   rendererSize();
+  mainBundleSize();
   await clientOverheadPerStep();
   await firstUsableScreen();
   const w = Math.max(...rows.map((r) => r.figure.length));

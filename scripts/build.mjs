@@ -1,5 +1,6 @@
 // Bundles every part with esbuild: the renderer for Chrome 108 (Electron 22), the main-process entries
-// for Node 16.17 (Electron 22's Node), the preload, and the emulator's command line.
+// for Node 16.17 (Electron 22's Node), the preload, and the development entries (browser host, Electron demo,
+// emulator command line), which stay out of the package.
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,6 +14,8 @@ const quiet = process.argv.includes('--quiet');
 const nodeEntries = [
   { in: 'src/main/host/cli.ts', out: 'main/host.cjs' },
   { in: 'src/main/electron/main.ts', out: 'main/electron.cjs' },
+  // Development only (npm start): the overlay with the emulator embedded. electron-builder.yml leaves it out.
+  { in: 'src/main/electron/demo.ts', out: 'main/demo.cjs' },
   { in: 'src/preload/index.ts', out: 'preload/preload.cjs' },
   { in: 'src/emulator/cli.ts', out: 'emulator/cli.cjs' },
   { in: 'src/main/cli/index.ts', out: 'main/cli.cjs' },

@@ -28,7 +28,8 @@ const run = (command, commandArgs) => {
 };
 
 const electron = electronBinary();
-const electronMain = join(root, 'dist/main/electron.cjs');
+// The development entry: the release bundle (dist/main/electron.cjs) has no emulator to run --demo against.
+const electronMain = join(root, 'dist/main/demo.cjs');
 if (electron && existsSync(electronMain)) {
   console.log('Starting the overlay in Electron (demo mode, embedded emulator).');
   run(electron, [electronMain, '--demo', ...args]);

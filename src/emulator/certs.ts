@@ -1,17 +1,41 @@
 /**
- * A throw-away PKI per emulator run: a CA, and a server certificate for the loopback names signed by it.
- * Clients trust exactly this CA (never "rejectUnauthorized: false"). Keys are generated and certificates
- * signed by node:crypto (native, off the event loop); forge only lays out the X.509 structures, because its
- * pure-JS RSA takes seconds on a busy machine.
+ * The one PKI builder of the project, for the emulator and for the tests: certificate authorities and the
+ * leaf certificates they issue (or self-signed ones), with the names and validity a caller asks for.
+ * Clients trust exactly the CA they are given (never "rejectUnauthorized: false"). Keys are generated and
+ * certificates signed by node:crypto (native, off the event loop); node-forge only lays out the X.509
+ * structures, because its pure-JS RSA takes seconds on a busy machine. Development and tests only: the
+ * release bundle holds none of this (test/main/electron/releaseBundle.test.ts).
  */
 import { generateKeyPair, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
 
-export interface EmulatorPki {
-  caPem: string;
+/** A private key (PKCS#1 PEM) and its certificate (PEM). */
+export interface KeyAndCert {
+  key: string;
+  cert: string;
+}
+
+export interface Validity {
+  notBefore: Date;
+  notAfter: Date;
+}
+
+export interface LeafOptions extends Validity {
+  commonName: string;
+  dnsNames?: string[];
+  ips?: string[];
+  /** Keys already being generated (newLeafKeys), so they can be made while the CA is. */
+  keys?: Promise<LeafKeys>;
+}
+
+/** A leaf's key pair, opaque outside this module. */
+export type LeafKeys = KeyPair;
+
+export interface CertificateAuthority {
   certPem: string;
-  keyPem: string;
+  /** A server certificate (serverAuth) signed by this CA. */
+  issue(leaf: LeafOptions): Promise<KeyAndCert>;
 }
 
 interface KeyPair {
@@ -29,6 +53,9 @@ async function rsaKeyPair(): Promise<KeyPair> {
   return { privateKey, publicKey: forgePublic, pem };
 }
 
+/** Starts generating a leaf's keys now, for LeafOptions.keys. */
+export const newLeafKeys = (): Promise<LeafKeys> => rsaKeyPair();
+
 /** Signs the certificate's TBS part with SHA-256/RSA using node:crypto, exactly where forge's sign() would. */
 function signCertificate(cert: forge.pki.Certificate, key: KeyObject): void {
   const oid = forge.pki.oids.sha256WithRSAEncryption!;
@@ -44,53 +71,75 @@ function signCertificate(cert: forge.pki.Certificate, key: KeyObject): void {
 // A positive serial: a leading 0x00-0x7f byte keeps the DER INTEGER from reading as negative.
 const serial = (): string => (randomBytes(1)[0]! & 0x7f).toString(16).padStart(2, '0') + randomBytes(15).toString('hex');
 
-export async function createPki(now: Date = new Date()): Promise<EmulatorPki> {
-  // TLS validity is checked against the real wall clock, not the emulator's injectable one.
-  const notBefore = new Date(now.getTime() - 24 * 3600_000);
-  const notAfter = new Date(now.getTime() + 365 * 24 * 3600_000);
+type Name = forge.pki.CertificateField[];
 
-  const [ca, server] = await Promise.all([rsaKeyPair(), rsaKeyPair()]);
-  const caCert = forge.pki.createCertificate();
-  caCert.publicKey = ca.publicKey;
-  caCert.serialNumber = serial();
-  caCert.validity.notBefore = notBefore;
-  caCert.validity.notAfter = notAfter;
-  const caName = [
-    { name: 'commonName', value: 'SSPR Logon Emulator Test CA' },
-    { name: 'organizationName', value: 'SSPR Logon (test only)' },
-  ];
-  caCert.setSubject(caName);
-  caCert.setIssuer(caName);
+const blankCertificate = (publicKey: forge.pki.rsa.PublicKey, subject: Name, issuer: Name, validity: Validity): forge.pki.Certificate => {
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = publicKey;
+  cert.serialNumber = serial();
+  cert.validity.notBefore = validity.notBefore;
+  cert.validity.notAfter = validity.notAfter;
+  cert.setSubject(subject);
+  cert.setIssuer(issuer);
+  return cert;
+};
+
+const leafExtensions = (leaf: LeafOptions): object[] => [
+  { name: 'basicConstraints', cA: false, critical: true },
+  { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+  { name: 'extKeyUsage', serverAuth: true },
+  ...(leaf.dnsNames?.length || leaf.ips?.length
+    ? [{ name: 'subjectAltName', altNames: [...(leaf.ips ?? []).map((ip) => ({ type: 7, ip })), ...(leaf.dnsNames ?? []).map((value) => ({ type: 2, value }))] }]
+    : []),
+  { name: 'subjectKeyIdentifier' },
+];
+
+export async function createCertificateAuthority(opts: Validity & { commonName: string; organization?: string }): Promise<CertificateAuthority> {
+  const ca = await rsaKeyPair();
+  const name: Name = [{ name: 'commonName', value: opts.commonName }, ...(opts.organization ? [{ name: 'organizationName', value: opts.organization }] : [])];
+  const caCert = blankCertificate(ca.publicKey, name, name, opts);
   caCert.setExtensions([
     { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
   signCertificate(caCert, ca.privateKey);
-
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = server.publicKey;
-  cert.serialNumber = serial();
-  cert.validity.notBefore = notBefore;
-  cert.validity.notAfter = notAfter;
-  cert.setSubject([{ name: 'commonName', value: 'localhost' }]);
-  cert.setIssuer(caName);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', serverAuth: true },
-    {
-      name: 'subjectAltName',
-      altNames: [
-        { type: 7, ip: '127.0.0.1' },
-        { type: 7, ip: '::1' },
-        { type: 2, value: 'localhost' },
-      ],
+  const caKeyId = caCert.generateSubjectKeyIdentifier().getBytes();
+  return {
+    certPem: forge.pki.certificateToPem(caCert),
+    issue: async (leaf) => {
+      const keys = await (leaf.keys ?? rsaKeyPair());
+      const cert = blankCertificate(keys.publicKey, [{ name: 'commonName', value: leaf.commonName }], name, leaf);
+      cert.setExtensions([...leafExtensions(leaf), { name: 'authorityKeyIdentifier', keyIdentifier: caKeyId }]);
+      signCertificate(cert, ca.privateKey);
+      return { key: keys.pem, cert: forge.pki.certificateToPem(cert) };
     },
-    { name: 'subjectKeyIdentifier' },
-    { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
-  ]);
-  signCertificate(cert, ca.privateKey);
+  };
+}
 
-  return { caPem: forge.pki.certificateToPem(caCert), certPem: forge.pki.certificateToPem(cert), keyPem: server.pem };
+/** A server certificate that vouches for itself, which no client given a CA will trust. */
+export async function createSelfSigned(leaf: LeafOptions): Promise<KeyAndCert> {
+  const keys = await rsaKeyPair();
+  const name: Name = [{ name: 'commonName', value: leaf.commonName }];
+  const cert = blankCertificate(keys.publicKey, name, name, leaf);
+  cert.setExtensions(leafExtensions(leaf));
+  signCertificate(cert, keys.privateKey);
+  return { key: keys.pem, cert: forge.pki.certificateToPem(cert) };
+}
+
+export interface EmulatorPki {
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+}
+
+/** The emulator's throw-away PKI per run: a CA, and a certificate for the loopback names signed by it. */
+export async function createPki(now: Date = new Date()): Promise<EmulatorPki> {
+  // TLS validity is checked against the real wall clock, not the emulator's injectable one.
+  const validity = { notBefore: new Date(now.getTime() - 24 * 3600_000), notAfter: new Date(now.getTime() + 365 * 24 * 3600_000) };
+  // node:crypto generates keys off the event loop: make the server's while the CA's is made.
+  const serverKeys = newLeafKeys();
+  const ca = await createCertificateAuthority({ commonName: 'SSPR Logon Emulator Test CA', organization: 'SSPR Logon (test only)', ...validity });
+  const server = await ca.issue({ commonName: 'localhost', dnsNames: ['localhost'], ips: ['127.0.0.1', '::1'], ...validity, keys: serverKeys });
+  return { caPem: ca.certPem, certPem: server.cert, keyPem: server.key };
 }

@@ -9,10 +9,10 @@
  * All hosts are served by one loopback HTTPS server, routed by Host header; Chromium reaches it through
  * `--host-resolver-rules` and trusts only its one leaf key (an SPKI pin), never "any certificate".
  */
-import { createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import forge from 'node-forge';
+import { createCertificateAuthority } from '../../src/emulator/certs';
 
 export const HOSTS = {
   portal: 'passwordreset.microsoftonline.com',
@@ -34,43 +34,14 @@ export const USERS = {
 export const CAPTCHA_ANSWER = 'K7QXW2';
 export const CODE = '482913';
 
-const leafFor = (hosts: readonly string[]): { key: string; cert: string; spki: string } => {
-  const rsa = () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-    const key = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
-    return { pem, key, pub: forge.pki.setRsaPublicKey(key.n, key.e) };
-  };
+/** A throw-away CA and one leaf for every stand-in host, from the one PKI builder; the leaf's SPKI pin for Chromium. */
+const leafFor = async (hosts: readonly string[]): Promise<{ key: string; cert: string; spki: string }> => {
   const now = Date.now();
-  const ca = rsa();
-  const caCert = forge.pki.createCertificate();
-  caCert.publicKey = ca.pub;
-  caCert.serialNumber = '01';
-  caCert.validity.notBefore = new Date(now - 86_400_000);
-  caCert.validity.notAfter = new Date(now + 7 * 86_400_000);
-  const caName = [{ name: 'commonName', value: 'SSPR Logon stand-in portal test CA' }];
-  caCert.setSubject(caName);
-  caCert.setIssuer(caName);
-  caCert.setExtensions([{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }]);
-  caCert.sign(ca.key, forge.md.sha256.create());
-  const leaf = rsa();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = leaf.pub;
-  cert.serialNumber = '02';
-  cert.validity.notBefore = caCert.validity.notBefore;
-  cert.validity.notAfter = caCert.validity.notAfter;
-  cert.setSubject([{ name: 'commonName', value: hosts[0] ?? 'localhost' }]);
-  cert.setIssuer(caName);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: hosts.map((value) => ({ type: 2, value })) },
-  ]);
-  cert.sign(ca.key, forge.md.sha256.create());
-  const certPem = forge.pki.certificateToPem(cert) + forge.pki.certificateToPem(caCert);
-  const spki = createHash('sha256').update(createPublicKey(leaf.pem).export({ type: 'spki', format: 'der' })).digest('base64');
-  return { key: leaf.pem, cert: certPem, spki };
+  const validity = { notBefore: new Date(now - 86_400_000), notAfter: new Date(now + 7 * 86_400_000) };
+  const ca = await createCertificateAuthority({ ...validity, commonName: 'SSPR Logon stand-in portal test CA' });
+  const leaf = await ca.issue({ ...validity, commonName: hosts[0] ?? 'localhost', dnsNames: [...hosts] });
+  const spki = createHash('sha256').update(createPublicKey(leaf.key).export({ type: 'spki', format: 'der' })).digest('base64');
+  return { key: leaf.key, cert: leaf.cert + ca.certPem, spki };
 };
 
 const page = (body: string, scripts = ''): string => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${TITLE}</title>
@@ -183,7 +154,7 @@ const readJson = (req: import('node:http').IncomingMessage): Promise<Record<stri
 
 export const startStandInPortal = async (): Promise<StandInPortal> => {
   const allHosts = Object.values(HOSTS);
-  const tls = leafFor(allHosts);
+  const tls = await leafFor(allHosts);
   const hits: Record<string, string[]> = Object.fromEntries(allHosts.map((h) => [h, []]));
   const server = https.createServer({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' }, (req, res) => {
     const host = (req.headers.host ?? '').split(':')[0] ?? '';

@@ -105,6 +105,13 @@ describe('emulator CLI', () => {
     }
   });
 
+  it('--help prints the usage and exits 0', () => {
+    const r = spawnSync(tsx, ['src/emulator/cli.ts', '--help'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Usage: emulator');
+    expect(r.stdout).not.toContain('listening');
+  });
+
   it('runs on the real Node 16.17.1 when bundled for node16.17', async () => {
     expect(spawnSync(node16, ['--version'], { encoding: 'utf8' }).stdout.trim()).toBe('v16.17.1');
     const bundle = join(work, 'emulator-cli.cjs');

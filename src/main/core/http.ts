@@ -23,7 +23,7 @@ export interface HttpClientOptions {
   version?: string;
 }
 
-export { CONNECT_TIMEOUT_CODE } from './tls/agent';
+export { CONNECT_TIMEOUT_CODE } from './networkError';
 
 /** The main process's one HTTPS agent (src/main/core/tls/agent.ts), direct: for callers with no proxy of their own. */
 export const createHttpsAgent = (opts: Pick<HttpClientOptions, 'ca' | 'connectTimeoutMs'> & { timeoutMs?: number }): https.Agent => {

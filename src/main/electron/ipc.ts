@@ -3,7 +3,7 @@
  * portal channels too; without a portal view the dispatcher refuses them). A request counts only from our own window's main frame showing our app:// origin; everything
  * else is refused before any handler sees it (security.md §3.1, Electron checklist item 17).
  */
-import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
+import { ipcMain, type IpcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { channels } from '../../shared/ipc';
 import { chromePolicy, isNavigationAllowed } from '../core/lockdown/policy';
 import type { Logger } from '../core/logging';
@@ -16,7 +16,8 @@ export const isTrustedSender = (event: Pick<IpcMainInvokeEvent, 'sender' | 'send
 };
 
 export interface IpcWiring {
-  ipcMain: Pick<IpcMain, 'handle'>;
+  /** Electron's own unless a test passes another; the only place in the main process that holds it. */
+  ipcMain?: Pick<IpcMain, 'handle'>;
   /** The chrome window's contents: the only trusted sender. */
   ours: () => WebContents | null;
   dispatch: Dispatch;
@@ -25,6 +26,7 @@ export interface IpcWiring {
 
 export const registerIpc = (w: IpcWiring): string[] => {
   const registered: string[] = [];
+  const ipc = w.ipcMain ?? ipcMain;
   const guard =
     (run: (payload: unknown) => Promise<unknown>, channel: string) =>
     async (event: IpcMainInvokeEvent, payload: unknown): Promise<unknown> => {
@@ -36,7 +38,7 @@ export const registerIpc = (w: IpcWiring): string[] => {
       return run(payload);
     };
   for (const channel of channels) {
-    w.ipcMain.handle(channel, guard((payload) => w.dispatch(channel, payload), channel));
+    ipc.handle(channel, guard((payload) => w.dispatch(channel, payload), channel));
     registered.push(channel);
   }
   return registered;

@@ -7,13 +7,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { release as osRelease, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, protocol, session, type Session, type WebContents } from 'electron';
+import { app, BrowserWindow, Menu, protocol, session, type Session, type WebContents } from 'electron';
 import type { Config } from '../../shared/config';
 import { ExitCode } from '../../shared/exitCodes';
 import { createCore, type Core, type CoreOptions } from '../core';
 import { createIpcDispatcher } from '../core/ipcBoundary';
 import { loadConfig } from '../core/config';
-import { parseLaunchArgs } from '../core/launchArgs';
+import { parseLaunchArgs, type LaunchArgs } from '../core/launchArgs';
 import { createLogger, type Logger } from '../core/logging';
 import { createWindowsRegistrySource, runExecFile } from '../core/registry';
 import { APP_ENTRY_URL, chromePolicy, dangerousEnvironment, dangerousSwitches, portalPolicy } from '../core/lockdown/policy';
@@ -22,6 +22,7 @@ import { portalUrl } from '../core/portal/url';
 import { webFlowAvailable } from '../core/portal/webFlow';
 import { createTlsAgent } from '../core/tls/agent';
 import { configureSession } from '../core/tls/session';
+import type { ProxySettings } from '../core/tls/proxy';
 import { effectiveProxySettings, readWinHttpProxy, type WinHttpProxy } from '../core/tls/winhttp';
 import { APP_SCHEME_PRIVILEGES, appProtocolHandler } from './appProtocol';
 import { hardenWebContents } from './harden';
@@ -52,7 +53,10 @@ export interface OverlayDeps {
   createCore?: (opts: CoreOptions) => Core;
   loadConfig?: typeof loadConfig;
   logger?: Logger;
-  /** Embedded emulator for --demo in development builds. */
+  /**
+   * Embedded emulator for --demo. Only the development entry (demo.ts → dist/main/demo.cjs) passes one,
+   * so the release bundle holds no emulator, no node-forge and no demo user.
+   */
   startDemoService?: () => Promise<DemoService>;
   clock?: Clock;
   /** Where startup refusals are reported before a logger exists. */
@@ -108,11 +112,6 @@ export const needsNoSandboxJob = (os: { platform: string; release: string }): bo
 const defaultWinHttpProxy = (): Promise<WinHttpProxy> =>
   process.platform === 'win32' ? readWinHttpProxy({ run: runExecFile }) : Promise.resolve({ kind: 'direct' });
 
-const defaultDemoService = async (): Promise<DemoService> => {
-  const { startEmulator } = await import('../../emulator');
-  return startEmulator({});
-};
-
 /**
  * Start-up checks that must run before Electron is ready. Returns false (and exits 1) when the process
  * must not go on: a dangerous switch or environment, or a second instance.
@@ -133,6 +132,12 @@ const preflight = (deps: OverlayDeps, report: (line: string) => void): boolean =
   return true;
 };
 
+/**
+ * The overlay's story: refuse to start where it must not, prepare the process, make sure every way out
+ * ends with one exit code, read the launch and the configuration, settle the proxy, lock down every
+ * session, create the core, open the kiosk window (and the portal view), wire the IPC, watch for idleness
+ * and load our page once its defences are on.
+ */
 export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null> => {
   const report = deps.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
   if (!preflight(deps, report)) return null;
@@ -140,6 +145,35 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   const clock = deps.clock ?? systemClock;
   const release = deps.release ?? app.isPackaged;
   const distDir = deps.distDir ?? join(__dirname, '..');
+  const profile = prepareProcess(deps.profileParent ?? tmpdir(), deps.os ?? { platform: process.platform, release: osRelease() });
+  const exits = createExitControl(profile, deps.logger ?? null);
+  watchForCrashes(exits, deps.processHandlers ?? true);
+
+  await app.whenReady();
+
+  const { launch, config, demo, log } = await readStartup(deps, release, exits);
+  const proxy = await resolveProxy(deps, config, log);
+  let portal: PortalController | null = null;
+  const sessions = await lockDownSessions({ config, proxy, log, distDir, exits, portal: () => portal });
+  const activity = trackActivity(clock, config);
+  const core = createOverlayCore(deps, { config, proxy, launch, log, demo, exits, defaultSession: sessions.defaultSession });
+  const { window, hardened } = openKioskWindow({ distDir, release, session: sessions.chromeSession, log, exits, onActivity: activity.onActivity });
+  const openPortal = (): PortalController => {
+    portal ??= openPortalView({ window, session: sessions.portalSession, config, language: launch.lang ?? config.Locale, log, release, activity, exits });
+    return portal;
+  };
+  if (config.Engine === 'portal') openPortal();
+  wireIpc({ window, core, config, portal: () => portal, openPortal, log, exits });
+  startIdleExit({ clock, activity, config, portal: () => portal, core, exits });
+  // Without the file-chooser interception the overlay is already exiting: show nothing.
+  if (await hardened) await loadOurPage(window.webContents, log, exits);
+  return { window, core, config, portal, exit: exits.exit, exited: exits.exited };
+};
+
+// ---------------------------------------------------------------- before Electron is ready
+
+/** Process-wide switches that must be set before Electron is ready; returns the per-run profile folder. */
+const prepareProcess = (profileParent: string, os: { platform: string; release: string }): string | null => {
   app.enableSandbox();
   app.commandLine.appendSwitch('disable-http-cache');
   // Our own switches only, each explained in docs/security.md (Electronegativity); argv is refused above.
@@ -148,57 +182,78 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   // Windows 7 cannot nest jobs, and the shim's job forbids breakaway: Chromium must start its sandboxed
   // children without a job of their own (they keep token, integrity and desktop; our job bounds the tree).
   // We set it, on 6.1 only; from the command line it is refused like every sandbox-weakening switch.
-  if (needsNoSandboxJob(deps.os ?? { platform: process.platform, release: osRelease() })) app.commandLine.appendSwitch('allow-no-sandbox-job'); // eng-disable CUSTOM_ARGUMENTS_JS_CHECK
+  if (needsNoSandboxJob(os)) app.commandLine.appendSwitch('allow-no-sandbox-job'); // eng-disable CUSTOM_ARGUMENTS_JS_CHECK
   Menu.setApplicationMenu(null);
   protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
   // A fresh profile folder per run (Local State, GPU cache, crash dumps) that is removed on exit, so
   // nothing of one user's attempt is left in the launching account's profile (security.md §4 remanence).
-  const profile = freshProfile(deps.profileParent ?? tmpdir());
+  const profile = freshProfile(profileParent);
   if (profile) {
     app.setPath('userData', profile);
     app.setPath('crashDumps', join(profile, 'Crashpad'));
   }
+  return profile;
+};
 
-  // ---------------------------------------------------------------- exit: once, with a DESIGN.md code
-  let logger: Logger | null = deps.logger ?? null;
+/** Every way out of the overlay: once, with a DESIGN.md code, after the remanence clean-up. */
+interface ExitControl {
+  exit(code: ExitCode, why: string): void;
+  crash(why: string): () => void;
+  exited: Promise<number>;
+  /** Sessions wiped on exit. */
+  touched: Session[];
+  /** Run first on exit (timers, the demo service). */
+  cleanups: (() => void)[];
+  logger: Logger | null;
+}
+
+const createExitControl = (profile: string | null, logger: Logger | null): ExitControl => {
   let exiting = false;
   let resolveExited: (code: number) => void = () => undefined;
   const exited = new Promise<number>((resolve) => {
     resolveExited = resolve;
   });
-  const touched: Session[] = [];
-  const cleanups: (() => void)[] = [];
-  const exit = (code: ExitCode, why: string): void => {
-    if (exiting) return;
-    exiting = true;
-    logger?.info('overlay.exit', { exitCode: code, why });
-    for (const c of cleanups) c();
-    // Remanence (security.md §7 #15): nothing of this attempt may be left for the next user.
-    const wipe = Promise.all(touched.map((s) => s.clearStorageData().catch(() => undefined)));
-    const bounded = new Promise<void>((resolve) => setTimeout(resolve, EXIT_CLEANUP_MS).unref?.());
-    void Promise.race([wipe, bounded])
-      .then(() => logger?.close())
-      .catch(() => undefined)
-      .then(() => {
-        // Best effort: files Chromium still holds open stay until the shim's job ends the process tree.
-        if (profile) rmSync(profile, { recursive: true, force: true, maxRetries: 2 });
-      })
-      .catch(() => undefined)
-      .then(() => {
-        app.exit(code);
-        resolveExited(code);
-      });
+  const control: ExitControl = {
+    exited,
+    touched: [],
+    cleanups: [],
+    logger,
+    crash: (why) => () => control.exit(ExitCode.InternalError, why),
+    exit: (code, why) => {
+      if (exiting) return;
+      exiting = true;
+      control.logger?.info('overlay.exit', { exitCode: code, why });
+      for (const c of control.cleanups) c();
+      // Remanence (security.md §7 #15): nothing of this attempt may be left for the next user.
+      const wipe = Promise.all(control.touched.map((s) => s.clearStorageData().catch(() => undefined)));
+      const bounded = new Promise<void>((resolve) => setTimeout(resolve, EXIT_CLEANUP_MS).unref?.());
+      void Promise.race([wipe, bounded])
+        .then(() => control.logger?.close())
+        .catch(() => undefined)
+        .then(() => {
+          // Best effort: files Chromium still holds open stay until the shim's job ends the process tree.
+          if (profile) rmSync(profile, { recursive: true, force: true, maxRetries: 2 });
+        })
+        .catch(() => undefined)
+        .then(() => {
+          app.exit(code);
+          resolveExited(code);
+        });
+    },
   };
-  const crash = (why: string) => (): void => exit(ExitCode.InternalError, why);
+  return control;
+};
 
-  // Catch-alls (security.md §6): a crash anywhere ends on the tile, never in a reload loop.
-  if (deps.processHandlers ?? true) {
+/** Catch-alls (security.md §6): a crash anywhere ends on the tile, never in a reload loop. */
+const watchForCrashes = (exits: ExitControl, processHandlers: boolean): void => {
+  const { exit } = exits;
+  if (processHandlers) {
     process.on('uncaughtException', (err) => {
-      logger?.error('overlay.uncaught', { error: err });
+      exits.logger?.error('overlay.uncaught', { error: err });
       exit(ExitCode.InternalError, 'uncaughtException');
     });
     process.on('unhandledRejection', (err) => {
-      logger?.error('overlay.unhandled_rejection', { error: err });
+      exits.logger?.error('overlay.unhandled_rejection', { error: err });
       exit(ExitCode.InternalError, 'unhandledRejection');
     });
   }
@@ -217,7 +272,7 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   // the overlay has none to give, and a proxy that asks gets our "proxy" error screen.
   app.on('login', (event, _wc, details, authInfo, callback) => {
     event.preventDefault();
-    logger?.warn('network.auth_refused', { isProxy: authInfo.isProxy, scheme: authInfo.scheme, origin: originOf(details.url), host: authInfo.host });
+    exits.logger?.warn('network.auth_refused', { isProxy: authInfo.isProxy, scheme: authInfo.scheme, origin: originOf(details.url), host: authInfo.host });
     callback();
   });
   app.on('select-client-certificate', (event, _wc, _url, _list, callback) => {
@@ -230,19 +285,32 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
+};
 
-  await app.whenReady();
+// ---------------------------------------------------------------- configuration and logging
 
-  // ---------------------------------------------------------------- configuration and logging
+interface Startup {
+  launch: LaunchArgs;
+  config: Config;
+  demo: DemoService | null;
+  log: Logger;
+}
+
+/** The launch arguments, the embedded demo service (development entry only), the configuration, the logger. */
+const readStartup = async (deps: OverlayDeps, release: boolean, exits: ExitControl): Promise<Startup> => {
   const argv = deps.argv ?? process.argv;
-  // `electron dist/main/electron.cjs --demo` (development) puts the script path before our arguments.
+  // `electron dist/main/demo.cjs --demo` (development) puts the script path before our arguments.
   const firstArg = (process as { defaultApp?: boolean }).defaultApp ? 2 : 1;
   const { launch, problems: launchProblems } = parseLaunchArgs(argv.slice(firstArg), { release });
+  if (launch.demo && !deps.startDemoService) {
+    launchProblems.push({ arg: '--demo', message: 'this entry has no emulator (start dist/main/demo.cjs); ignored' });
+    launch.demo = false;
+  }
   let demo: DemoService | null = null;
-  if (launch.demo) {
-    demo = await (deps.startDemoService ?? defaultDemoService)();
+  if (launch.demo && deps.startDemoService) {
+    demo = await deps.startDemoService();
     const service = demo;
-    cleanups.push(() => void service.close());
+    exits.cleanups.push(() => void service.close());
   }
   const flags: Record<string, unknown> = { ...launch.configFlags };
   if (demo) Object.assign(flags, { Engine: launch.configFlags.Engine ?? 'native', Authority: demo.authority, ClientId: demo.clientId });
@@ -251,7 +319,7 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     ...(process.platform === 'win32' ? { registry: createWindowsRegistrySource() } : {}),
     ...(Object.keys(flags).length > 0 ? { flags } : {}),
   });
-  logger ??= createLogger({
+  exits.logger ??= createLogger({
     verbose: config.EnableLogging,
     ...(launch.logDir !== undefined ? { dir: launch.logDir } : {}),
     // Always: the shim hands the overlay a pipe as stdout/stderr and appends each JSON line to the protected
@@ -260,12 +328,24 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     maxSizeMB: config.LogMaxSizeMB,
     retentionDays: config.LogRetentionDays,
   });
-  const log = logger;
+  const log = exits.logger;
   for (const p of launchProblems) log.warn('launch.problem', { arg: p.arg, message: p.message });
   for (const p of configProblems) log.warn('config.problem', { layer: p.layer, key: p.key, message: p.message });
   log.info('overlay.start', { engine: config.Engine, scenario: launch.scenario, proxyMode: config.ProxyMode, release });
+  return { launch, config, demo, log };
+};
 
-  // ---------------------------------------------------------------- proxy: winhttp resolved once, here
+// ---------------------------------------------------------------- sessions: every one locked down
+
+interface Sessions {
+  defaultSession: Session;
+  chromeSession: Session;
+  portalSession: Session;
+}
+
+// ---------------------------------------------------------------- proxy: winhttp resolved once, here
+
+const resolveProxy = async (deps: OverlayDeps, config: Config, log: Logger): Promise<ProxySettings> => {
   const winhttp: WinHttpProxy =
     config.ProxyMode !== 'winhttp'
       ? { kind: 'direct' }
@@ -273,19 +353,29 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   if (winhttp.kind === 'unreadable') log.warn('proxy.winhttp_unreadable', { reason: winhttp.reason });
   const proxy = effectiveProxySettings(config, winhttp);
   log.info('proxy.effective', { configured: config.ProxyMode, mode: proxy.ProxyMode, server: proxy.ProxyMode === 'fixed' ? proxy.ProxyServer : '' });
+  return proxy;
+};
 
-  // ---------------------------------------------------------------- sessions: every one locked down
+const lockDownSessions = async (s: {
+  config: Config;
+  proxy: ProxySettings;
+  log: Logger;
+  distDir: string;
+  exits: ExitControl;
+  /** The portal view, once one runs: it records what its session refused (pilot capture). */
+  portal: () => PortalController | null;
+}): Promise<Sessions> => {
+  const { config, proxy, log, exits } = s;
   const sessionEvents = (name: string) => ({
     onBlockedRequest: (url: string, resourceType: string | undefined) => log.warn('session.blocked_request', { session: name, origin: originOf(url), resourceType }),
     onRejectedCertificate: (hostname: string, verificationResult: string | undefined) => log.warn('session.certificate_rejected', { session: name, hostname, verificationResult }),
     onCancelledDownload: (url: string | undefined) => log.warn('session.download_cancelled', { session: name, origin: originOf(url ?? '') }),
     onProxyError: (error: unknown) => log.error('session.proxy_refused', { session: name, proxyMode: proxy.ProxyMode, error }),
   });
-  let portal: PortalController | null = null;
   const defaultSession = session.defaultSession;
   const chromeSession = session.fromPartition(CHROME_PARTITION);
   const portalSession = session.fromPartition(PORTAL_PARTITION);
-  touched.push(defaultSession, chromeSession, portalSession);
+  exits.touched.push(defaultSession, chromeSession, portalSession);
   // The default session renders nothing of ours: it may reach nothing at all.
   await configureSession(defaultSession, { proxy, policy: portalPolicy([]) }, sessionEvents('default'));
   await configureSession(chromeSession, { proxy, policy: chromePolicy }, sessionEvents('chrome'));
@@ -294,145 +384,202 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     // The pilot capture wants every refused host with its type; telemetry is refused without a warning.
     onBlockedRequest: (url, resourceType) => {
       sessionEvents('portal').onBlockedRequest(url, resourceType);
-      portal?.noteBlockedRequest(url, resourceType, false);
+      s.portal()?.noteBlockedRequest(url, resourceType, false);
     },
-    onQuietlyBlockedRequest: (url, resourceType) => portal?.noteBlockedRequest(url, resourceType, true),
+    onQuietlyBlockedRequest: (url, resourceType) => s.portal()?.noteBlockedRequest(url, resourceType, true),
   });
   // app:// serves plain file names from dist/renderer only (appProtocol.ts; docs/security.md, Electronegativity).
-  chromeSession.protocol.registerBufferProtocol(APP_SCHEME_PRIVILEGES.scheme, appProtocolHandler(join(distDir, 'renderer'))); // eng-disable PROTOCOL_HANDLER_JS_CHECK
+  chromeSession.protocol.registerBufferProtocol(APP_SCHEME_PRIVILEGES.scheme, appProtocolHandler(join(s.distDir, 'renderer'))); // eng-disable PROTOCOL_HANDLER_JS_CHECK
+  return { defaultSession, chromeSession, portalSession };
+};
 
-  // ---------------------------------------------------------------- idle
+// ---------------------------------------------------------------- idle
+
+interface Activity {
+  onActivity(): void;
+  lastActivity(): number;
+  idleRemaining(): number;
+}
+
+const trackActivity = (clock: Clock, config: Config): Activity => {
   let lastActivity = clock.now();
-  const onActivity = (): void => {
-    lastActivity = clock.now();
+  return {
+    onActivity: () => {
+      lastActivity = clock.now();
+    },
+    lastActivity: () => lastActivity,
+    idleRemaining: () => idleRemainingSeconds(clock.now(), lastActivity, config.IdleTimeoutSeconds),
   };
-  const idleRemaining = (): number => idleRemainingSeconds(clock.now(), lastActivity, config.IdleTimeoutSeconds);
+};
 
-  // ---------------------------------------------------------------- core
+/** The renderer counts down itself; this is the backstop that ends the run when it stopped counting. */
+const startIdleExit = (i: { clock: Clock; activity: Activity; config: Config; portal: () => PortalController | null; core: Core; exits: ExitControl }): void => {
+  const { clock, exits } = i;
+  let leaving = false;
+  const idleTimer = clock.setInterval(() => {
+    // Read each tick: the portal view may open later, for the hosted web flow after a redirect answer.
+    const portal = i.portal();
+    const idleLimit = i.config.IdleTimeoutSeconds + (portal ? 0 : NATIVE_IDLE_GRACE_SECONDS);
+    if (leaving || idleRemainingSeconds(clock.now(), i.activity.lastActivity(), idleLimit) > 0) return;
+    leaving = true;
+    if (portal) exits.exit(portal.exitCode('idle') as ExitCode, 'idle');
+    // Through the core: a password submission in flight is answered first, and decides the code.
+    else void i.core.handlers['app:exit']({ reason: 'idle' }).catch(() => exits.exit(ExitCode.IdleTimeout, 'idle'));
+  }, 1000);
+  exits.cleanups.push(() => clock.clearInterval(idleTimer));
+};
+
+// ---------------------------------------------------------------- core
+
+const createOverlayCore = (
+  deps: OverlayDeps,
+  c: { config: Config; proxy: ProxySettings; launch: LaunchArgs; log: Logger; demo: DemoService | null; exits: ExitControl; defaultSession: Session },
+): Core => {
+  const { config, demo } = c;
   const httpsAgent = createTlsAgent({
-    proxy,
-    resolveProxy: (url) => defaultSession.resolveProxy(url),
+    proxy: c.proxy,
+    resolveProxy: (url) => c.defaultSession.resolveProxy(url),
     connectTimeoutMs: Math.min(10_000, config.RequestTimeoutSeconds * 1000),
     ...(demo ? { ca: demo.caPem } : {}),
   });
-  const core = (deps.createCore ?? createCore)({
+  return (deps.createCore ?? createCore)({
     config,
-    launch,
-    logger: log,
-    exit: (code) => exit(code, 'core'),
+    launch: c.launch,
+    logger: c.log,
+    exit: (code) => c.exits.exit(code, 'core'),
     httpsAgent,
     demo: demo !== null,
     ...(demo ? { ca: demo.caPem } : {}),
   });
+};
 
-  // ---------------------------------------------------------------- the kiosk window
+// ---------------------------------------------------------------- the kiosk window
+
+/** The window, and whether its defences (file-chooser interception) are on: nothing loads before that. */
+const openKioskWindow = (w: {
+  distDir: string;
+  release: boolean;
+  session: Session;
+  log: Logger;
+  exits: ExitControl;
+  onActivity: () => void;
+}): { window: BrowserWindow; hardened: Promise<boolean> } => {
+  const { exits, log, release } = w;
   // The options come from options.ts, which the scanner cannot read through (docs/security.md, Electronegativity).
   const window = new BrowserWindow( // eng-disable CONTEXT_ISOLATION_JS_CHECK SANDBOX_JS_CHECK AUXCLICK_JS_CHECK
-    chromeWindowOptions({ preloadPath: join(distDir, 'preload', 'preload.cjs'), session: chromeSession, devTools: !release, title: 'SSPR Logon' }),
+    chromeWindowOptions({ preloadPath: join(w.distDir, 'preload', 'preload.cjs'), session: w.session, devTools: !release, title: 'SSPR Logon' }),
   );
   const chrome: WebContents = window.webContents;
   window.setAlwaysOnTop(true, ALWAYS_ON_TOP_LEVEL);
-  const chromeHardened = hardenWebContents(chrome, chromePolicy, {
-    onActivity,
+  const hardened = hardenWebContents(chrome, chromePolicy, {
+    onActivity: w.onActivity,
     onBlocked: (kind, url) => log.warn('chrome.blocked', { kind, origin: originOf(url) }),
     onFileChooserBlocked: () => log.warn('chrome.file_chooser_blocked', {}),
-    onDefenceLost: (why) => exit(ExitCode.InternalError, `chrome:${why}`),
+    onDefenceLost: (why) => exits.exit(ExitCode.InternalError, `chrome:${why}`),
   });
-  chrome.on('render-process-gone', (_e, details) => exit(ExitCode.InternalError, `chrome:${details.reason}`));
-  chrome.on('unresponsive', crash('chrome:unresponsive'));
-  chrome.on('preload-error', crash('chrome:preload-error'));
+  chrome.on('render-process-gone', (_e, details) => exits.exit(ExitCode.InternalError, `chrome:${details.reason}`));
+  chrome.on('unresponsive', exits.crash('chrome:unresponsive'));
+  chrome.on('preload-error', exits.crash('chrome:preload-error'));
   chrome.on('did-fail-load', (_e, errorCode, _d, _url, isMainFrame) => {
-    if (isMainFrame && errorCode !== -3) exit(ExitCode.InternalError, `chrome:did-fail-load:${errorCode}`);
+    if (isMainFrame && errorCode !== -3) exits.exit(ExitCode.InternalError, `chrome:did-fail-load:${errorCode}`);
   });
   if (release) chrome.on('devtools-opened', () => chrome.closeDevTools());
-  window.on('unresponsive', crash('window:unresponsive'));
-  window.on('closed', crash('window:closed'));
+  window.on('unresponsive', exits.crash('window:unresponsive'));
+  window.on('closed', exits.crash('window:closed'));
   window.once('ready-to-show', () => {
     window.show();
     window.focus();
   });
+  return { window, hardened };
+};
 
-  const language = launch.lang ?? config.Locale;
-  const openPortal = (): PortalController => {
-    if (portal) return portal;
-    const created = createPortalController({
-      window,
-      session: portalSession,
-      config,
-      language,
-      logger: log,
-      devTools: !release,
-      onActivity,
-      idleRemainingSeconds: idleRemaining,
-      onCrash: (why) => exit(ExitCode.InternalError, why),
-      onPortalCancel: () => exit(created.exitCode('cancelled') as ExitCode, 'portal:cancel-link'),
-    });
-    portal = created;
-    cleanups.push(() => created.dispose());
-    return created;
-  };
-  if (config.Engine === 'portal') openPortal();
+/** The locked portal view: the portal engine's page, or the native engine's hosted web flow. */
+const openPortalView = (p: {
+  window: BrowserWindow;
+  session: Session;
+  config: Config;
+  language: string;
+  log: Logger;
+  release: boolean;
+  activity: Activity;
+  exits: ExitControl;
+}): PortalController => {
+  const { exits } = p;
+  const created = createPortalController({
+    window: p.window,
+    session: p.session,
+    config: p.config,
+    language: p.language,
+    logger: p.log,
+    devTools: !p.release,
+    onActivity: p.activity.onActivity,
+    idleRemainingSeconds: p.activity.idleRemaining,
+    onCrash: (why) => exits.exit(ExitCode.InternalError, why),
+    onPortalCancel: () => exits.exit(created.exitCode('cancelled') as ExitCode, 'portal:cancel-link'),
+  });
+  exits.cleanups.push(() => created.dispose());
+  return created;
+};
+
+const loadOurPage = async (chrome: WebContents, log: Logger, exits: ExitControl): Promise<void> => {
+  await chrome.loadURL(APP_ENTRY_URL).catch((err: unknown) => {
+    log.error('chrome.load_failed', { error: err });
+    exits.exit(ExitCode.InternalError, 'chrome:load');
+  });
+};
+
+// ---------------------------------------------------------------- IPC
+
+/**
+ * One contract, one dispatcher for both engines. Once a portal view runs (portal engine, or the native
+ * engine's web flow) it answers the portal channels and decides the exit code; the core does the rest.
+ */
+const wireIpc = (w: {
+  window: BrowserWindow;
+  core: Core;
+  config: Config;
+  portal: () => PortalController | null;
+  openPortal: () => PortalController;
+  log: Logger;
+  exits: ExitControl;
+}): void => {
+  const { window, core, config, log } = w;
   // Native engine: after a `redirect` answer the user may continue in the tenant's hosted web flow, in the
   // same locked view, when policy allows it and its host is allow-listed.
   const webFlow = webFlowAvailable(config);
-
-  // ---------------------------------------------------------------- IPC
-  // One contract, one dispatcher for both engines. Once a portal view runs (portal engine, or the native
-  // engine's web flow) it answers the portal channels and decides the exit code; the core does the rest.
   const noView = (): Promise<never> => Promise.reject(new Error('no portal view'));
   const dispatch = createIpcDispatcher(
     {
       ...core.handlers,
       'app:info': async (request) => {
         const info = await core.handlers['app:info'](request);
+        const portal = w.portal();
         return portal ? { ...info, portalUrl: portalUrl(config, portal.state().language) } : { ...info, webFlowOnRedirect: webFlow };
       },
       'app:openWebFlow': async (request) => {
         if (!webFlow) return core.handlers['app:openWebFlow'](request);
         log.info('portal.web_flow_opened', {});
-        openPortal();
+        w.openPortal();
         return { ok: true };
       },
       'app:exit': async (request) => {
+        const portal = w.portal();
         if (!portal) return core.handlers['app:exit'](request);
-        exit(portal.exitCode(request.reason) as ExitCode, `portal:${request.reason}`);
+        w.exits.exit(portal.exitCode(request.reason) as ExitCode, `portal:${request.reason}`);
         return { ok: true as const };
       },
-      'portal:state': (r) => (portal ? portal.handlers['portal:state'](r) : noView()),
-      'portal:setLanguage': (r) => (portal ? portal.handlers['portal:setLanguage'](r) : noView()),
-      'portal:retry': (r) => (portal ? portal.handlers['portal:retry'](r) : noView()),
-      'portal:layout': (r) => (portal ? portal.handlers['portal:layout'](r) : noView()),
+      'portal:state': (r) => w.portal()?.handlers['portal:state'](r) ?? noView(),
+      'portal:setLanguage': (r) => w.portal()?.handlers['portal:setLanguage'](r) ?? noView(),
+      'portal:retry': (r) => w.portal()?.handlers['portal:retry'](r) ?? noView(),
+      'portal:layout': (r) => w.portal()?.handlers['portal:layout'](r) ?? noView(),
     },
     log,
   );
   registerIpc({
-    ipcMain,
-    ours: () => (window.isDestroyed() ? null : chrome),
+    ours: () => (window.isDestroyed() ? null : window.webContents),
     dispatch,
     logger: log,
   });
-
-  // ---------------------------------------------------------------- idle exit
-  let idleLeaving = false;
-  const idleTimer = clock.setInterval(() => {
-    // Read each tick: the portal view may open later, for the hosted web flow after a redirect answer.
-    const idleLimit = config.IdleTimeoutSeconds + (portal ? 0 : NATIVE_IDLE_GRACE_SECONDS);
-    if (idleLeaving || idleRemainingSeconds(clock.now(), lastActivity, idleLimit) > 0) return;
-    idleLeaving = true;
-    if (portal) exit(portal.exitCode('idle') as ExitCode, 'idle');
-    // Through the core: a password submission in flight is answered first, and decides the code.
-    else void core.handlers['app:exit']({ reason: 'idle' }).catch(() => exit(ExitCode.IdleTimeout, 'idle'));
-  }, 1000);
-  cleanups.push(() => clock.clearInterval(idleTimer));
-
-  // Without the file-chooser interception the overlay is already exiting: show nothing.
-  if (await chromeHardened) {
-    await chrome.loadURL(APP_ENTRY_URL).catch((err: unknown) => {
-      log.error('chrome.load_failed', { error: err });
-      exit(ExitCode.InternalError, 'chrome:load');
-    });
-  }
-  return { window, core, config, portal, exit, exited };
 };
 
 /** A per-run folder, or null (then Electron's default) when the temp folder is not writable. */

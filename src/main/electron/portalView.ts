@@ -4,11 +4,11 @@
  * (our screen shows instead), ends the session when the portal's own Cancel is followed, feeds the pilot
  * capture, and answers the portal:* channels.
  */
-import { BrowserView, type BrowserWindow, type Session } from 'electron';
+import { BrowserView, type BrowserWindow, type Session, type WebContents } from 'electron';
 import type { Config } from '../../shared/config';
 import type { ExitReason, PortalHandlers, PortalState } from '../../shared/ipc';
 import { portalPolicy } from '../core/lockdown/policy';
-import { createPortalCapture } from '../core/portal/capture';
+import { createPortalCapture, type PortalCapture } from '../core/portal/capture';
 import { portalMarkers } from '../core/portal/markers';
 import { PAGE_TEXTS_SCRIPT, PAGE_TEXTS_WORLD_ID, pageTextsFrom, sameTexts } from '../core/portal/pageTexts';
 import {
@@ -17,6 +17,7 @@ import {
   portalOutcome,
   portalPhase,
   type NavigationEvent,
+  type PortalOutcome,
   type PortalMarkers,
 } from '../core/portal/outcome';
 import { portalUrl } from '../core/portal/url';
@@ -66,6 +67,85 @@ const forLog = (url: string): string => {
   }
 };
 
+/**
+ * The outcome as a step record (logRecord.ts), so `logs` and `report` count portal outcomes too; a failure
+ * is at least a warning. The portal has no correlation id of ours: Microsoft's page sets its own.
+ */
+const logOutcome = (logger: Logger, o: PortalOutcome): void => {
+  const fields = { engine: 'portal', step: 'portal', outcome: o.state, state: o.state };
+  if (o.state === 'error') {
+    logger.warn('portal.outcome', { ...fields, errorCode: o.code, reason: o.reason, netError: o.netError, httpStatus: o.httpStatus, blockedHost: o.blockedHost });
+  } else if (o.state === 'not_enabled' || o.state === 'not_registered' || o.state === 'not_saved' || o.state === 'throttled') {
+    logger.warn('portal.outcome', { ...fields, errorCode: o.state });
+  } else logger.info('portal.outcome', fields);
+};
+
+/** Every navigation fact the outcome is worked out from, and what the pilot capture keeps of it. */
+const watchNavigation = (
+  wc: WebContents,
+  w: { record: (e: NavigationEvent) => void; capture: PortalCapture; readTexts: () => Promise<void>; onCrash: (why: string) => void },
+): void => {
+  const { record, capture } = w;
+  wc.on('did-start-navigation', (_e, url, isInPlace, isMainFrame) => {
+    if (isMainFrame) record({ type: 'did-start-navigation', url, isMainFrame, isInPlace });
+  });
+  wc.on('did-navigate', (_e, url, httpResponseCode) => {
+    capture.note({ type: 'page', url, inPage: false });
+    record({ type: 'did-navigate', url, httpResponseCode });
+  });
+  wc.on('did-navigate-in-page', (_e, url, isMainFrame) => {
+    if (isMainFrame) capture.note({ type: 'page', url, inPage: true });
+    record({ type: 'did-navigate-in-page', url, isMainFrame });
+    void w.readTexts();
+  });
+  wc.on('did-stop-loading', () => void w.readTexts());
+  wc.on('did-fail-load', (_e, errorCode, _description, validatedURL, isMainFrame) => {
+    if (errorCode === NET_ERR_ABORTED && !isMainFrame) return;
+    record({ type: 'did-fail-load', errorCode, validatedURL, isMainFrame });
+  });
+  wc.on('page-title-updated', (_e, title) => {
+    capture.note({ type: 'title', title });
+    record({ type: 'page-title-updated', title });
+  });
+  wc.on('render-process-gone', (_e, details) => {
+    record({ type: 'render-process-gone', reason: details.reason });
+    w.onCrash(`portal:${details.reason}`);
+  });
+  wc.on('unresponsive', () => w.onCrash('portal:unresponsive'));
+};
+
+/** The page's headings and alerts, read now and then (and after each in-page step) for the outcome markers. */
+const createTextReader = (
+  wc: WebContents,
+  r: { record: (e: NavigationEvent) => void; capture: PortalCapture; pollMs: number },
+): { read: () => Promise<void>; reset: () => void; dispose: () => void } => {
+  let lastTexts: readonly string[] = [];
+  const read = async (): Promise<void> => {
+    if (wc.isDestroyed()) return;
+    let result: unknown;
+    try {
+      // Isolated world: the page's own scripts never see this code, and it only reads the DOM.
+      result = await wc.executeJavaScriptInIsolatedWorld(PAGE_TEXTS_WORLD_ID, [{ code: PAGE_TEXTS_SCRIPT }]);
+    } catch {
+      return; // navigating, or the page is gone: the next read will tell
+    }
+    const texts = pageTextsFrom(result);
+    if (sameTexts(texts, lastTexts)) return;
+    lastTexts = texts;
+    r.capture.note({ type: 'texts', texts });
+    r.record({ type: 'page-texts', texts });
+  };
+  const timer = setInterval(() => void read(), r.pollMs);
+  timer.unref?.();
+  return {
+    read,
+    reset: () => {
+      lastTexts = [];
+    },
+    dispose: () => clearInterval(timer),
+  };
+};
+
 export const createPortalController = (opts: PortalControllerOptions): PortalController => {
   const { window, logger } = opts;
   const markers = opts.markers ?? portalMarkers(opts.config);
@@ -100,15 +180,7 @@ export const createPortalController = (opts: PortalControllerOptions): PortalCon
     const summary = o.state === 'error' ? `error:${o.reason}` : o.state;
     if (summary !== lastLogged) {
       lastLogged = summary;
-      // Shaped like a step record (logRecord.ts) so `logs` and `report` count portal outcomes too; a
-      // failure is at least a warning. The portal has no correlation id of ours: Microsoft's page sets its own.
-      const fields = { engine: 'portal', step: 'portal', outcome: o.state, state: o.state };
-      if (o.state === 'error') {
-        logger.warn('portal.outcome', { ...fields, errorCode: o.code, reason: o.reason, netError: o.netError, httpStatus: o.httpStatus, blockedHost: o.blockedHost });
-      } else if (o.state === 'not_enabled' || o.state === 'not_registered' || o.state === 'not_saved' || o.state === 'throttled') {
-        logger.warn('portal.outcome', { ...fields, errorCode: o.state });
-      }
-      else logger.info('portal.outcome', fields);
+      logOutcome(logger, o);
       capture.note({ type: 'outcome', state: summary });
     }
     // On an error or an outcome with our own screen the view goes away at once, so neither Chromium's
@@ -121,24 +193,7 @@ export const createPortalController = (opts: PortalControllerOptions): PortalCon
     }
   };
 
-  let lastTexts: readonly string[] = [];
-  const readTexts = async (): Promise<void> => {
-    if (wc.isDestroyed()) return;
-    let result: unknown;
-    try {
-      // Isolated world: the page's own scripts never see this code, and it only reads the DOM.
-      result = await wc.executeJavaScriptInIsolatedWorld(PAGE_TEXTS_WORLD_ID, [{ code: PAGE_TEXTS_SCRIPT }]);
-    } catch {
-      return; // navigating, or the page is gone: the next read will tell
-    }
-    const texts = pageTextsFrom(result);
-    if (sameTexts(texts, lastTexts)) return;
-    lastTexts = texts;
-    capture.note({ type: 'texts', texts });
-    record({ type: 'page-texts', texts });
-  };
-  const textTimer = setInterval(() => void readTexts(), opts.textPollMs ?? 1500);
-  textTimer.unref?.();
+  const texts = createTextReader(wc, { record, capture, pollMs: opts.textPollMs ?? 1500 });
 
   const hardened = hardenWebContents(wc, portalPolicy(opts.config.AllowedHosts, opts.config.AllowedResourceHosts), {
     onActivity: opts.onActivity,
@@ -150,38 +205,13 @@ export const createPortalController = (opts: PortalControllerOptions): PortalCon
     onFileChooserBlocked: () => logger.warn('portal.file_chooser_blocked', { url: forLog(wc.getURL()) }),
     onDefenceLost: (why) => opts.onCrash(`portal:${why}`),
   });
-  wc.on('did-start-navigation', (_e, url, isInPlace, isMainFrame) => {
-    if (isMainFrame) record({ type: 'did-start-navigation', url, isMainFrame, isInPlace });
-  });
-  wc.on('did-navigate', (_e, url, httpResponseCode) => {
-    capture.note({ type: 'page', url, inPage: false });
-    record({ type: 'did-navigate', url, httpResponseCode });
-  });
-  wc.on('did-navigate-in-page', (_e, url, isMainFrame) => {
-    if (isMainFrame) capture.note({ type: 'page', url, inPage: true });
-    record({ type: 'did-navigate-in-page', url, isMainFrame });
-    void readTexts();
-  });
-  wc.on('did-stop-loading', () => void readTexts());
-  wc.on('did-fail-load', (_e, errorCode, _description, validatedURL, isMainFrame) => {
-    if (errorCode === NET_ERR_ABORTED && !isMainFrame) return;
-    record({ type: 'did-fail-load', errorCode, validatedURL, isMainFrame });
-  });
-  wc.on('page-title-updated', (_e, title) => {
-    capture.note({ type: 'title', title });
-    record({ type: 'page-title-updated', title });
-  });
-  wc.on('render-process-gone', (_e, details) => {
-    record({ type: 'render-process-gone', reason: details.reason });
-    opts.onCrash(`portal:${details.reason}`);
-  });
-  wc.on('unresponsive', () => opts.onCrash('portal:unresponsive'));
+  watchNavigation(wc, { record, capture, readTexts: texts.read, onCrash: opts.onCrash });
 
   const load = (): void => {
     const url = portalUrl(opts.config, language);
     logger.info('portal.load', { url: forLog(url), language });
     capture.nextAttempt();
-    lastTexts = [];
+    texts.reset();
     // Never before the file-chooser interception is on. A failed load also raises did-fail-load, which
     // is what we act on.
     void hardened.then((safe) => (safe ? wc.loadURL(url) : undefined)).catch(() => undefined);
@@ -227,7 +257,7 @@ export const createPortalController = (opts: PortalControllerOptions): PortalCon
       return code;
     },
     noteBlockedRequest: (url, resourceType, quiet) => capture.note({ type: 'blocked', url, resourceType: resourceType ?? 'unknown', quiet }),
-    readTexts,
-    dispose: () => clearInterval(textTimer),
+    readTexts: texts.read,
+    dispose: texts.dispose,
   };
 };

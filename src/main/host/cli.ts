@@ -1,49 +1,15 @@
 /**
- * `node dist/main/host.cjs [--port=N] [--no-open] [--reason=no-electron] [overlay args…]`
+ * `node dist/main/host.cjs [--port N] [--no-open] [--reason no-electron] [overlay options…]` (see args.ts)
  * Runs the overlay in the browser host against the embedded emulator: for development, and as the
  * fallback of `npm start` where the Electron runtime is missing. Runs on Node 16.17 (bundled).
- * Overlay args are the shim's (--scenario=logon|unlock, --user=…, --lang=…) plus --set=Key=Value.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_USERS, startEmulator } from '../../emulator';
+import { HOST_USAGE, HostUsageError, parseHostArgs, type HostArgs } from './args';
 import { startDemo } from './demo';
-
-const HELP = `Usage: host [--port=N] [--no-open] [--renderer-dir=DIR] [--scenario=logon|unlock] [--user=NAME] [--lang=TAG] [--set=Key=Value]
-
-Runs the SSPR Logon overlay in a browser on http://127.0.0.1, against the embedded emulator.
-  --port=N          port on 127.0.0.1 (default: a free one)
-  --no-open         do not try to open Chromium; just print the URL
-  --renderer-dir    folder of the built renderer (default: dist/renderer beside this file)`;
-
-interface HostArgs {
-  port: number;
-  open: boolean;
-  reason?: string;
-  rendererDir?: string;
-  overlay: string[];
-}
-
-const parseHostArgs = (argv: string[]): HostArgs => {
-  const args: HostArgs = { port: 0, open: true, overlay: [] };
-  for (const arg of argv) {
-    const [name, value] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (name === '--help' || name === '-h') {
-      console.log(HELP);
-      process.exit(0);
-    } else if (name === '--port') {
-      if (value === undefined || !/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new Error(`--port needs a number from 0 to 65535`);
-      args.port = Number(value);
-    } else if (name === '--no-open') args.open = false;
-    else if (name === '--reason') args.reason = value;
-    else if (name === '--renderer-dir' && value) args.rendererDir = value;
-    else if (name === '--demo') continue;
-    else args.overlay.push(arg);
-  }
-  return args;
-};
 
 const defaultRendererDir = (): string => {
   // Bundled as dist/main/host.cjs: the renderer sits in dist/renderer.
@@ -66,8 +32,24 @@ const openBrowser = (url: string): boolean => {
   return true;
 };
 
+/** Reads the command line; --help and a usage error end the process here, before anything starts. */
+const readArgs = (): HostArgs => {
+  try {
+    const args = parseHostArgs(process.argv.slice(2));
+    if (args.help) {
+      console.log(HOST_USAGE);
+      process.exit(0);
+    }
+    return args;
+  } catch (err) {
+    if (!(err instanceof HostUsageError)) throw err;
+    console.error(`host: ${err.message}\n\n${HOST_USAGE}`);
+    process.exit(2);
+  }
+};
+
 const main = async () => {
-  const args = parseHostArgs(process.argv.slice(2));
+  const args = readArgs();
   const rendererDir = args.rendererDir ?? defaultRendererDir();
   if (!existsSync(join(rendererDir, 'index.html'))) {
     console.error(`The renderer is not built (${rendererDir} has no index.html): run "npm run build" first.`);

@@ -7,6 +7,8 @@ import { createManualClock, type ManualClock } from '../../../src/emulator/index
 import { defaultConfig, type Config } from '../../../src/shared/config';
 import type { FlowResult } from '../../../src/shared/ipc';
 import { createCore, type Core } from '../../../src/main/core/index';
+import { createNativeEngine } from '../../../src/main/core/engine/nativeEngine';
+import { createHttpClient } from '../../../src/main/core/http';
 import { parseLaunchArgs } from '../../../src/main/core/launchArgs';
 import { nullLogger } from '../../../src/main/core/logging';
 import { ALICE, NEW_PASSWORD, fastSleep, startTestEmulator, type EmulatorUnderTest } from './support';
@@ -125,15 +127,23 @@ describe('flow handlers against the emulator', () => {
 
   it('a service slower than RequestTimeoutSeconds is unreachable (exit 30), not a hang', async () => {
     const exits: number[] = [];
+    let configuredTimeoutMs: unknown;
     const core = createCore({
       config: configFor(t, { RequestTimeoutSeconds: 5 }),
       launch: parseLaunchArgs([]).launch,
       ca: t.emu.caPem,
       logger: nullLogger(),
       exit: (code) => exits.push(code),
+      // The configured limit reaches the client the engine uses; the run itself gets a 300 ms one (the
+      // schema's minimum is 5 s), so the test proves the behaviour without waiting the real 5 s.
+      engineFactory: (defaults) => {
+        configuredTimeoutMs = defaults.http.defaults.timeout;
+        return createNativeEngine({ ...defaults, http: createHttpClient({ timeoutMs: 300, version: 'test', ca: t.emu.caPem }) });
+      },
     });
-    t.emu.faults.inject({ endpoint: 'start', kind: 'latency', latencyMs: 8000 });
+    t.emu.faults.inject({ endpoint: 'start', kind: 'latency', latencyMs: 1500 });
     expect(await core.dispatch('flow:start', { username: ALICE })).toMatchObject({ ok: false, error: { code: 'unreachable' } });
+    expect(configuredTimeoutMs).toBe(5000);
     await core.dispatch('app:exit', { reason: 'cancelled' });
     expect(exits).toEqual([30]);
   });

@@ -36,7 +36,7 @@ describe('electron-builder configuration', () => {
     // electron-builder normalises `files` into one filter set.
     const filters = (c.files as { filter: string[] }[]).flatMap((f) => f.filter);
     expect(filters.filter((f) => !f.startsWith('!'))).toEqual(['package.json', 'dist/**']);
-    expect(filters).toEqual(expect.arrayContaining(['!dist/main/host.cjs', '!dist/emulator/**', '!node_modules/**', '!dist/**/*.map']));
+    expect(filters).toEqual(expect.arrayContaining(['!dist/main/host.cjs', '!dist/main/demo.cjs', '!dist/emulator/**', '!node_modules/**', '!dist/**/*.map']));
     expect(c.afterPack).toBe('src/main/electron/packaging/afterPack.cjs');
   });
 

@@ -31,7 +31,7 @@ let browserArgs: string[];
 const spkiHash = (certPem: string): string => createHash('sha256').update(new X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
 
 beforeAll(async () => {
-  const pki = createTestPki();
+  const pki = await createTestPki();
   server = https.createServer({ key: pki.valid.key, cert: pki.valid.cert, minVersion: 'TLSv1.2' }, (req, res) => {
     const path = new URL(req.url ?? '/', 'https://x').pathname;
     // /plain is the control: the same page without our headers.

@@ -133,7 +133,7 @@ const get = (url, agent) => new Promise((resolve) => {
 
 describe('main-process TLS agent on Node 16.17.1', () => {
   it('keeps the TLS 1.2 floor, verifies certificates and tunnels through a proxy (https-proxy-agent) on Electron 22\'s Node', async () => {
-    const pki = createTestPki();
+    const pki = await createTestPki();
     const v12 = await startTlsServer(pki.valid, { min: 'TLSv1.2', max: 'TLSv1.2' });
     const v11 = await startTlsServer(pki.valid, { min: 'TLSv1.1', max: 'TLSv1.1' });
     const expired = await startTlsServer(pki.expired, { min: 'TLSv1.2', max: 'TLSv1.3' });

@@ -10,6 +10,7 @@ import { createCore } from '../../../src/main/core';
 import type { NativeEngine } from '../../../src/main/core/engine/types';
 import { loadConfig } from '../../../src/main/core/config';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator';
+import { fastSleep } from '../core/support';
 import { startConnectProxy } from '../core/tls/helpers';
 import { runOverlay } from '../../../src/main/electron/overlay';
 import { APP_CONTENT_SECURITY_POLICY, APP_ENTRY_URL, ELECTRON22_PERMISSIONS } from '../../../src/main/core/lockdown/policy';
@@ -388,6 +389,8 @@ describe('native engine end to end through a fixed proxy', () => {
         deps: {
           release: false,
           loadConfig,
+          // The engine's injected sleep: poll_completion's 2-second intervals pass without real waiting.
+          createCore: (o) => createCore({ ...o, sleep: fastSleep }),
           startDemoService: async () => {
             emulator = await startEmulator({});
             return emulator;

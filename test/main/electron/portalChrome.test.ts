@@ -76,7 +76,7 @@ const closedPort = async (): Promise<number> => {
 };
 
 beforeAll(async () => {
-  pki = createTestPki();
+  pki = await createTestPki();
   const out = await build({
     stdin: {
       contents: `

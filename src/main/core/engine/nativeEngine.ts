@@ -7,7 +7,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
-import { CONNECT_TIMEOUT_CODE } from '../http';
 import {
   PASSWORD_RULES,
   POLL_STATUSES,
@@ -21,6 +20,7 @@ import {
   type ResetResult,
   type ServiceInfo,
 } from './types';
+import { classifyNetworkError } from '../networkError';
 
 export const CLIENT_SKU = 'SsprLogon.Windows';
 export const CHALLENGE_TYPES = 'oob redirect';
@@ -66,32 +66,8 @@ const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTim
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-const TLS_ERROR = /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_TLS_|ERR_SSL_|EPROTO$|HOSTNAME_MISMATCH|INVALID_CA|INVALID_PURPOSE|PATH_LENGTH)/;
-
-interface SocketLike {
-  authorized?: boolean;
-}
-interface RequestLike {
-  socket?: SocketLike | null;
-  reusedSocket?: boolean;
-}
-
-/** Classifies a failed exchange and tells whether the request could have reached the service. */
-export const classifyNetworkError = (err: unknown): { cause: NetworkCause; requestSent: boolean; code: string } => {
-  const e = err as { code?: unknown; message?: unknown; request?: RequestLike; cause?: { code?: unknown } };
-  const code = str(e?.code) ?? str(e?.cause?.code) ?? '';
-  const message = str(e?.message) ?? '';
-  const req = e?.request;
-  // Only a request whose TLS session was set up (or that rode a reused socket) can have been received.
-  const tlsUp = req?.reusedSocket === true || req?.socket?.authorized === true;
-  if (code === CONNECT_TIMEOUT_CODE) return { cause: 'timeout', requestSent: false, code };
-  if (code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return { cause: 'refused', requestSent: false, code };
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { cause: 'dns', requestSent: false, code };
-  if (TLS_ERROR.test(code) || /certificate|ssl|tls/i.test(message)) return { cause: 'tls', requestSent: false, code };
-  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message)) return { cause: 'timeout', requestSent: tlsUp, code };
-  if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message)) return { cause: 'reset', requestSent: tlsUp || req === undefined, code };
-  return { cause: 'other', requestSent: tlsUp || req === undefined, code };
-};
+// One classifier for the engine, doctor and logs; re-exported where its callers have always found it.
+export { classifyNetworkError };
 
 /** Retry-After is either delta-seconds or an HTTP date. */
 export const parseRetryAfter = (value: unknown, nowMs: number): number | undefined => {

@@ -14,12 +14,13 @@ import * as https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { Agent, type AgentConnectOpts } from 'agent-base';
 import { HttpsProxyAgent } from 'https-proxy-agent';
+import { CONNECT_TIMEOUT_CODE, classifyNetworkError, type FailureClass } from '../networkError';
 import { routeFromPacResult, staticRoute, type ProxyRoute, type ProxySettings } from './proxy';
 
 export const MIN_TLS_VERSION = 'TLSv1.2' as const;
 
 /** Error code of a connection that did not finish its set-up (proxy, CONNECT, TCP, TLS) within the budget. */
-export const CONNECT_TIMEOUT_CODE = 'ESSPR_CONNECT_TIMEOUT';
+export { CONNECT_TIMEOUT_CODE };
 
 export interface TlsAgentOptions {
   /** Trusted roots, exactly. Omit to use Node's bundled roots; never mixed with "accept anything". */
@@ -164,17 +165,7 @@ export const createTlsAgent = (opts: TlsAgentOptions = {}): https.Agent => {
   return new SsprHttpsAgent(tlsOptions, route, opts.connectTimeoutMs ?? 10_000) as unknown as https.Agent;
 };
 
-export type TlsFailureClass = 'tls-version' | 'certificate' | 'proxy' | 'offline' | 'timeout' | 'other';
+export type TlsFailureClass = FailureClass;
 
-/** A network error's class, for logs, `doctor` and the error screen — never its raw text to the user. */
-export const classifyTlsError = (err: unknown): TlsFailureClass => {
-  const e = err as { code?: unknown; message?: unknown } | null;
-  const code = typeof e?.code === 'string' ? e.code : '';
-  const message = typeof e?.message === 'string' ? e.message : '';
-  if (err instanceof ProxyTunnelError || code.startsWith('ERR_PROXY')) return 'proxy';
-  if (/unsupported protocol|protocol version|wrong version number|no protocols available|version too low/i.test(message) || code === 'ERR_SSL_UNSUPPORTED_PROTOCOL' || code === 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION') return 'tls-version';
-  if (/CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS_CERT_ALTNAME_INVALID/.test(code)) return 'certificate';
-  if ([CONNECT_TIMEOUT_CODE, 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNABORTED'].includes(code)) return 'timeout';
-  if (['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNRESET'].includes(code)) return 'offline';
-  return 'other';
-};
+/** A network error's class, for logs, `doctor` and the error screen: the one classifier's administrator view. */
+export const classifyTlsError = (err: unknown): TlsFailureClass => classifyNetworkError(err).failureClass;

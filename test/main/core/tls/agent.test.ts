@@ -30,8 +30,8 @@ const proxy = async (answer?: number): Promise<TestProxy> => {
 };
 const fixed = (port: number, bypass = ''): ProxySettings => ({ ProxyMode: 'fixed', ProxyServer: `127.0.0.1:${port}`, ProxyBypass: bypass, PacUrl: '' });
 
-beforeAll(() => {
-  pki = createTestPki();
+beforeAll(async () => {
+  pki = await createTestPki();
 });
 afterEach(async () => {
   for (const a of agents.splice(0)) a.destroy();

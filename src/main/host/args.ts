@@ -1,0 +1,80 @@
+/**
+ * The browser host's command line, parsed by node:util's parseArgs: an unknown option is refused (exit 2,
+ * with the usage), and `--port 47111` and `--port=47111` both work. The overlay's own arguments
+ * (--scenario, --user, --lang, --set, ...) are declared here too and handed on as the shim would write them;
+ * their values are judged, leniently, by the overlay's own parser (src/main/core/launchArgs.ts).
+ */
+import { parseArgs } from 'node:util';
+
+export const HOST_USAGE = `Usage: host [--port N] [--no-open] [--renderer-dir DIR] [overlay options]
+
+Runs the SSPR Logon overlay in a browser on http://127.0.0.1, against the embedded emulator.
+  --port N            port on 127.0.0.1 (default: a free one)
+  --no-open           do not try to open Chromium; just print the URL
+  --renderer-dir DIR  folder of the built renderer (default: dist/renderer beside this file)
+  --help, -h          show this text
+Overlay options (as the credential provider passes them, plus development settings):
+  --scenario logon|unlock   --user NAME   --lang TAG (e.g. ar)
+  --set Key=Value (repeatable)   --data-dir DIR   --log-dir DIR`;
+
+export interface HostArgs {
+  help: boolean;
+  port: number;
+  open: boolean;
+  reason?: string;
+  rendererDir?: string;
+  /** For the overlay, in its own `--name=value` form. */
+  overlay: string[];
+}
+
+export class HostUsageError extends Error {}
+
+const OVERLAY_OPTIONS = ['scenario', 'user', 'lang', 'data-dir', 'log-dir'] as const;
+
+export const parseHostArgs = (argv: readonly string[]): HostArgs => {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        port: { type: 'string' },
+        'no-open': { type: 'boolean' },
+        reason: { type: 'string' },
+        'renderer-dir': { type: 'string' },
+        // The host always runs the demo; accepted so `npm start -- --demo` means the same in both hosts.
+        demo: { type: 'boolean' },
+        set: { type: 'string', multiple: true },
+        scenario: { type: 'string' },
+        user: { type: 'string' },
+        lang: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'log-dir': { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new HostUsageError(err instanceof Error ? err.message : String(err));
+  }
+  let port = 0;
+  if (values.port !== undefined) {
+    if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) throw new HostUsageError(`--port must be a number from 0 to 65535, not '${values.port}'`);
+    port = Number(values.port);
+  }
+  if (values['renderer-dir'] !== undefined && values['renderer-dir'].trim() === '') throw new HostUsageError('--renderer-dir needs a folder');
+  const overlay: string[] = [];
+  for (const name of OVERLAY_OPTIONS) {
+    const value = values[name];
+    if (value !== undefined) overlay.push(`--${name}=${value}`);
+  }
+  for (const setting of values.set ?? []) overlay.push(`--set=${setting}`);
+  return {
+    help: values.help === true,
+    port,
+    open: values['no-open'] !== true,
+    ...(values.reason !== undefined ? { reason: values.reason } : {}),
+    ...(values['renderer-dir'] !== undefined ? { rendererDir: values['renderer-dir'] } : {}),
+    overlay,
+  };
+};
