@@ -12,4 +12,10 @@ export const INTEGRATION = [
   'test/**/cli.test.ts',
   'test/**/node16*.test.ts',
   'test/main/electron/portalChrome.test.ts',
+  'test/main/electron/dialogs.chromium.test.ts',
+  'test/main/electron/helpdesk.test.ts',
+  'test/main/cli/audit.test.ts',
+  'test/main/cli/report.test.ts',
+  'test/emulator/graph.test.ts',
+  'test/release/**/*.test.ts',
 ];

@@ -6,7 +6,7 @@
  */
 import type { CoreChannel, CoreHandlers, PortalHandlers, RequestOf, ResponseOf } from '../shared/ipc';
 // window.sspr's type comes from the preload itself.
-import type {} from '../preload';
+import type {} from '../preload/api';
 
 /** What the renderer talks to: the core's channels everywhere, the portal's only under Electron. */
 export type RendererApi = CoreHandlers & Partial<PortalHandlers>;

@@ -154,7 +154,7 @@ export function parseAuditArgs(args: readonly string[], env: NodeJS.ProcessEnv, 
   const user = str('user')?.trim();
   const correlationId = str('correlation-id')?.trim();
   if ((user === undefined) === (correlationId === undefined)) return fail('give one of --user <upn> or --correlation-id <id>');
-  if (user !== undefined && !UPN.test(user)) return fail(`--user must be a user principal name like alice@contoso.com, not '${user.slice(0, 80)}'`);
+  if (user !== undefined && !UPN.test(user)) return fail(`--user must be a user principal name like someone@contoso.com, not '${user.slice(0, 80)}'`);
   if (correlationId !== undefined && !GUID.test(correlationId)) return fail(`--correlation-id must be a GUID like the one on the user's screen, not '${correlationId.slice(0, 80)}'`);
 
   let since: Date | undefined;
