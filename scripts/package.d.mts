@@ -1,3 +1,5 @@
+import type { SigningConfig } from './sign.mjs';
+
 export declare const ROOT: string;
 export interface ElectronRuntime { version: string; arch: string; file: string; sha256: string; url: string }
 export declare class PackageError extends Error {}
@@ -12,4 +14,4 @@ export declare const versionStrings: (pkg?: { productName: string; version: stri
 export declare const writeVersionResources: (exe: string, strings?: Record<string, string>) => void;
 export declare const readVersionResources: (exe: string) => { fileVersion: string; productVersion: string; strings: Record<string, string> } | null;
 export declare const runElectronBuilder: (options: { electronDir: string; arch: string; outDir: string }) => Promise<string>;
-export declare const packageRuntime: (options: { electronDir: string; arch: string; outDir?: string; log?: (line: string) => void }) => Promise<string>;
+export declare const packageRuntime: (options: { electronDir: string; arch: string; outDir?: string; log?: (line: string) => void; signing?: SigningConfig | null }) => Promise<string>;

@@ -17,6 +17,7 @@ import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSy
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { signFile, signingConfig, verifyFile } from './sign.mjs';
 
 const require = createRequire(import.meta.url);
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -183,10 +184,10 @@ export const runElectronBuilder = async ({ electronDir, arch, outDir }) => {
 };
 
 /**
- * Steps 2–4 on an already verified and unzipped runtime (the tests call this with a fixture runtime).
+ * Steps 2–6 on an already verified and unzipped runtime (the tests call this with a fixture runtime).
  * Returns the staged folder.
  */
-export const packageRuntime = async ({ electronDir, arch, outDir = join(ROOT, 'release'), log = console.log }) => {
+export const packageRuntime = async ({ electronDir, arch, outDir = join(ROOT, 'release'), log = console.log, signing = signingConfig() }) => {
   const { verifyFuses } = require('../src/main/electron/packaging/fuses.cjs');
   log(`package: electron-builder (${arch}, electronDist ${relative(ROOT, resolve(electronDir))})`);
   const unpacked = await runElectronBuilder({ electronDir, arch, outDir });
@@ -200,6 +201,13 @@ export const packageRuntime = async ({ electronDir, arch, outDir = join(ROOT, 'r
   log(`package: version resources ${back.fileVersion} (${back.strings.ProductName})`);
   await verifyFuses(exe, 'release');
   log('package: fuses read back: RunAsNode, NODE_OPTIONS and --inspect off, app only from asar');
+  if (signing) {
+    await signFile(exe, signing);
+    const v = verifyFile(exe, { caFile: signing.verify.caFile });
+    log(`package: SsprLogon.exe signed, ${v.digests.join(' + nested ')}`);
+  } else {
+    log('package: SsprLogon.exe left unsigned (no certificate configured; see scripts/sign.mjs)');
+  }
   return unpacked;
 };
 

@@ -89,7 +89,7 @@ describe('npm run package: electron-builder with electronDist, fuses and version
       expect(existsSync(join(ROOT, 'dist/main/electron.cjs')), 'run npm run build first').toBe(true);
       const out = tempDir('release');
       const lines: string[] = [];
-      const unpacked = await packageRuntime({ electronDir: buildFixtureRuntime({ arch }), arch, outDir: out, log: (l) => lines.push(l) });
+      const unpacked = await packageRuntime({ electronDir: buildFixtureRuntime({ arch }), arch, outDir: out, log: (l) => lines.push(l), signing: null });
       expect(unpacked).toBe(join(out, arch, 'win-unpacked'));
       const exe = join(unpacked, 'SsprLogon.exe');
       expect(existsSync(join(unpacked, 'electron.exe'))).toBe(false);
@@ -114,7 +114,7 @@ describe('npm run package: electron-builder with electronDist, fuses and version
 
   it('fails the package when the runtime has no fuse wire, rather than ship it unfused', async () => {
     const out = tempDir('release');
-    await expect(packageRuntime({ electronDir: buildFixtureRuntime({ wire: null }), arch: 'x64', outDir: out, log: () => {} })).rejects.toThrow(/sentinel/);
+    await expect(packageRuntime({ electronDir: buildFixtureRuntime({ wire: null }), arch: 'x64', outDir: out, log: () => {}, signing: null })).rejects.toThrow(/sentinel/);
   });
 
   it('the read-back names every fuse that is wrong', async () => {

@@ -5,7 +5,7 @@
  * runs on the same kind of bytes as with the real runtime, without the 100 MB download.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -86,4 +86,78 @@ export const zipFolder = (folder: string, into: string, name: string) => {
 export const fuseWireOf = (bytes: Buffer) => {
   const at = bytes.indexOf(FUSE_SENTINEL) + FUSE_SENTINEL.length + 2;
   return bytes.subarray(at, at + 6).toString();
+};
+
+/**
+ * A throwaway PKI made at test time with openssl: a CA, a code-signing certificate in a password-protected
+ * PFX, and a timestamping certificate for osslsigncode's built-in (offline) TSA. Nothing here is ever trusted
+ * outside the test's temp folder.
+ */
+export const makeThrowawayPki = () => {
+  const dir = tempDir('pki');
+  const p = (name: string) => join(dir, name);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  writeFileSync(
+    p('ext.cnf'),
+    [
+      '[signer]',
+      'basicConstraints=critical,CA:FALSE',
+      'keyUsage=critical,digitalSignature',
+      'extendedKeyUsage=codeSigning',
+      'subjectKeyIdentifier=hash',
+      'authorityKeyIdentifier=keyid',
+      '[tsa]',
+      'basicConstraints=critical,CA:FALSE',
+      'keyUsage=critical,digitalSignature',
+      'extendedKeyUsage=critical,timeStamping',
+      'subjectKeyIdentifier=hash',
+      'authorityKeyIdentifier=keyid',
+      '',
+    ].join('\n'),
+  );
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('ca.key'), '-out', p('ca.pem'), '-days', '2', '-subj', '/CN=SSPR Logon throwaway test CA',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  for (const [name, cn, ext] of [['signer', 'SSPR Logon test publisher', 'signer'], ['tsa', 'SSPR Logon throwaway TSA', 'tsa']] as const) {
+    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', p(`${name}.key`), '-out', p(`${name}.csr`), '-subj', `/CN=${cn}`);
+    openssl('x509', '-req', '-in', p(`${name}.csr`), '-CA', p('ca.pem'), '-CAkey', p('ca.key'), '-CAcreateserial', '-out', p(`${name}.pem`), '-days', '2',
+      '-extfile', p('ext.cnf'), '-extensions', ext);
+  }
+  writeFileSync(p('tsa-chain.pem'), Buffer.concat([readFileSync(p('tsa.pem')), readFileSync(p('ca.pem'))]));
+  const password = 'pfx-Passw0rd-never-logged';
+  openssl('pkcs12', '-export', '-out', p('signer.pfx'), '-inkey', p('signer.key'), '-in', p('signer.pem'), '-certfile', p('ca.pem'), '-passout', `pass:${password}`);
+  return {
+    dir,
+    caFile: p('ca.pem'),
+    password,
+    env: {
+      SSPR_SIGN_PFX: p('signer.pfx'),
+      SSPR_SIGN_PFX_PASSWORD: password,
+      SSPR_SIGN_TSA_CERTS: p('tsa-chain.pem'),
+      SSPR_SIGN_TSA_KEY: p('tsa.key'),
+      SSPR_SIGN_CAFILE: p('ca.pem'),
+    },
+  };
+};
+
+/** A minimal per-machine MSI built with wixl around one file. */
+export const buildFixtureMsi = (file: string, payload: string) => {
+  const dir = tempDir('msi');
+  writeFileSync(
+    join(dir, 'fixture.wxs'),
+    `<?xml version="1.0" encoding="utf-8"?>
+<Wix xmlns="http://schemas.microsoft.com/wix/2006/wi">
+  <Product Id="*" Name="SSPR Logon fixture" Language="1033" Version="0.1.0" Manufacturer="SSPR Logon" UpgradeCode="{7D3B9A52-1C4E-4F0B-9E7A-2B6C8D1E0F31}">
+    <Package InstallerVersion="500" Compressed="yes" InstallScope="perMachine" />
+    <Media Id="1" Cabinet="payload.cab" EmbedCab="yes" />
+    <Directory Id="TARGETDIR" Name="SourceDir"><Directory Id="ProgramFilesFolder"><Directory Id="INSTALLDIR" Name="SsprLogonFixture">
+      <Component Id="Payload" Guid="{5A0C2E7D-8B14-4C3A-9F62-1D7E4B8A3C90}"><File Id="Payload" Name="SsprLogon.exe" Source="SsprLogon.exe" KeyPath="yes" /></Component>
+    </Directory></Directory></Directory>
+    <Feature Id="Main" Level="1"><ComponentRef Id="Payload" /></Feature>
+  </Product>
+</Wix>
+`,
+  );
+  copyFileSync(payload, join(dir, 'SsprLogon.exe'));
+  execFileSync('wixl', ['-o', file, 'fixture.wxs'], { cwd: dir, stdio: 'pipe' });
+  return file;
 };
