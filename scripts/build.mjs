@@ -1,7 +1,7 @@
 // Bundles every part with esbuild: the renderer for Chrome 108 (Electron 22), the main-process entries
 // for Node 16.17 (Electron 22's Node), the preload, and the emulator's command line.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mainBundleOptions, RENDERER_STATIC_FILES, rendererBuildOptions } from './bundle-options.mjs';
@@ -21,15 +21,22 @@ const nodeEntries = [
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
+// esbuild's metafile of each bundle (which package files went in) feeds the SBOM and the licence notices
+// (scripts/sbom.mjs): dist/meta/<bundle>.json, left out of the package by electron-builder.yml.
+const writeMeta = (out, result) => {
+  mkdirSync(join(dist, 'meta'), { recursive: true });
+  writeFileSync(join(dist, 'meta', `${out.replace(/[/\\]/g, '_')}.json`), JSON.stringify(result.metafile));
+};
+
 const built = [];
 for (const entry of nodeEntries) {
   if (!existsSync(join(root, entry.in))) continue;
-  await build(mainBundleOptions(join(root, entry.in), join(dist, entry.out)));
+  writeMeta(entry.out, await build({ ...mainBundleOptions(join(root, entry.in), join(dist, entry.out)), metafile: true }));
   built.push(entry.out);
 }
 
 if (existsSync(join(root, 'src/renderer/main.tsx'))) {
-  await build(rendererBuildOptions(root, join(dist, 'renderer')));
+  writeMeta('renderer/app.js', await build({ ...rendererBuildOptions(root, join(dist, 'renderer')), metafile: true }));
   for (const file of RENDERER_STATIC_FILES) copyFileSync(join(root, 'src/renderer', file), join(dist, 'renderer', file));
   built.push('renderer/app.js');
 }
