@@ -7,7 +7,8 @@
 //   3. write SsprLogon.exe's version resources from package.json with resedit (electron-builder's own
 //      resource editing downloads winCodeSign, so signAndEditExecutable is off in electron-builder.yml);
 //   4. read the fuses back again, since step 3 rewrote the file;
-//   5. write the SBOM and THIRD-PARTY-NOTICES.txt (scripts/sbom.mjs);
+//   5. write the CycloneDX SBOM (release/<arch>/SsprLogon-<version>-<arch>.cdx.json) and the staged
+//      THIRD-PARTY-NOTICES.txt, with Chromium's licences from the zip (scripts/sbom.mjs);
 //   6. sign SsprLogon.exe when a certificate is configured (scripts/sign.mjs).
 // The result, release/<arch>/win-unpacked, is what `npm run build:msi` stages. Without a zip it says what to
 // download and where to put it, and exits non-zero.
@@ -17,6 +18,7 @@ import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSy
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeReleaseDocs } from './sbom.mjs';
 import { signFile, signingConfig, verifyFile } from './sign.mjs';
 
 const require = createRequire(import.meta.url);
@@ -201,6 +203,8 @@ export const packageRuntime = async ({ electronDir, arch, outDir = join(ROOT, 'r
   log(`package: version resources ${back.fileVersion} (${back.strings.ProductName})`);
   await verifyFuses(exe, 'release');
   log('package: fuses read back: RunAsNode, NODE_OPTIONS and --inspect off, app only from asar');
+  const docs = await writeReleaseDocs({ arch, stagedDir: unpacked, sbomDir: dirname(unpacked), electronDir, runtime: electronRuntime(arch) });
+  log(`package: SBOM ${relative(process.cwd(), docs.sbomFile)} (${docs.packages.length} bundled npm packages), THIRD-PARTY-NOTICES.txt staged`);
   if (signing) {
     await signFile(exe, signing);
     const v = verifyFile(exe, { caFile: signing.verify.caFile });
