@@ -10,7 +10,8 @@
 // The certificate comes from the environment; without one nothing is signed (exit 0, said on stderr) unless
 // --require is given (exit 1), which a release build should always pass.
 //   SSPR_SIGN_PFX, SSPR_SIGN_PFX_PASSWORD   a PKCS#12 file and its password
-//   SSPR_SIGN_PKCS11_MODULE                 or a PKCS#11 module (a token or HSM), with
+//   SSPR_SIGN_PKCS11_MODULE                 or a PKCS#11 module (a token or HSM; osslsigncode drives it
+//                                           through OpenSSL's pkcs11 engine, Debian libengine-pkcs11-openssl), with
 //     SSPR_SIGN_PKCS11_KEY                  the key's PKCS#11 id or URI,
 //     SSPR_SIGN_PKCS11_CERT                 the signer's certificate chain (PEM file), and
 //     SSPR_SIGN_PKCS11_PIN                  the token's PIN (optional)

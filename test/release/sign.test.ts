@@ -1,8 +1,8 @@
 /**
  * Authenticode signing with osslsigncode: SHA-1 then nested SHA-256 on SsprLogon.exe, the credential-provider
  * DLL and the MSI, with a throwaway PKI and osslsigncode's built-in TSA made at test time (support.ts), and
- * verified with `osslsigncode verify` as an admin's tooling would. PKCS#11 is configured but not exercised
- * here (no softhsm2 on the test machines).
+ * verified with `osslsigncode verify` as an admin's tooling would. The PKCS#11 path signs through a SoftHSM2
+ * token holding the throwaway key.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packageRuntime, readVersionResources, writeVersionResources } from '../../scripts/package.mjs';
 import { signingConfig, verifyFile } from '../../scripts/sign.mjs';
-import { ROOT, buildFixtureExe, buildFixtureMsi, buildFixtureRuntime, fuseWireOf, makeThrowawayPki, tempDir } from './support';
+import { ROOT, buildFixtureExe, buildFixtureMsi, buildFixtureRuntime, fuseWireOf, makeSoftHsmToken, makeThrowawayPki, tempDir } from './support';
 
 const run = promisify(execFile);
 const require = createRequire(__filename);
@@ -77,6 +77,24 @@ describe('npm run sign: dual Authenticode signatures', () => {
     // The MSI is still a database msiexec can read, now carrying its signature stream.
     expect(execFileSync('msiinfo', ['streams', msi], { encoding: 'utf8' })).toContain('DigitalSignature');
     expect(readdirSync(join(exe, '..')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('signs through a PKCS#11 token (SoftHSM2), the PIN passed on stdin and never shown', async () => {
+    const token = makeSoftHsmToken(pki);
+    const { exe, msi } = releaseFiles();
+    const { code, out } = await signCli([exe, msi], token.env);
+    expect(out).not.toContain(token.pin);
+    expect(code, out).toBe(0);
+    for (const file of [exe, msi]) {
+      expect(out).toContain(`${file}: SHA1 + nested SHA256 (pkcs11, timestamped), verified`);
+      const v = verify(file);
+      expect(v.ok, v.out).toBe(true);
+      expect(v.out).toContain('Subject: /CN=SSPR Logon test publisher');
+      expect(v.out).toContain('Number of verified signatures: 2');
+    }
+    const wrongPin = await signCli([releaseFiles().exe], { ...token.env, SSPR_SIGN_PKCS11_PIN: '000000' });
+    expect(wrongPin.code).not.toBe(0);
+    expect(wrongPin.out).not.toContain('000000');
   });
 
   it('a signed file changed afterwards no longer verifies', async () => {

@@ -161,3 +161,35 @@ export const buildFixtureMsi = (file: string, payload: string) => {
   execFileSync('wixl', ['-o', file, 'fixture.wxs'], { cwd: dir, stdio: 'pipe' });
   return file;
 };
+
+/**
+ * A SoftHSM2 token (a software PKCS#11 module) in a temp folder holding the throwaway signer's private key,
+ * as a hardware token or HSM would hold the real one. Returns the environment npm run sign reads.
+ */
+export const makeSoftHsmToken = (pki: ReturnType<typeof makeThrowawayPki>) => {
+  const dir = tempDir('softhsm');
+  mkdirSync(join(dir, 'tokens'));
+  const conf = join(dir, 'softhsm2.conf');
+  writeFileSync(conf, `directories.tokendir = ${join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\n`);
+  const env = { ...process.env, SOFTHSM2_CONF: conf };
+  const module = '/usr/lib/softhsm/libsofthsm2.so';
+  const pin = '246810';
+  execFileSync('softhsm2-util', ['--init-token', '--free', '--label', 'sspr-release', '--pin', pin, '--so-pin', '97531'], { env, stdio: 'pipe' });
+  execFileSync('openssl', ['pkcs8', '-topk8', '-nocrypt', '-in', join(pki.dir, 'signer.key'), '-outform', 'DER', '-out', join(dir, 'signer.p8')], { stdio: 'pipe' });
+  execFileSync('pkcs11-tool', ['--module', module, '--token-label', 'sspr-release', '--login', '--pin', pin, '--write-object', join(dir, 'signer.p8'),
+    '--type', 'privkey', '--id', '01', '--label', 'sspr-signer'], { env, stdio: 'pipe' });
+  writeFileSync(join(dir, 'chain.pem'), Buffer.concat([readFileSync(join(pki.dir, 'signer.pem')), readFileSync(pki.caFile)]));
+  return {
+    pin,
+    env: {
+      SOFTHSM2_CONF: conf,
+      SSPR_SIGN_PKCS11_MODULE: module,
+      SSPR_SIGN_PKCS11_KEY: 'pkcs11:token=sspr-release;object=sspr-signer;type=private',
+      SSPR_SIGN_PKCS11_CERT: join(dir, 'chain.pem'),
+      SSPR_SIGN_PKCS11_PIN: pin,
+      SSPR_SIGN_TSA_CERTS: pki.env.SSPR_SIGN_TSA_CERTS,
+      SSPR_SIGN_TSA_KEY: pki.env.SSPR_SIGN_TSA_KEY,
+      SSPR_SIGN_CAFILE: pki.caFile,
+    },
+  };
+};
