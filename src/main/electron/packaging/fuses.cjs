@@ -2,8 +2,9 @@
 // Electron fuses for SsprLogon.exe (security.md §3.1, engineering-anchors.md §2.2), flipped after
 // packaging. electron-builder 24.13.3 has no `electronFuses` option (added in 25), so an afterPack hook
 // does it with @electron/fuses (a devDependency). Without it a release package FAILS instead of silently
-// shipping an unfused binary. The hook reads them back (verifyFuses), and scripts/package.mjs reads them again after the version
-// resources are written, before signing; by hand: `npx @electron/fuses read --app "<dir>\SsprLogon.exe"`.
+// shipping an unfused binary. The hook reads them back (verifyFuses), and scripts/package.mjs reads them
+// again after writing the version resources, before signing. By hand:
+// `npx @electron/fuses read --app "<dir>\SsprLogon.exe"`.
 'use strict';
 
 /** Fuses present in Electron 22 (fuse wire v1, indices 0–5), by profile. */
