@@ -2,7 +2,7 @@
 // for Node 16.17 (Electron 22's Node), the preload, and the development entries (browser host, Electron demo,
 // emulator command line), which stay out of the package.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mainBundleOptions, RENDERER_STATIC_FILES, rendererBuildOptions } from './bundle-options.mjs';
@@ -24,15 +24,22 @@ const nodeEntries = [
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
+// esbuild's metafile of each bundle (which package files went in) feeds the SBOM and the licence notices
+// (scripts/sbom.mjs): dist/meta/<bundle>.json, left out of the package by electron-builder.yml.
+const writeMeta = (out, result) => {
+  mkdirSync(join(dist, 'meta'), { recursive: true });
+  writeFileSync(join(dist, 'meta', `${out.replace(/[/\\]/g, '_')}.json`), JSON.stringify(result.metafile));
+};
+
 const built = [];
 for (const entry of nodeEntries) {
   if (!existsSync(join(root, entry.in))) continue;
-  await build(mainBundleOptions(join(root, entry.in), join(dist, entry.out)));
+  writeMeta(entry.out, await build({ ...mainBundleOptions(join(root, entry.in), join(dist, entry.out)), metafile: true }));
   built.push(entry.out);
 }
 
 if (existsSync(join(root, 'src/renderer/main.tsx'))) {
-  await build(rendererBuildOptions(root, join(dist, 'renderer')));
+  writeMeta('renderer/app.js', await build({ ...rendererBuildOptions(root, join(dist, 'renderer')), metafile: true }));
   for (const file of RENDERER_STATIC_FILES) copyFileSync(join(root, 'src/renderer', file), join(dist, 'renderer', file));
   built.push('renderer/app.js');
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything the tests need on a fresh Debian machine: the Debian packages (Chromium for the
-# renderer tests, wine + mingw-w64 for the credential-provider shim, wixl/msitools for the MSI) and the
-# npm dependencies. Safe to run again.
+# renderer tests, wine + mingw-w64 for the credential-provider shim, wixl/msitools for the MSI, osslsigncode,
+# zip and a PKCS#11 token (softhsm2, opensc's pkcs11-tool, OpenSSL's pkcs11 engine) for the release tests)
+# and the npm dependencies. Safe to run again.
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-PACKAGES=(chromium wine64 wine wixl msitools g++-mingw-w64-x86-64 g++-mingw-w64-i686 xauth xvfb openssl)
+PACKAGES=(chromium wine64 wine wixl msitools g++-mingw-w64-x86-64 g++-mingw-w64-i686 xauth xvfb openssl osslsigncode zip softhsm2 opensc libengine-pkcs11-openssl)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
