@@ -56,19 +56,21 @@ describe('SBOM of what ships (CycloneDX 1.5)', () => {
 
   it('lists the npm packages inside the shipped bundles, with the lock file versions, and nothing that stays behind', () => {
     for (const [name, bundle] of [['react', 'dist/renderer/app.js'], ['react-dom', 'dist/renderer/app.js'], ['i18next', 'dist/renderer/app.js'],
-      ['axios', 'dist/main/electron.cjs'], ['winston', 'dist/main/electron.cjs'], ['valibot', 'dist/preload/preload.cjs']] as const) {
+      ['axios', 'dist/main/electron.cjs'], ['winston', 'dist/main/electron.cjs'], ['valibot', 'dist/main/electron.cjs'],
+      ['@azure/msal-node', 'dist/main/cli.cjs']] as const) {
       const c = byName(name);
       expect(c, name).toBeDefined();
       expect(c?.version).toBe(lock.packages[`node_modules/${name}`]?.version);
-      expect(c?.purl).toBe(`pkg:npm/${name}@${c?.version}`);
+      // purl encodes a scope's @ as %40.
+      expect(c?.purl).toBe(`pkg:npm/${name.replace(/^@/, '%40')}@${c?.version}`);
       expect(c?.properties).toContainEqual({ name: 'sspr-logon:bundle', value: bundle });
       expect(c?.hashes?.[0]).toMatchObject({ alg: 'SHA-512', content: expect.stringMatching(/^[0-9a-f]{128}$/) });
       expect(c?.licenses?.length).toBeGreaterThan(0);
     }
     // A nested copy is named by its own package.json and version.
     expect(byName('@colors/colors')?.purl).toMatch(/^pkg:npm\/%40colors\/colors@/);
-    // The helpdesk CLI (msal-node), the dev tools and the emulator are not in the package.
-    for (const absent of ['@azure/msal-node', 'jsonwebtoken', 'vitest', 'electron-builder', 'esbuild', 'playwright-core']) expect(byName(absent), absent).toBeUndefined();
+    // The dev tools and the emulator are not in the package (the helpdesk CLI, with msal-node, is).
+    for (const absent of ['node-forge', 'vitest', 'electron-builder', 'esbuild', 'playwright-core']) expect(byName(absent), absent).toBeUndefined();
     const npmCount = sbom.components.filter((c) => c.purl?.startsWith('pkg:npm/')).length;
     expect(npmCount).toBe(bundledPackages().length);
   });
@@ -107,7 +109,8 @@ describe('THIRD-PARTY-NOTICES.txt (installed beside SsprLogon.exe)', () => {
     for (const name of ['axios', 'winston', 'i18next', 'valibot']) {
       expect(notices).toMatch(new RegExp(`^${name} ${lock.packages[`node_modules/${name}`]?.version} \\(MIT\\)\\r$`, 'm'));
     }
-    expect(notices).not.toContain('@azure/msal-node');
+    expect(notices).toContain('@azure/msal-node');
+    expect(notices).not.toContain('node-forge');
   });
 
   it("includes Electron's licence and Chromium's licences from the zip, as plain text", () => {
