@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHIM_OUT = join(ROOT, 'build/shim');
 export const CLSID = '{63161C4D-E4A4-40D6-98FB-E6F4AD6BA5CB}';
-export const OUTPUTS = ['SsprLogonCP.dll', 'SsprLogonCP-winetest.dll', 'SsprLogon.exe', 'cp-harness.exe', 'native/core-test'];
+export const OUTPUTS = ['SsprLogonCP.dll', 'SsprLogonCP-winetest.dll', 'SsprLogon.exe', 'cp-harness.exe', 'native/core-test', 'native/log-plan'];
 
 export interface RunResult {
   code: number | null;
