@@ -4,7 +4,8 @@
  * - active file `sspr-logon.jsonl`; rotated files `sspr-logon.<UTC yyyyMMddTHHmmssZ>.jsonl`, named after the
  *   time they were closed, so names sort by time;
  * - `LogRetentionDays` deletes rotated files whose name time is older than that;
- * - `LogMaxSizeMB` caps the total of every `sspr-logon*.jsonl` file, deleting the oldest rotated files first;
+ * - `LogMaxSizeMB` caps the total of every `sspr-logon*.jsonl` file, deleting the oldest rotated files first
+ *   (the active file counts as at least its rotation size, the room it may grow into);
  * - the active file is never deleted; files with other names are never touched.
  * On an install the shim owns the files; the TypeScript logger applies the same rules in the demo.
  */
@@ -49,21 +50,28 @@ export const rotatedLogTime = (name: string): number | undefined => {
 
 export const isOwnLogFile = (name: string): boolean => name === ACTIVE_LOG_NAME || rotatedLogTime(name) !== undefined;
 
-/** The current second's name, or the next free second when two rotations fall in one second. */
+/**
+ * The name to rotate the active file to: the current second, or one second after the newest rotated file when
+ * that is not earlier (two rotations in one second, a clock set back), so names stay unique and sort in the
+ * order the files were written.
+ */
 export const nextRotatedLogName = (nowMs: number, existing: readonly string[]): string => {
-  const taken = new Set(existing);
-  for (let t = Math.floor(nowMs / 1000) * 1000; ; t += 1000) {
-    const name = rotatedLogName(t);
-    if (!taken.has(name)) return name;
+  let t = Math.floor(nowMs / 1000) * 1000;
+  for (const name of existing) {
+    const time = rotatedLogTime(name);
+    if (time !== undefined && time >= t) t = time + 1000;
   }
+  return rotatedLogName(t);
 };
 
 /** Which rotated files to delete now, oldest first. */
 export const planLogDeletions = (files: readonly LogFileInfo[], nowMs: number, limits: LogFileLimits): string[] => {
-  let total = 0;
+  // The active file counts with the room it may still grow into before the next rotation, so the total stays
+  // under the cap between rotations too.
+  let total = logRotateAtBytes(limits);
   const rotated: { name: string; time: number; size: number }[] = [];
   for (const f of files) {
-    if (f.name === ACTIVE_LOG_NAME) total += f.size;
+    if (f.name === ACTIVE_LOG_NAME) total = Math.max(total, f.size);
     else {
       const time = rotatedLogTime(f.name);
       if (time !== undefined) rotated.push({ name: f.name, time, size: f.size });

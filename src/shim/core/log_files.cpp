@@ -193,10 +193,12 @@ std::optional<std::int64_t> RotatedLogTime(const std::string& name) {
 bool IsOwnLogFile(const std::string& name) { return name == kActiveLogName || RotatedLogTime(name).has_value(); }
 
 std::string NextRotatedLogName(std::int64_t unixSeconds, const std::vector<std::string>& existing) {
-  for (std::int64_t t = unixSeconds;; ++t) {
-    const std::string name = RotatedLogName(t);
-    if (std::find(existing.begin(), existing.end(), name) == existing.end()) return name;
+  std::int64_t t = unixSeconds;
+  for (const auto& name : existing) {
+    const auto time = RotatedLogTime(name);
+    if (time && *time >= t) t = *time + 1;
   }
+  return RotatedLogName(t);
 }
 
 std::vector<std::string> PlanLogDeletions(const std::vector<LogFileInfo>& files, std::int64_t nowUnixSeconds,
@@ -207,10 +209,12 @@ std::vector<std::string> PlanLogDeletions(const std::vector<LogFileInfo>& files,
     std::uint64_t size;
   };
   std::vector<Rotated> rotated;
-  std::uint64_t total = 0;
+  // The active file counts with the room it may still grow into before the next rotation, so the total
+  // stays under the cap between rotations too.
+  std::uint64_t total = LogRotateAtBytes(settings);
   for (const auto& f : files) {
     if (f.name == kActiveLogName) {
-      total += f.size;
+      total = std::max(total, f.size);
     } else if (const auto time = RotatedLogTime(f.name)) {
       rotated.push_back({f.name, *time, f.size});
     }

@@ -1,10 +1,11 @@
-// The log-file contract shared with the TypeScript logger (src/main/core/logFiles.ts), as plain C++ so the
+// The log-file contract shared with the TypeScript logger (src/shared/logFiles.ts), as plain C++ so the
 // same rules are checked natively on Linux against one fixture (test/shim/log-contract.test.ts):
 //   active file   sspr-logon.jsonl
 //   rotated files sspr-logon.<UTC yyyyMMddTHHmmssZ>.jsonl  (the time the file was closed, so names sort by time)
 //   salt          sspr-logon.salt (hex text)
 // LogRetentionDays deletes rotated files whose name time is older than that; LogMaxSizeMB caps the total of
-// every sspr-logon*.jsonl file, deleting the oldest rotated files first. The active file is never deleted.
+// every sspr-logon*.jsonl file, deleting the oldest rotated files first (the active file counts as at least
+// its rotation size, the room it may still grow into). The active file is never deleted.
 #pragma once
 
 #include <cstdint>
@@ -41,8 +42,9 @@ std::string RotatedLogName(std::int64_t unixSeconds);
 std::optional<std::int64_t> RotatedLogTime(const std::string& name);
 bool IsOwnLogFile(const std::string& name);  // active or rotated
 
-// The name to rotate the active file to: the current second, or the next free one when a file of that
-// second exists already (two rotations in one second), so names stay unique and in time order.
+// The name to rotate the active file to: the current second, or one second after the newest rotated file
+// when that is not earlier (two rotations in one second, a clock set back), so names stay unique and sort
+// in the order the files were written.
 std::string NextRotatedLogName(std::int64_t unixSeconds, const std::vector<std::string>& existing);
 
 struct LogFileInfo {
