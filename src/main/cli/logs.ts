@@ -5,16 +5,19 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hashUserId, LOG_FILE_BASENAME, logSaltFor } from '../core/logging';
+import { LOG_FILE_PATTERN } from '../../shared/logFiles';
+import { hashUserId, logSaltFor } from '../core/logging';
 import { defaultLogDir, option, parseOptions, type CliIo } from './io';
 
 const LEVELS = ['debug', 'info', 'warn', 'error'];
 
-export const LOGS_USAGE = 'logs [--dir=<folder>] [--correlation-id=<id>] [--user=<upn>] [--since=<ISO time>] [--until=<ISO time>] [--level=info|warn|error] [--event=<prefix>]';
+export const LOGS_USAGE = 'logs [--data-dir=<data folder> | --dir=<log folder>] [--correlation-id=<id>] [--user=<upn>] [--since=<ISO time>] [--until=<ISO time>] [--level=info|warn|error] [--event=<prefix>]';
 
 export const runLogs = (args: readonly string[], io: CliIo): number => {
   const { options } = parseOptions(args);
-  const dir = option(options, 'dir') ?? defaultLogDir(io);
+  // --data-dir is the folder that plays %ProgramData%\SsprLogon; the logs are in its logs\.
+  const dataDir = option(options, 'data-dir');
+  const dir = option(options, 'dir') ?? (dataDir !== undefined ? join(dataDir, 'logs') : defaultLogDir(io));
   if (!dir) {
     io.err(`usage: ${LOGS_USAGE}`);
     return 2;
@@ -43,7 +46,7 @@ export const runLogs = (args: readonly string[], io: CliIo): number => {
 
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => new RegExp(`^${LOG_FILE_BASENAME}\\d*\\.log$`).test(n));
+    names = readdirSync(dir).filter((n) => LOG_FILE_PATTERN.test(n));
   } catch (err) {
     io.err(`cannot read ${dir}: ${(err as { code?: string }).code ?? String(err)}`);
     return 1;

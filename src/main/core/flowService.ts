@@ -159,7 +159,7 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
   };
 
   /** Maps a failure, logs the step and moves the state where the user's next action makes sense. */
-  const failStep = (step: string, failure: EngineFailure): FlowResult => {
+  const failStep = (step: string, failure: EngineFailure, fields: Record<string, unknown> = {}): FlowResult => {
     const { code, retryAfterSeconds } = errorCodeFor(failure);
     const level = code === 'internal' || code === 'unreachable' || code === 'password_may_have_changed' ? 'warn' : 'info';
     log[level]('flow.step', {
@@ -169,6 +169,7 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
       ...(failure.kind === 'network' ? { networkCause: failure.cause, requestSent: failure.requestSent } : {}),
       ...(failure.kind === 'password_may_have_changed' ? { cause: failure.cause } : {}),
       ...serviceFields(failure.info),
+      ...fields,
     });
     if (code === 'password_may_have_changed') state = { step: 'ended' };
     else if (isScreenError(code) && code !== 'reset_failed') state = { step: 'userId' };
@@ -215,7 +216,8 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
     const checked = checkUsername(username);
     if (!checked.ok) return rejectInput('start', 'invalid_username', checked.problem);
     const started = await deps.engine.start({ correlationId }, checked.value);
-    if (!started.ok) return failStep('start', started);
+    // A failed start names the user (hashed): those are the people who phone the helpdesk.
+    if (!started.ok) return failStep('start', started, { user: checked.value, scenario: deps.launch.scenario });
     log.info('flow.step', { step: 'start', outcome: 'ok', user: checked.value, scenario: deps.launch.scenario, ...serviceFields(started.info) });
     return sendCode('challenge', started.continuationToken, false);
   };

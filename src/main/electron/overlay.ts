@@ -5,6 +5,7 @@
  * only wires them to Electron.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, protocol, session, type Session, type WebContents } from 'electron';
@@ -13,9 +14,9 @@ import type { Config } from '../../shared/config';
 import { ExitCode } from '../../shared/exitCodes';
 import { ipcContract, type AppInfo } from '../../shared/ipc';
 import { createCore, type Core, type CoreOptions } from '../core';
-import { loadConfig } from '../core/config';
+import { loadConfig, resolveDataFolders } from '../core/config';
 import { parseLaunchArgs, type LaunchArgs } from '../core/launchArgs';
-import { createLogger, type Logger } from '../core/logging';
+import { createLogger, readSaltHandshake, type Logger } from '../core/logging';
 import { createWindowsRegistrySource } from '../core/registry';
 import { APP_ENTRY_URL, chromePolicy, dangerousEnvironment, dangerousSwitches, portalPolicy } from '../core/lockdown/policy';
 import { idleRemainingSeconds } from '../core/portal/outcome';
@@ -56,6 +57,8 @@ export interface OverlayDeps {
   clock?: Clock;
   /** Where startup refusals are reported before a logger exists. */
   stderr?: (line: string) => void;
+  /** Where the shim's salt handshake arrives on an install (default process.stdin). */
+  stdin?: Readable;
   /** process-wide uncaughtException/unhandledRejection → exit 1 (off in unit tests that share a process). */
   processHandlers?: boolean;
   /** Parent of the per-run profile folder (default os.tmpdir()). */
@@ -210,14 +213,18 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   }
   const flags: Record<string, unknown> = { ...launch.configFlags };
   if (demo) Object.assign(flags, { Engine: launch.configFlags.Engine ?? 'native', Authority: demo.authority, ClientId: demo.clientId });
+  const folders = resolveDataFolders({ launch, release, env: deps.env ?? process.env });
   const { config, problems: configProblems } = await (deps.loadConfig ?? loadConfig)({
-    ...(launch.dataDir !== undefined ? { dataDir: launch.dataDir } : {}),
+    ...(folders.dataDir !== undefined ? { dataDir: folders.dataDir } : {}),
     ...(process.platform === 'win32' ? { registry: createWindowsRegistrySource() } : {}),
     ...(Object.keys(flags).length > 0 ? { flags } : {}),
   });
+  // Installed: the shim owns the log files and hands over the per-machine salt on stdin (docs/shim.md).
+  const salt = release && folders.logDir === undefined && !logger ? await readSaltHandshake(deps.stdin ?? process.stdin) : undefined;
   logger ??= createLogger({
     verbose: config.EnableLogging,
-    ...(launch.logDir !== undefined ? { dir: launch.logDir } : {}),
+    ...(folders.logDir !== undefined ? { dir: folders.logDir } : {}),
+    ...(salt !== undefined ? { salt } : {}),
     // Always: the shim hands the overlay a pipe as stdout/stderr and appends each JSON line to the protected
     // log folder, which the restricted overlay cannot write itself (DESIGN.md "Logs", docs/shim.md).
     console: true,
@@ -225,6 +232,9 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     retentionDays: config.LogRetentionDays,
   });
   const log = logger;
+  if (release && folders.logDir === undefined && salt === undefined && !deps.logger) {
+    log.warn('log.salt_missing', { message: 'no salt from the credential provider; user ids are hashed with a per-run salt, so logs --user cannot find this run' });
+  }
   for (const p of launchProblems) log.warn('launch.problem', { arg: p.arg, message: p.message });
   for (const p of configProblems) log.warn('config.problem', { layer: p.layer, key: p.key, message: p.message });
   log.info('overlay.start', { engine: config.Engine, scenario: launch.scenario, proxyMode: config.ProxyMode, release });

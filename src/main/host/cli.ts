@@ -11,12 +11,13 @@ import { join } from 'node:path';
 import { DEMO_USERS, startEmulator } from '../../emulator';
 import { startDemo } from './demo';
 
-const HELP = `Usage: host [--port=N] [--no-open] [--renderer-dir=DIR] [--scenario=logon|unlock] [--user=NAME] [--lang=TAG] [--set=Key=Value]
+const HELP = `Usage: host [--port=N] [--no-open] [--renderer-dir=DIR] [--data-dir DIR] [--scenario=logon|unlock] [--user=NAME] [--lang=TAG] [--set=Key=Value]
 
 Runs the SSPR Logon overlay in a browser on http://127.0.0.1, against the embedded emulator.
   --port=N          port on 127.0.0.1 (default: a free one)
   --no-open         do not try to open Chromium; just print the URL
-  --renderer-dir    folder of the built renderer (default: dist/renderer beside this file)`;
+  --renderer-dir    folder of the built renderer (default: dist/renderer beside this file)
+  --data-dir DIR    plays %ProgramData%\\SsprLogon: reads DIR/config.json, writes the logs to DIR/logs`;
 
 interface HostArgs {
   port: number;
@@ -113,6 +114,7 @@ const main = async () => {
     'Demo users (the emulator’s seeded directory):',
     ...DEMO_USERS.map((u) => `  ${u.username.padEnd(26)} ${u.note}`),
     '',
+    ...(demo.logDir !== undefined ? [`Logs: ${demo.logDir} (read them with: npm run cli -- logs --data-dir <the same folder> --user <upn>)`, ''] : []),
     `Codes "sent" by e-mail are listed at ${emulator.baseUrl}/outbox`,
     '  (HTTPS with the emulator’s own CA, so a browser will warn; they are also printed below).',
     'Press Ctrl+C to stop.',
