@@ -81,6 +81,39 @@ describe('start-up', () => {
   });
 });
 
+describe('data folder on an install', () => {
+  it('a release build reads config.json from %ProgramData%\\SsprLogon and ignores a --data-dir on its command line', async () => {
+    const seen: unknown[] = [];
+    await start({
+      argv: ['SsprLogon.exe', '--scenario=logon', '--data-dir=/tmp/planted'],
+      deps: {
+        env: { ProgramData: '/pd' },
+        loadConfig: async (opts) => {
+          seen.push(opts?.dataDir);
+          return loadConfig({});
+        },
+      },
+    });
+    expect(seen).toEqual([join('/pd', 'SsprLogon')]);
+  });
+
+  it('a development build honours --data-dir', async () => {
+    const seen: unknown[] = [];
+    await start({
+      argv: ['SsprLogon.exe', '--scenario=logon', '--data-dir=/tmp/dev-data'],
+      deps: {
+        release: false,
+        env: { ProgramData: '/pd' },
+        loadConfig: async (opts) => {
+          seen.push(opts?.dataDir);
+          return loadConfig({});
+        },
+      },
+    });
+    expect(seen).toEqual(['/tmp/dev-data']);
+  });
+});
+
 describe('profile folder', () => {
   it('runs on a fresh per-run profile set before ready, removed on exit', async () => {
     const parent = mkdtempSync(join(tmpdir(), 'sspr-profiles-'));
