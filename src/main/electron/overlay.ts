@@ -220,7 +220,10 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     ...(Object.keys(flags).length > 0 ? { flags } : {}),
   });
   // Installed: the shim owns the log files and hands over the per-machine salt on stdin (docs/shim.md).
-  const salt = release && folders.logDir === undefined && !logger ? await readSaltHandshake(deps.stdin ?? process.stdin) : undefined;
+  // (An admin starting the exe from a console has a terminal as stdin: nothing will come, so do not wait.)
+  const stdin = deps.stdin ?? process.stdin;
+  const awaitsHandshake = release && folders.logDir === undefined && !logger && !(stdin as { isTTY?: boolean }).isTTY;
+  const salt = awaitsHandshake ? await readSaltHandshake(stdin) : undefined;
   logger ??= createLogger({
     verbose: config.EnableLogging,
     ...(folders.logDir !== undefined ? { dir: folders.logDir } : {}),
@@ -232,7 +235,7 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     retentionDays: config.LogRetentionDays,
   });
   const log = logger;
-  if (release && folders.logDir === undefined && salt === undefined && !deps.logger) {
+  if (awaitsHandshake && salt === undefined) {
     log.warn('log.salt_missing', { message: 'no salt from the credential provider; user ids are hashed with a per-run salt, so logs --user cannot find this run' });
   }
   for (const p of launchProblems) log.warn('launch.problem', { arg: p.arg, message: p.message });
