@@ -102,6 +102,13 @@ describe('an installed PC: the shim owns the log files and the helpdesk finds th
 
     // The shim wrote the contract's file: sspr-logon.jsonl, one record per line, the user as the salted hash.
     const active = records(readFileSync(join(logDir, 'sspr-logon.jsonl'), 'utf8'));
+    // Every record the C++ writer stored has the fields of the one record schema.
+    expect(active.length).toBeGreaterThanOrEqual(2);
+    for (const r of active) {
+      expect(new Date(String(r.time)).toISOString()).toBe(r.time);
+      expect(['error', 'warn', 'info', 'debug']).toContain(r.level);
+      expect(typeof r.event).toBe('string');
+    }
     const step = active.find((r) => r.event === 'flow.step');
     expect(step).toMatchObject({ level: 'info', correlationId: attempt.correlationId, scenario: 'logon', engine: 'native', step: 'start', outcome: 'ok', user: hashUserId(salt, 'alice@contoso.com') });
     expect(Date.parse(String(step?.time))).toBeGreaterThan(now - 60_000);

@@ -5,9 +5,8 @@
  * logging is on, and control characters are escaped so one call is always one line (§7 #10).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, read, readFileSync, readdirSync, renameSync, unlinkSync, writeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import winston from 'winston';
 import Transport from 'winston-transport';
 import { ACTIVE_LOG_NAME, isOwnLogFile, logRotateAtBytes, nextRotatedLogName, planLogDeletions, SALT_FILE_NAME, type LogFileLimits } from '../../shared/logFiles';
@@ -297,44 +296,60 @@ export const logSaltFor = (dir: string, opts: { create?: boolean } = {}): string
   return read();
 };
 
+/** Gives the next chunk of a byte source, or null at its end (or on an error). */
+export type ChunkReader = () => Promise<Buffer | null>;
+
+/**
+ * Reads file descriptor 0 one chunk per call, never ahead: once the handshake line is in, no read is left
+ * pending (one would keep the process from exiting while the other end stays open). Not process.stdin: on
+ * Windows, Electron replaces process.stdin with a stream that only reports its end, while descriptor 0 is
+ * still the pipe the shim passed in the process's startup information.
+ */
+export const fdChunkReader =
+  (fd = 0): ChunkReader =>
+  () =>
+    new Promise((resolve) => {
+      const buffer = Buffer.alloc(4096);
+      read(fd, buffer, 0, buffer.length, null, (err, n) => resolve(err || n === 0 ? null : buffer.subarray(0, n)));
+    });
+
 /**
  * On an install the overlay cannot read logs\ (Administrators and SYSTEM only), and a salt on the command
  * line would be readable by other processes: the shim writes one line to the overlay's stdin before it runs,
- * {"salt":"<hex>"} (docs/shim.md). Resolves to the salt, or undefined when none arrives within `timeoutMs`,
- * the line is not that JSON, or stdin ends first; the caller then uses a per-run salt and logs a warning.
+ * {"salt":"<hex>"}, and closes its end (docs/shim.md). Resolves to the salt, or undefined when none arrives
+ * within `timeoutMs`, the line is not that JSON, or the source ends first; the caller then uses a per-run
+ * salt and logs a warning.
  */
-export const readSaltHandshake = (input: Readable, timeoutMs = 2000): Promise<string | undefined> =>
-  new Promise((resolve) => {
+export const readSaltHandshake = async (next: ChunkReader, timeoutMs = 2000): Promise<string | undefined> => {
+  const parse = (line: string): string | undefined => {
+    try {
+      const value = JSON.parse(line) as { salt?: unknown };
+      return typeof value.salt === 'string' && /^[0-9a-f]{32,128}$/.test(value.salt) ? value.salt : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const readLine = async (): Promise<string | undefined> => {
     let text = '';
-    const finish = (salt: string | undefined): void => {
-      clearTimeout(timer);
-      input.off('data', onData);
-      input.off('end', onEnd);
-      input.off('error', onEnd);
-      input.pause();
-      resolve(salt);
-    };
-    const parse = (line: string): string | undefined => {
-      try {
-        const value = JSON.parse(line) as { salt?: unknown };
-        return typeof value.salt === 'string' && /^[0-9a-f]{32,128}$/.test(value.salt) ? value.salt : undefined;
-      } catch {
-        return undefined;
-      }
-    };
-    const onData = (chunk: Buffer | string): void => {
-      text += chunk.toString();
+    while (text.length <= 4096) {
+      const chunk = await next();
+      if (chunk === null) return text.length > 0 ? parse(text) : undefined;
+      text += chunk.toString('utf8');
       const newline = text.indexOf('\n');
-      if (newline >= 0) finish(parse(text.slice(0, newline)));
-      else if (text.length > 4096) finish(undefined);
-    };
-    const onEnd = (): void => finish(text.length > 0 ? parse(text) : undefined);
-    const timer = setTimeout(() => finish(undefined), timeoutMs);
-    input.on('data', onData);
-    input.once('end', onEnd);
-    input.once('error', onEnd);
-    input.resume();
+      if (newline >= 0) return parse(text.slice(0, newline));
+    }
+    return undefined;
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), timeoutMs);
   });
+  try {
+    return await Promise.race([readLine().catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
 // ------------------------------------------------------------------------------------------ logger
 

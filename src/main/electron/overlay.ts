@@ -5,7 +5,7 @@
  * only wires them to Electron.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { isatty } from 'node:tty';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, protocol, session, type Session, type WebContents } from 'electron';
@@ -16,7 +16,7 @@ import { ipcContract, type AppInfo } from '../../shared/ipc';
 import { createCore, type Core, type CoreOptions } from '../core';
 import { loadConfig, resolveDataFolders } from '../core/config';
 import { parseLaunchArgs, type LaunchArgs } from '../core/launchArgs';
-import { createLogger, readSaltHandshake, type Logger } from '../core/logging';
+import { createLogger, fdChunkReader, readSaltHandshake, type ChunkReader, type Logger } from '../core/logging';
 import { createWindowsRegistrySource } from '../core/registry';
 import { APP_ENTRY_URL, chromePolicy, dangerousEnvironment, dangerousSwitches, portalPolicy } from '../core/lockdown/policy';
 import { idleRemainingSeconds } from '../core/portal/outcome';
@@ -57,8 +57,8 @@ export interface OverlayDeps {
   clock?: Clock;
   /** Where startup refusals are reported before a logger exists. */
   stderr?: (line: string) => void;
-  /** Where the shim's salt handshake arrives on an install (default process.stdin). */
-  stdin?: Readable;
+  /** Where the shim's salt handshake arrives on an install (default: file descriptor 0, see fdChunkReader). */
+  stdin?: ChunkReader;
   /** process-wide uncaughtException/unhandledRejection → exit 1 (off in unit tests that share a process). */
   processHandlers?: boolean;
   /** Parent of the per-run profile folder (default os.tmpdir()). */
@@ -221,9 +221,8 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   });
   // Installed: the shim owns the log files and hands over the per-machine salt on stdin (docs/shim.md).
   // (An admin starting the exe from a console has a terminal as stdin: nothing will come, so do not wait.)
-  const stdin = deps.stdin ?? process.stdin;
-  const awaitsHandshake = release && folders.logDir === undefined && !logger && !(stdin as { isTTY?: boolean }).isTTY;
-  const salt = awaitsHandshake ? await readSaltHandshake(stdin) : undefined;
+  const awaitsHandshake = release && folders.logDir === undefined && !logger && (deps.stdin !== undefined || !isatty(0));
+  const salt = awaitsHandshake ? await readSaltHandshake(deps.stdin ?? fdChunkReader(0)) : undefined;
   logger ??= createLogger({
     verbose: config.EnableLogging,
     ...(folders.logDir !== undefined ? { dir: folders.logDir } : {}),

@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -214,19 +214,33 @@ describe('files', () => {
     expect(pruneLogFiles(dir, { retentionDays: 1, maxSizeMB: 20 })).toEqual([name(13)]);
   });
 
+  it('reads the handshake from file descriptor 0 (what Electron leaves intact on Windows), without waiting for the pipe to close', async () => {
+    const salt = 'cd'.repeat(32);
+    const tsx = join(__dirname, '../../../node_modules/.bin/tsx');
+    const child = spawn(tsx, [join(__dirname, 'fixtures/saltHandshake.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    // The shim's end stays open here: the child must still answer and end by itself.
+    child.stdin.write(`{"salt":"${salt}"}\n`);
+    await new Promise((resolve) => child.on('exit', resolve));
+    child.stdin.destroy();
+    expect(JSON.parse(out)).toEqual({ salt });
+
+    const none = spawn(tsx, [join(__dirname, 'fixtures/saltHandshake.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let noneOut = '';
+    none.stdout.on('data', (d: Buffer) => (noneOut += d.toString()));
+    await new Promise((resolve) => none.on('exit', resolve));
+    expect(JSON.parse(noneOut)).toEqual({ salt: null });
+  }, 60_000);
+
   it('takes the salt the shim writes on stdin, and falls back when none comes', async () => {
     const salt = 'ab'.repeat(32);
-    const fromShim = new PassThrough();
-    fromShim.end(`{"salt":"${salt}"}\n`);
-    await expect(readSaltHandshake(fromShim, 1000)).resolves.toBe(salt);
-    const silent = new PassThrough();
-    await expect(readSaltHandshake(silent, 50)).resolves.toBeUndefined();
-    const garbage = new PassThrough();
-    garbage.end('{"salt":"not hex"}\n');
-    await expect(readSaltHandshake(garbage, 1000)).resolves.toBeUndefined();
-    const closed = new PassThrough();
-    closed.end();
-    await expect(readSaltHandshake(closed, 1000)).resolves.toBeUndefined();
+    const chunks = (...parts: (string | null)[]) => () => Promise.resolve(((p) => (p === null || p === undefined ? null : Buffer.from(p)))(parts.shift()));
+    await expect(readSaltHandshake(chunks(`{"salt":"${salt.slice(0, 10)}`, `${salt.slice(10)}"}\n`), 1000)).resolves.toBe(salt);
+    await expect(readSaltHandshake(() => new Promise<Buffer | null>(() => undefined), 50)).resolves.toBeUndefined();
+    await expect(readSaltHandshake(chunks('{"salt":"not hex"}\n'), 1000)).resolves.toBeUndefined();
+    await expect(readSaltHandshake(chunks(null), 1000)).resolves.toBeUndefined();
+    await expect(readSaltHandshake(chunks('{}\n'), 1000)).resolves.toBeUndefined();
   });
 
   it('a log folder that cannot be written is reported, never thrown', async () => {
