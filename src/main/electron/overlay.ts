@@ -57,6 +57,8 @@ export interface OverlayDeps {
   clock?: Clock;
   /** Where startup refusals are reported before a logger exists. */
   stderr?: (line: string) => void;
+  /** Makes the logger when none is given (tests observe what it is made with). */
+  createLogger?: typeof createLogger;
   /** Where the shim's salt handshake arrives on an install (default: file descriptor 0, see fdChunkReader). */
   stdin?: ChunkReader;
   /** process-wide uncaughtException/unhandledRejection → exit 1 (off in unit tests that share a process). */
@@ -223,7 +225,7 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   // (An admin starting the exe from a console has a terminal as stdin: nothing will come, so do not wait.)
   const awaitsHandshake = release && folders.logDir === undefined && !logger && (deps.stdin !== undefined || !isatty(0));
   const salt = awaitsHandshake ? await readSaltHandshake(deps.stdin ?? fdChunkReader(0)) : undefined;
-  logger ??= createLogger({
+  logger ??= (deps.createLogger ?? createLogger)({
     verbose: config.EnableLogging,
     ...(folders.logDir !== undefined ? { dir: folders.logDir } : {}),
     ...(salt !== undefined ? { salt } : {}),
