@@ -20,8 +20,10 @@ const imports = execFileSync('x86_64-w64-mingw32-objdump', ['-p', dll], { encodi
   .map((n) => n.toLowerCase())
   .sort();
 
+const dll86 = join(out, 'x86/SsprLogonCP.dll');
 const figures = {
   dllBytes: statSync(dll).size,
+  dll86Bytes: existsSync(dll86) ? statSync(dll86).size : null,
   dllGzipBytes: gzipSync(readFileSync(dll), { level: 9 }).length,
   dllImports: imports,
   standInBytes: existsSync(join(out, 'SsprLogon.exe')) ? statSync(join(out, 'SsprLogon.exe')).size : null,
@@ -32,7 +34,10 @@ if (process.argv.includes('--json')) {
   console.log(JSON.stringify(figures));
 } else {
   const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-  console.log(`shim: SsprLogonCP.dll ${figures.dllBytes} bytes (${kib(figures.dllBytes)}; gzip -9 ${kib(figures.dllGzipBytes)})`);
+  const budget = 200 * 1024;
+  const verdict = figures.dllBytes <= budget ? 'within' : 'OVER';
+  console.log(`shim: SsprLogonCP.dll ${figures.dllBytes} bytes (${kib(figures.dllBytes)}; gzip -9 ${kib(figures.dllGzipBytes)}) — ${verdict} the 200 KiB budget`);
+  if (figures.dll86Bytes !== null) console.log(`shim: x86/SsprLogonCP.dll ${figures.dll86Bytes} bytes (${kib(figures.dll86Bytes)})`);
   console.log(`shim: imports ${figures.dllImports.join(', ')}`);
   if (figures.standInBytes !== null) console.log(`shim: stand-in SsprLogon.exe ${kib(figures.standInBytes)} (CI only, not shipped)`);
   if (figures.harnessBytes !== null) console.log(`shim: cp-harness.exe ${kib(figures.harnessBytes)} (tests only, not shipped)`);

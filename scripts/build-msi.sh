@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Builds the silent, per-machine x64 MSI with msitools' wixl, then patches what wixl cannot express.
+# Builds the silent, per-machine MSI with msitools' wixl, then patches what wixl cannot express.
 #
-#   scripts/build-msi.sh [stagedAppDir] [--version x.y.z] [--out file] [--dll SsprLogonCP.dll]
+#   scripts/build-msi.sh [stagedAppDir] [--arch x64|x86|all] [--version x.y.z] [--out file] [--dll SsprLogonCP.dll]
 #
+# --arch: x64 (default), x86, or all (both, each with its defaults; --out, --dll and stagedAppDir not allowed).
 # stagedAppDir: every file in it is installed under INSTALLDIR; it must hold SsprLogon.exe. Default:
-#   release/win-unpacked or release/x64/win-unpacked (electron-builder's output) when one exists, else a CI
-#   stand-in folder holding build/shim/SsprLogon.exe.
-# --version: product version (default: package.json "version"). --out: default build/SsprLogon.msi.
-# --dll: the credential provider (default build/shim/SsprLogonCP.dll; scripts/build-shim.sh builds it when missing).
+#   electron-builder's output for the architecture (release/x64/win-unpacked, or release/win-unpacked for x64;
+#   release/ia32/win-unpacked for x86) when one exists, else a CI stand-in folder holding build/shim's
+#   (build/shim/x86's) SsprLogon.exe.
+# --version: product version (default: package.json "version"). --out: default build/SsprLogon-<arch>.msi.
+# --dll: the credential provider (default build/shim/SsprLogonCP.dll or build/shim/x86/SsprLogonCP.dll;
+#   scripts/build-shim.sh builds them when missing).
 #
 # After wixl: SecureCustomProperties (wixl ignores Secure="yes"), component conditions (wixl rejects Component/
 # Condition), same-version upgrades (wixl ignores AllowSameVersionUpgrades), the REG_EXPAND_SZ event message
@@ -24,19 +27,37 @@ from_caller() { case "$1" in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$CALLER_
 
 STAGED=""
 VERSION=""
-OUT="build/SsprLogon.msi"
-DLL="build/shim/SsprLogonCP.dll"
+ARCH="x64"
+OUT=""
+DLL=""
 DLL_GIVEN=0
+ALL_ARGS=("$@")
 while [ $# -gt 0 ]; do
   case "$1" in
+    --arch) ARCH="${2:?--arch needs x64, x86 or all}"; shift 2 ;;
+    --arch=*) ARCH="${1#--arch=}"; shift ;;
     --version) VERSION="${2:?--version needs a value}"; shift 2 ;;
     --out) OUT="$(from_caller "${2:?--out needs a value}")"; shift 2 ;;
     --dll) DLL="$(from_caller "${2:?--dll needs a value}")"; DLL_GIVEN=1; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     -*) echo "build-msi: unknown option $1" >&2; exit 2 ;;
     *) STAGED="$(from_caller "$1")"; shift ;;
   esac
 done
+
+case "$ARCH" in
+  all)
+    [ -z "$OUT$STAGED" ] && [ "$DLL_GIVEN" = 0 ] || { echo "build-msi: --arch all builds each package with its defaults; drop --out, --dll and the staged folder" >&2; exit 2; }
+    rest=()
+    for a in "${ALL_ARGS[@]}"; do case "$a" in --arch|--arch=*|all) ;; *) rest+=("$a") ;; esac; done
+    for a in x64 x86; do bash "$0" --arch "$a" ${rest[@]+"${rest[@]}"}; done
+    exit 0 ;;
+  x64) SHIM_DIR="build/shim"; WIN64="yes"; ELECTRON_ARCH="x64" ;;
+  x86) SHIM_DIR="build/shim/x86"; WIN64="no"; ELECTRON_ARCH="ia32" ;;
+  *) echo "build-msi: --arch must be x64, x86 or all, got '$ARCH'" >&2; exit 2 ;;
+esac
+[ -n "$OUT" ] || OUT="build/SsprLogon-$ARCH.msi"
+[ -n "$DLL" ] || DLL="$SHIM_DIR/SsprLogonCP.dll"
 
 [ -n "$VERSION" ] || VERSION="$(node -p 'require("./package.json").version')"
 if ! [[ "$VERSION" =~ ^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,5}$ ]]; then
@@ -44,7 +65,7 @@ if ! [[ "$VERSION" =~ ^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,5}$ ]]; then
 fi
 
 build_shim_if_missing() {
-  if [ ! -f build/shim/SsprLogonCP.dll ] || [ ! -f build/shim/SsprLogon.exe ]; then
+  if [ ! -f "$SHIM_DIR/SsprLogonCP.dll" ] || [ ! -f "$SHIM_DIR/SsprLogon.exe" ]; then
     [ -f scripts/build-shim.sh ] || { echo "build-msi: build/shim is empty and scripts/build-shim.sh does not exist" >&2; exit 1; }
     echo "build-msi: building the shim first (scripts/build-shim.sh)"
     bash scripts/build-shim.sh
@@ -55,17 +76,17 @@ WORK="$(mkdir -p build/msi && mktemp -d build/msi/work.XXXXXX)"
 trap '[ -n "${KEEP_MSI_WORK:-}" ] || rm -rf "$WORK"' EXIT
 
 if [ -z "$STAGED" ]; then
-  # electron-builder.yml puts the x64 build in release/x64/win-unpacked; release/win-unpacked is its default.
-  if [ -d release/win-unpacked ]; then
+  # electron-builder.yml puts each build in release/<x64|ia32>/win-unpacked; release/win-unpacked is its default.
+  if [ -d "release/$ELECTRON_ARCH/win-unpacked" ]; then
+    STAGED="release/$ELECTRON_ARCH/win-unpacked"
+  elif [ "$ARCH" = x64 ] && [ -d release/win-unpacked ]; then
     STAGED="release/win-unpacked"
-  elif [ -d release/x64/win-unpacked ]; then
-    STAGED="release/x64/win-unpacked"
   else
     build_shim_if_missing
     STAGED="$WORK/standin-app"
     mkdir -p "$STAGED"
-    cp build/shim/SsprLogon.exe "$STAGED/"
-    echo "build-msi: no release/win-unpacked; packaging the CI stand-in overlay from build/shim"
+    cp "$SHIM_DIR/SsprLogon.exe" "$STAGED/"
+    echo "build-msi: no release/$ELECTRON_ARCH/win-unpacked; packaging the CI stand-in overlay from $SHIM_DIR"
   fi
 fi
 [ -d "$STAGED" ] || { echo "build-msi: staged folder $STAGED does not exist" >&2; exit 1; }
@@ -84,7 +105,7 @@ DLL_REL="$(realpath --relative-to="$ROOT" "$DLL")"
 mkdir -p "$(dirname "$OUT")"
 TMP_MSI="$WORK/SsprLogon.msi"
 # wixl prints GLib warnings for attributes it ignores (AllowSameVersionUpgrades); those are patched below.
-wixl --arch x64 -D "Version=$VERSION" -D "CpDll=$DLL_REL" -o "$TMP_MSI" installer/SsprLogon.wxs "$WORK/Payload.wxs" 2> >(grep -v -e 'AllowSameVersionUpgrades' -e '^$' >&2)
+wixl --arch "$ARCH" -D "Arch=$ARCH" -D "Win64=$WIN64" -D "Version=$VERSION" -D "CpDll=$DLL_REL" -o "$TMP_MSI" installer/SsprLogon.wxs "$WORK/Payload.wxs" 2> >(grep -v -e 'AllowSameVersionUpgrades' -e '^$' >&2)
 
 # --- patches ---------------------------------------------------------------------------------------------
 PUBLIC_PROPERTIES=(INSTALLDIR ENGINE PORTALURL AUTHORITY CLIENTID LINKTEXT HELPDESKTEXT LOCALE PROXYMODE PROXYSERVER PROXYBYPASS PACURL ENABLELOGGING)
@@ -130,6 +151,7 @@ msibuild "$TMP_MSI" "${args[@]}" >/dev/null || { echo "build-msi: msibuild patch
 fail() { echo "build-msi: verification failed: $*" >&2; exit 1; }
 # Tables are read into variables first: grep -q closing a pipe early would trip pipefail.
 table() { msiinfo export "$TMP_MSI" "$1" | tr -d '\r'; }  # msiinfo ends rows with CRLF
+grep -qxF "Template: $([ "$ARCH" = x64 ] && echo x64 || echo Intel);1033" <<<"$(msiinfo suminfo "$TMP_MSI" | tr -d '\r')" || fail "template summary for $ARCH"
 grep -qxF "SecureCustomProperties	$SECURE" <<<"$(table Property)" || fail "SecureCustomProperties"
 grep -qF "	$VERSION		513		WIX_UPGRADE_DETECTED" <<<"$(table Upgrade)" || fail "Upgrade row"
 grep -qF 'EventMessageFile	#%%SystemRoot%' <<<"$(table Registry)" || fail "EventMessageFile type"
@@ -141,4 +163,4 @@ for c in "${!SETTING_CONDITION[@]}"; do
 done
 
 mv -f "$TMP_MSI" "$OUT"
-echo "build-msi: $OUT (version $VERSION, $(stat -c %s "$OUT") bytes, payload from $STAGED)"
+echo "build-msi: $OUT ($ARCH, version $VERSION, $(stat -c %s "$OUT") bytes, payload from $STAGED)"

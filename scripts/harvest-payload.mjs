@@ -49,7 +49,7 @@ const walk = (absDir, relDir, indent) => {
       componentIds.push(`c${id}`);
       fileCount++;
       lines.push(
-        `${indent}<Component Id="c${id}" Guid="${guidFor(rel)}" Win64="yes">`,
+        `${indent}<Component Id="c${id}" Guid="${guidFor(rel)}" Win64="$(var.Win64)">`,
         `${indent}  <File Id="f${id}" Name="${xmlAttr(entry.name)}" Source="${xmlAttr(relative(process.cwd(), resolve(abs)))}" KeyPath="yes" />`,
         `${indent}</Component>`,
       );

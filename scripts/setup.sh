@@ -5,7 +5,7 @@
 set -euo pipefail
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-PACKAGES=(chromium wine64 wine wixl msitools g++-mingw-w64-x86-64 xauth xvfb openssl)
+PACKAGES=(chromium wine64 wine wixl msitools g++-mingw-w64-x86-64 g++-mingw-w64-i686 xauth xvfb openssl)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

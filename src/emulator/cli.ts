@@ -6,12 +6,15 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEMO_USERS, startEmulator } from './index';
 
-const USAGE = `Usage: emulator [--port <0-65535>] [--ca-out <file>] [--tenant <name>] [--verbose]
+const USAGE = `Usage: emulator [--port <0-65535>] [--ca-out <file>] [--tenant <name>] [--approve-device-codes-after <s>] [--verbose]
 
 Runs the Entra native-auth SSPR v1 emulator on https://127.0.0.1:<port> (default: a free port).
   --port <n>       TCP port on 127.0.0.1; 0 picks a free one
   --ca-out <file>  write the PEM of the emulator's CA (trust exactly this in clients)
   --tenant <name>  tenant segment of the authority (default contoso.onmicrosoft.com)
+  --approve-device-codes-after <s>
+                   device codes approve themselves as the helpdesk technician after <s> seconds
+                   (default: only when POSTed to /devicelogin)
   --verbose        print one line per request (never a body, code or password)
   --help           show this text`;
 
@@ -21,7 +24,7 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  let values: { port?: string; 'ca-out'?: string; tenant?: string; verbose?: boolean; help?: boolean };
+  let values: { port?: string; 'ca-out'?: string; tenant?: string; 'approve-device-codes-after'?: string; verbose?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: process.argv.slice(2),
@@ -29,6 +32,7 @@ async function main(): Promise<void> {
         port: { type: 'string' },
         'ca-out': { type: 'string' },
         tenant: { type: 'string' },
+        'approve-device-codes-after': { type: 'string' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean' },
       },
@@ -48,12 +52,17 @@ async function main(): Promise<void> {
     port = Number(values.port);
   }
   if (values['ca-out'] !== undefined && values['ca-out'].trim() === '') fail('--ca-out needs a file name');
+  const approveAfter = values['approve-device-codes-after'];
+  if (approveAfter !== undefined && (!/^\d{1,4}$/.test(approveAfter) || Number(approveAfter) > 3600)) {
+    fail(`--approve-device-codes-after takes seconds from 0 to 3600, not '${approveAfter}'`);
+  }
 
   let emulator;
   try {
     emulator = await startEmulator({
       port,
       ...(values.tenant ? { tenant: values.tenant } : {}),
+      ...(approveAfter !== undefined ? { helpdesk: { autoApproveDeviceCodesAfterMs: Number(approveAfter) * 1000 } } : {}),
       ...(values.verbose ? { log: (line: string) => process.stdout.write(`${line}\n`) } : {}),
     });
   } catch (err) {
@@ -76,6 +85,10 @@ async function main(): Promise<void> {
     `client id: ${emulator.clientId}`,
     values['ca-out'] ? `CA:        ${values['ca-out']}` : 'CA:        (not written; pass --ca-out <file>)',
     `outbox:    ${emulator.baseUrl}/outbox   audit: ${emulator.baseUrl}/audit`,
+    `graph:     ${emulator.graphBaseUrl}  (GET /v1.0/auditLogs/directoryAudits)`,
+    `helpdesk app client id: ${emulator.helpdesk.clientId}`,
+    `helpdesk app secret:    ${emulator.helpdesk.clientSecret}`,
+    `device login: POST user_code=<code> to ${emulator.baseUrl}/devicelogin (approves as ${emulator.helpdesk.technician.username})`,
     'demo users:',
     ...DEMO_USERS.map((u) => `  ${u.username.padEnd(24)} ${u.password.padEnd(18)} ${u.kind.padEnd(21)} ${u.note}`),
   ];

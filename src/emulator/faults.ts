@@ -1,12 +1,13 @@
 /**
  * Fault injection for clients' resilience tests. A fault applies to the next `times` requests of its endpoint
- * (or of any endpoint for '*'), first injected first used.
+ * (or of any endpoint for '*'), first injected first used. `directoryAudits` is Graph's audit route, which
+ * answers faults in Graph's own error shape.
  *  - latency: wait latencyMs (real time), then answer normally;
  *  - 429 / 500 / 503: answer that status with Entra's error envelope (429 and 503 carry Retry-After);
  *  - drop: destroy the socket without answering;
  *  - apply_then_drop: perform the request (a submit really changes the password), then destroy the socket.
  */
-export type FaultEndpoint = 'start' | 'challenge' | 'continue' | 'submit' | 'poll_completion' | 'token' | '*';
+export type FaultEndpoint = 'start' | 'challenge' | 'continue' | 'submit' | 'poll_completion' | 'token' | 'devicecode' | 'directoryAudits' | '*';
 export type FaultKind = 'latency' | '429' | '500' | '503' | 'drop' | 'apply_then_drop';
 
 export interface Fault {
@@ -18,7 +19,7 @@ export interface Fault {
   retryAfterSeconds?: number;
 }
 
-const ENDPOINTS: readonly FaultEndpoint[] = ['start', 'challenge', 'continue', 'submit', 'poll_completion', 'token', '*'];
+const ENDPOINTS: readonly FaultEndpoint[] = ['start', 'challenge', 'continue', 'submit', 'poll_completion', 'token', 'devicecode', 'directoryAudits', '*'];
 const KINDS: readonly FaultKind[] = ['latency', '429', '500', '503', 'drop', 'apply_then_drop'];
 
 export class FaultQueue {

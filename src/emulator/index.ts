@@ -2,13 +2,17 @@
  * In-process API of the Entra native-auth SSPR v1 emulator: the embedded default of the demo and the test
  * double of every other part. See docs/emulator.md.
  */
-import { createSign } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { AuditLog, type AuditEvent } from './audit';
 import { createPki } from './certs';
 import { realClock, type Clock } from './clock';
 import { DEMO_CLIENT_ID, DEMO_TENANT, DEMO_TENANT_DISPLAY_NAME, DEMO_TENANT_ID, Directory, type DemoUser } from './directory';
 import { FaultQueue, type Fault } from './faults';
+import { graphAuditRoute } from './graphAudit';
+import { HELPDESK_TECHNICIAN, HelpdeskApp, type Technician } from './helpdeskApp';
+import { createJwtKeys } from './jwt';
+import { OAuthService } from './oauth';
+import { oauthRoutes } from './oauthRoutes';
 import { resolvePolicy, type EmulatorPolicy } from './policy';
 import { ResetService, type OutboxEntry, type TenantInfo } from './resetFlow';
 import { createEmulatorServer } from './server';
@@ -26,6 +30,8 @@ export type { OutboxEntry } from './resetFlow';
 export { AADSTS } from './errors';
 export { scorePassword, GLOBAL_BANNED_TERMS } from './bannedPasswords';
 export { checkNewPassword, type PasswordSuberror } from './passwordRules';
+export { AUDIT_PERMISSION, GRAPH_RESOURCE, HELPDESK_APP_NAME, HELPDESK_CLIENT_ID, HELPDESK_TECHNICIAN, type Technician } from './helpdeskApp';
+export { DEFAULT_PAGE_SIZE, DIRECTORY_AUDITS_PATH } from './graphAudit';
 
 export interface EmulatorOptions {
   /** Default 0 (a free port). The host is always 127.0.0.1. */
@@ -41,6 +47,26 @@ export interface EmulatorOptions {
   seed?: boolean;
   /** Receives one summary line per request (method, path, status, time; never a body). */
   log?: (line: string) => void;
+  /** The helpdesk side (device code for a technician); see docs/emulator.md "Graph and the helpdesk app". */
+  helpdesk?: {
+    /** `interval` the devicecode endpoint tells clients to wait between polls. Default 5 (Entra's). */
+    deviceCodeIntervalSeconds?: number;
+    /** Convention for unattended demos: device codes approve themselves (as the technician) after this long. */
+    autoApproveDeviceCodesAfterMs?: number;
+  };
+}
+
+export interface EmulatorHelpdesk {
+  /** The helpdesk app registration's client id (HELPDESK_CLIENT_ID). */
+  clientId: string;
+  /** Its client secret, new every run. */
+  clientSecret: string;
+  /** The account that approves device codes by default (holds Reports Reader). */
+  technician: Technician;
+  /** Uploads a certificate (PEM) to the app registration, for certificate sign-in; returns its SHA-256 thumbprint. */
+  registerCertificate(certPem: string): string;
+  /** What the technician does at the verification page: approves a device code, as `username` if given. */
+  approveDeviceCode(userCode: string, username?: string): void;
 }
 
 export interface EmulatorDirectory {
@@ -64,6 +90,9 @@ export interface RunningEmulator {
   port: number;
   /** PEM of the CA that issued the server certificate; clients trust exactly this. */
   caPem: string;
+  /** Microsoft Graph's stand-in, same origin: `${graphBaseUrl}/v1.0/auditLogs/directoryAudits`. */
+  graphBaseUrl: string;
+  helpdesk: EmulatorHelpdesk;
   outbox: OutboxEntry[];
   latestCode(username: string): string | undefined;
   audit: AuditEvent[];
@@ -76,13 +105,6 @@ export interface RunningEmulator {
   lockedUntil(username: string): number | undefined;
   close(): Promise<void>;
 }
-
-const jwtSigner = (keyPem: string) => (payload: Record<string, unknown>): string => {
-  const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const input = `${part({ typ: 'JWT', alg: 'RS256', kid: 'sspr-logon-emulator' })}.${part(payload)}`;
-  const signature = createSign('RSA-SHA256').update(input).sign(keyPem).toString('base64url');
-  return `${input}.${signature}`;
-};
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   const clock = opts.clock ?? realClock;
@@ -97,6 +119,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   };
   const clientId = (opts.clientId ?? DEMO_CLIENT_ID).toLowerCase();
   const pki = await createPki();
+  const jwt = createJwtKeys(pki.keyPem, pki.certPem);
   const directory = new Directory(opts.seed ?? true);
   const tokens = new TokenStore(clock);
   const throttle = new Throttle(clock, getPolicy);
@@ -117,12 +140,35 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     outbox,
     tenant,
     clientIds: new Set([clientId, DEMO_CLIENT_ID]),
-    signJwt: jwtSigner(pki.keyPem),
+    signJwt: (payload) => jwt.sign(payload),
     get issuer() {
       return `${baseUrl}/${tenant.id}/v2.0`;
     },
   });
-  const { server, sockets } = createEmulatorServer({ clock, service, throttle, faults, audit, outbox, tenant, tls: pki, ...(opts.log ? { log: opts.log } : {}) });
+  const app = new HelpdeskApp();
+  const intervalSeconds = opts.helpdesk?.deviceCodeIntervalSeconds ?? 5;
+  if (!Number.isInteger(intervalSeconds) || intervalSeconds < 0 || intervalSeconds > 60) throw new RangeError('deviceCodeIntervalSeconds must be 0–60');
+  const oauth = new OAuthService({
+    clock,
+    tenant,
+    app,
+    jwt,
+    baseUrl: () => baseUrl,
+    account: (username) => {
+      if (username.toLowerCase() === HELPDESK_TECHNICIAN.username) return HELPDESK_TECHNICIAN;
+      const user = directory.find(username);
+      return user ? { username: user.username, displayName: user.displayName, objectId: user.objectId, roles: [] } : undefined;
+    },
+    deviceCode: {
+      intervalSeconds,
+      ...(opts.helpdesk?.autoApproveDeviceCodesAfterMs !== undefined ? { autoApproveAfterMs: opts.helpdesk.autoApproveDeviceCodesAfterMs } : {}),
+    },
+    accessTokenTtlSeconds: () => policy.accessTokenTtlSeconds,
+  });
+  const routes = [oauthRoutes(oauth, tenant), graphAuditRoute({ clock, tenantId: tenant.id, jwt, events: audit.events, faults, baseUrl: () => baseUrl })];
+  const { server, sockets } = createEmulatorServer({
+    clock, service, throttle, faults, audit, outbox, tenant, tls: pki, oauth, routes, ...(opts.log ? { log: opts.log } : {}),
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -143,6 +189,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     clientId,
     port: actualPort,
     caPem: pki.caPem,
+    graphBaseUrl: baseUrl,
+    helpdesk: {
+      clientId: app.clientId,
+      clientSecret: app.clientSecret,
+      technician: HELPDESK_TECHNICIAN,
+      registerCertificate: (certPem) => app.registerCertificate(certPem),
+      approveDeviceCode: (userCode, username) => void oauth.approve(userCode, username),
+    },
     outbox,
     latestCode(username: string) {
       const name = username.trim().toLowerCase();

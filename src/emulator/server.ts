@@ -11,9 +11,22 @@ import type { Clock } from './clock';
 import { AADSTS, ApiError, errorEnvelope } from './errors';
 import type { Fault, FaultQueue } from './faults';
 import type { FlowBody, FlowRequest, OutboxEntry, ResetService, TenantInfo } from './resetFlow';
+import type { OAuthService } from './oauth';
 import type { Throttle } from './throttle';
 
-export type Endpoint = 'start' | 'challenge' | 'continue' | 'submit' | 'poll_completion' | 'token';
+export type Endpoint = 'start' | 'challenge' | 'continue' | 'submit' | 'poll_completion' | 'token' | 'devicecode';
+
+export interface RouteContext {
+  correlationId: string;
+  /** The caller's valid client-request-id, echoed back when present. */
+  givenId: string | undefined;
+  send(res: ServerResponse, status: number, body: unknown, correlationId?: string, headers?: Record<string, string>): number;
+  /** The body as text, or null when it exceeds the limit. */
+  readBody(req: IncomingMessage): Promise<string | null>;
+}
+
+/** A route owned by its own module (discovery, device login, Graph): undefined when the request is not its. */
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL, ctx: RouteContext) => Promise<number | 'dropped' | undefined>;
 
 export interface ServerDeps {
   clock: Clock;
@@ -24,23 +37,32 @@ export interface ServerDeps {
   outbox: OutboxEntry[];
   tenant: TenantInfo;
   tls: { certPem: string; keyPem: string };
+  /** Client credentials and device code at the token endpoint, and the devicecode endpoint (oauth.ts). */
+  oauth?: OAuthService;
+  /** Routes outside the native-auth form pipeline, tried in order before it. */
+  routes?: RouteHandler[];
   /** Called once per request with a one-line summary (never a body), when the caller asked for it. */
   log?: (line: string) => void;
 }
 
 const MAX_BODY = 64 * 1024;
 const SSPR_ROUTE = /^\/([^/]+)\/resetpassword\/v1\.0\/(start|challenge|continue|submit|poll_completion)$/;
-const TOKEN_ROUTE = /^\/([^/]+)\/oauth2\/v2\.0\/token$/;
+const TOKEN_ROUTE = /^\/([^/]+)\/oauth2\/v2\.0\/(token|devicecode)$/;
 const CORRELATION_ID = /^[A-Za-z0-9-]{1,64}$/;
 
-const handlers: Record<Endpoint, (s: ResetService, r: FlowRequest) => FlowBody> = {
-  start: (s, r) => s.start(r),
-  challenge: (s, r) => s.challenge(r),
-  continue: (s, r) => s.continue(r),
-  submit: (s, r) => s.submit(r),
-  poll_completion: (s, r) => s.pollCompletion(r),
-  token: (s, r) => s.token(r),
-};
+const handlersFor = (s: ResetService, oauth: OAuthService | undefined): Record<Endpoint, (r: FlowRequest) => FlowBody> => ({
+  start: (r) => s.start(r),
+  challenge: (r) => s.challenge(r),
+  continue: (r) => s.continue(r),
+  submit: (r) => s.submit(r),
+  poll_completion: (r) => s.pollCompletion(r),
+  // One token endpoint, as in Entra: the grant type decides who answers.
+  token: (r) => (oauth?.owns(r.form) ? oauth.token(r) : s.token(r)),
+  devicecode: (r) => {
+    if (!oauth) throw new ApiError('invalid_request', AADSTS.unsupportedGrantType, 'The device code flow is not enabled on this emulator.');
+    return oauth.deviceCode(r);
+  },
+});
 
 function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
@@ -69,6 +91,7 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export function createEmulatorServer(d: ServerDeps): { server: Server; sockets: Set<Socket> } {
   const sockets = new Set<Socket>();
+  const handlers = handlersFor(d.service, d.oauth);
 
   const send = (res: ServerResponse, status: number, body: unknown, correlationId?: string, headers: Record<string, string> = {}) => {
     const json = JSON.stringify(body);
@@ -114,6 +137,11 @@ export function createEmulatorServer(d: ServerDeps): { server: Server; sockets: 
       return send(res, 200, rows);
     }
 
+    for (const route of d.routes ?? []) {
+      const outcome = await route(req, res, url, { correlationId, givenId, send, readBody });
+      if (outcome !== undefined) return outcome;
+    }
+
     const match = SSPR_ROUTE.exec(url.pathname) ?? TOKEN_ROUTE.exec(url.pathname);
     if (!match) return send(res, 404, { error: 'not_found', error_description: `No route for ${req.method} ${url.pathname.slice(0, 200)}` });
     let tenantSegment: string;
@@ -122,7 +150,7 @@ export function createEmulatorServer(d: ServerDeps): { server: Server; sockets: 
     } catch {
       tenantSegment = match[1]!.toLowerCase(); // malformed %-escape: it cannot name our tenant either
     }
-    const endpoint = (match[2] ?? 'token') as Endpoint;
+    const endpoint = match[2] as Endpoint;
 
     if (req.method !== 'POST') {
       return sendError(res, new ApiError('invalid_request', AADSTS.postOnly, 'The endpoint only accepts POST requests.', { status: 405, headers: { allow: 'POST' } }), correlationId, !!givenId);
@@ -162,7 +190,7 @@ export function createEmulatorServer(d: ServerDeps): { server: Server; sockets: 
     };
     let reply: () => number;
     try {
-      const result = handlers[endpoint](d.service, flowReq);
+      const result = handlers[endpoint](flowReq);
       reply = () => send(res, 200, result, givenId);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;

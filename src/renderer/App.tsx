@@ -20,6 +20,8 @@ type Stage =
   | { kind: 'code'; view: CodeView; receivedAt: number }
   | { kind: 'password'; serviceError: FlowError | null }
   | { kind: 'saving' }
+  /** The user chose to leave while the password was being saved: main waits for the answer first. */
+  | { kind: 'finishing' }
   | { kind: 'done' }
   | { kind: 'error'; error: FlowError & { code: ScreenErrorCode } }
   | { kind: 'closed' }
@@ -66,6 +68,8 @@ export const App = ({ api, info, started = true }: { api: SsprApi; info: AppInfo
   const exit = async (reason: ExitReason) => {
     if (exiting.current) return;
     exiting.current = true;
+    // The answer decides the outcome (and the exit code): say so rather than pretend we left already.
+    if (current.kind === 'saving') go({ kind: 'finishing' });
     try {
       await api['app:exit']({ reason });
     } catch {
@@ -74,7 +78,7 @@ export const App = ({ api, info, started = true }: { api: SsprApi; info: AppInfo
     go({ kind: 'closed' });
   };
 
-  const idle = useIdleTimer(info.idleTimeoutSeconds, busy || current.kind === 'closed', () => {
+  const idle = useIdleTimer(info.idleTimeoutSeconds, busy || current.kind === 'closed' || current.kind === 'finishing', () => {
     void exit(current.kind === 'done' ? 'done' : 'idle');
   });
 
@@ -156,6 +160,8 @@ export const App = ({ api, info, started = true }: { api: SsprApi; info: AppInfo
         return <PasswordScreen serviceError={current.serviceError} onSubmit={(pw) => void submitPassword(pw)} />;
       case 'saving':
         return <SavingScreen />;
+      case 'finishing':
+        return <SavingScreen finishing />;
       case 'done':
         return <DoneScreen scenario={info.scenario} onExit={() => void exit('done')} />;
       case 'error':
@@ -189,7 +195,7 @@ export const App = ({ api, info, started = true }: { api: SsprApi; info: AppInfo
       </main>
       <footer className="bottombar">
         {info.demo && <p className="bottombar__note">{t('app.demoNote')}</p>}
-        {!closed && current.kind !== 'done' && (
+        {!closed && current.kind !== 'done' && current.kind !== 'finishing' && (
           <button type="button" className="button button--quiet" onClick={() => void exit('cancelled')}>
             {t('app.backToSignIn')}
           </button>

@@ -1,7 +1,8 @@
 /**
  * The renderer's only door to the main process. In Electron the preload exposes `window.sspr`; in the
  * browser host the same channels travel as `POST /api/<channel>` with a per-run token that arrives in the
- * URL fragment (never in a request line, so it does not end up in any log).
+ * URL fragment (never in a request line, so it does not end up in any log), and with this tab's own session,
+ * asked for once when the page makes its first call: each tab is its own flow.
  */
 import type { Channel, RequestOf, ResponseOf, SsprApi } from '../shared/ipc';
 
@@ -29,21 +30,40 @@ export const takeTokenFromLocation = (): string => {
   return token;
 };
 
+const post = async (path: string, headers: Record<string, string>, body: unknown): Promise<Response> => {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+  } catch {
+    throw new TransportError('host unreachable');
+  }
+  if (!response.ok) throw new TransportError(`host answered ${response.status}`);
+  return response;
+};
+
 export const createHttpApi = (token: string): SsprApi => {
-  const call = async <C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> => {
-    let response: Response;
-    try {
-      response = await fetch(`/api/${channel}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-sspr-token': token },
-        body: JSON.stringify(request),
-        cache: 'no-store',
-        credentials: 'omit',
+  let session: Promise<string> | undefined;
+  const sessionId = (): Promise<string> => {
+    session ??= post('/session', { 'x-sspr-token': token }, {})
+      .then((r) => r.json() as Promise<{ session?: unknown }>)
+      .then((answer) => {
+        if (typeof answer.session !== 'string') throw new TransportError('host gave no session');
+        return answer.session;
+      })
+      .catch((err: unknown) => {
+        session = undefined; // a later call may try again
+        throw err instanceof TransportError ? err : new TransportError('host gave no session');
       });
-    } catch {
-      throw new TransportError('host unreachable');
-    }
-    if (!response.ok) throw new TransportError(`host answered ${response.status}`);
+    return session;
+  };
+  const call = async <C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> => {
+    const response = await post(`/api/${channel}`, { 'x-sspr-token': token, 'x-sspr-session': await sessionId() }, request);
     return (await response.json()) as ResponseOf<C>;
   };
   // Written out per channel so the compiler proves the object matches the contract.

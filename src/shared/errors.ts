@@ -15,6 +15,8 @@ export const InlineErrorCodes = [
   'password_banned',
   'password_recently_used',
   'service_busy',
+  /** A second new password while (or after) the first was sent in this attempt: refused, never sent. */
+  'password_already_submitted',
 ] as const;
 
 export const ScreenErrorCodes = [

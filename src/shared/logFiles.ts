@@ -11,8 +11,11 @@
  */
 export const ACTIVE_LOG_NAME = 'sspr-logon.jsonl';
 export const SALT_FILE_NAME = 'sspr-logon.salt';
-/** Every file a reader should read: the contract's names, plus the names older installs wrote. */
-export const LOG_FILE_PATTERN = /^(?:sspr-logon.*\.jsonl|sspr-logon.*\.log|overlay.*\.jsonl)$/;
+/**
+ * Every file a reader should read: the contract's names, plus the names older installs wrote. Any letter case:
+ * Windows file names are case-insensitive, and a copied folder may have been renamed.
+ */
+export const LOG_FILE_PATTERN = /^(?:sspr-logon.*\.jsonl|sspr-logon.*\.log|overlay.*\.jsonl)$/i;
 
 const ROTATED = /^sspr-logon\.(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\.jsonl$/;
 const DAY_MS = 86_400_000;

@@ -11,6 +11,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mainBundleOptions } from '../../scripts/bundle-options.mjs';
 import { hashUserId } from '../../src/main/core/logging';
+import { parseLogLine } from '../../src/shared/logRecord';
 import { buildRenderer, enterCode, enterPassword, enterUser, expectErrorScreen, expectStage, launchBrowser, strongPassword } from './support';
 
 const ROOT = resolve(__dirname, '../..');
@@ -47,7 +48,7 @@ const printedCode = (out: string, user: string): string | undefined => new RegEx
 
 const logs = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
   new Promise((done) => {
-    execFile(node16, [cli, 'logs', ...args], { timeout: 60_000 }, (err, stdout, stderr) =>
+    execFile(node16, [cli, 'logs', ...args, '--format', 'json'], { timeout: 60_000 }, (err, stdout, stderr) =>
       done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) }),
     );
   });
@@ -77,8 +78,8 @@ afterAll(async () => {
 });
 
 describe('demo: npm start -- --data-dir <dir>, then logs --data-dir <dir> --user', () => {
-  it("lists alice's reset and carol's failed start", async () => {
-    // Run 1: alice resets her password; "Back to sign-in" ends the host as the overlay would end.
+  it("lists alice's reset and carol's failed start", { timeout: 180_000 }, async () => {
+    // Run 1: alice resets her password and goes back to sign-in.
     const first = await startHost();
     expect(first.output()).toContain(`Logs: ${join(dataDir, 'logs')}`);
     const page = await browser.newPage();
@@ -91,6 +92,9 @@ describe('demo: npm start -- --data-dir <dir>, then logs --data-dir <dir> --user
     await enterPassword(page, strongPassword('demo'));
     await expectStage(page, 'done');
     await page.getByRole('button', { name: 'Back to sign-in' }).click();
+    await expectStage(page, 'closed');
+    // Ctrl+C, as a developer stops `npm start`.
+    children.at(-1)!.kill('SIGINT');
     await expect(first.exited).resolves.toBe(0);
 
     // Run 2, same data folder: carol is not enabled for reset; she closes the overlay.
@@ -106,18 +110,20 @@ describe('demo: npm start -- --data-dir <dir>, then logs --data-dir <dir> --user
     const logDir = join(dataDir, 'logs');
     expect(readdirSync(logDir).sort()).toEqual(['sspr-logon.jsonl', 'sspr-logon.salt']);
     const salt = readFileSync(join(logDir, 'sspr-logon.salt'), 'utf8').trim();
-    const all = records(readFileSync(join(logDir, 'sspr-logon.jsonl'), 'utf8'));
+    const text = readFileSync(join(logDir, 'sspr-logon.jsonl'), 'utf8');
+    for (const line of text.split('\n').filter(Boolean)) expect(parseLogLine(line), line).not.toBeNull();
+    const all = records(text);
     expect(JSON.stringify(all)).not.toContain('alice@contoso.com');
     expect(JSON.stringify(all)).not.toContain(strongPassword('demo'));
 
-    const alice = await logs([`--data-dir=${dataDir}`, '--user=alice@contoso.com']);
+    const alice = await logs(['--data-dir', dataDir, '--user', 'alice@contoso.com']);
     expect(alice.code, alice.stderr).toBe(0);
     const aliceRecords = records(alice.stdout);
     expect(aliceRecords.find((r) => r.step === 'start')).toMatchObject({ outcome: 'ok', user: hashUserId(salt, 'alice@contoso.com') });
     expect(aliceRecords.find((r) => r.step === 'submit')).toMatchObject({ outcome: 'succeeded' });
     expect(new Set(aliceRecords.map((r) => r.correlationId)).size).toBe(1);
 
-    const carol = await logs([`--data-dir=${dataDir}`, '--user=carol@contoso.com']);
+    const carol = await logs(['--data-dir', dataDir, '--user', 'carol@contoso.com']);
     const carolStart = records(carol.stdout).find((r) => r.step === 'start');
     expect(carolStart).toMatchObject({ user: hashUserId(salt, 'carol@contoso.com'), errorCode: 'not_enabled' });
     expect(carolStart?.correlationId).not.toBe(aliceRecords[0]?.correlationId);

@@ -40,6 +40,8 @@ describe('browser host command line on Node 16.17.1', () => {
   let output = '';
   let origin = '';
   let token = '';
+  /** This "tab"'s session, asked for as the renderer does before its first call. */
+  let session = '';
   let exited: Promise<number | null>;
   let dir = '';
   /** Resolves with the first match in the process output, as soon as it is printed. */
@@ -71,6 +73,8 @@ describe('browser host command line on Node 16.17.1', () => {
     const url = new URL(await waitForOutput(/http:\/\/127\.0\.0\.1:\d+\/#token=\S+/));
     origin = url.origin;
     token = url.hash.replace('#token=', '');
+    const opened = await call(origin, { method: 'POST', path: '/session', headers: { 'content-type': 'application/json', 'x-sspr-token': token }, body: '{}' });
+    session = (JSON.parse(opened.body) as { session: string }).session;
   });
   afterAll(async () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
@@ -91,13 +95,13 @@ describe('browser host command line on Node 16.17.1', () => {
     expect(output).toMatch(/Open: http:\/\/127\.0\.0\.1:\d+\/#token=/);
   });
 
-  it('serves the overlay with its CSP and answers the API only with the token', async () => {
+  it('serves the overlay with its CSP and answers the API only with the token and a session it gave', async () => {
     const page = await call(origin, { path: '/' });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<script src="app.js"></script>');
     const noToken = await call(origin, { method: 'POST', path: '/api/app:info', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(noToken.status).toBe(401);
-    const info = await call(origin, { method: 'POST', path: '/api/app:info', headers: { 'content-type': 'application/json', 'x-sspr-token': token }, body: '{}' });
+    const info = await call(origin, { method: 'POST', path: '/api/app:info', headers: { 'content-type': 'application/json', 'x-sspr-token': token, 'x-sspr-session': session }, body: '{}' });
     expect(info.status).toBe(200);
     expect(JSON.parse(info.body)).toMatchObject({ productName: 'SSPR Logon', engine: 'native', demo: true, scenario: 'logon' });
   });
@@ -113,7 +117,7 @@ describe('browser host command line on Node 16.17.1', () => {
     const big = await call(origin, {
       method: 'POST',
       path: '/api/flow:start',
-      headers: { 'content-type': 'application/json', 'x-sspr-token': token },
+      headers: { 'content-type': 'application/json', 'x-sspr-token': token, 'x-sspr-session': session },
       body: JSON.stringify({ username: 'a'.repeat(100_000) }),
     });
     expect(big.status).toBe(413);
@@ -123,7 +127,7 @@ describe('browser host command line on Node 16.17.1', () => {
     const started = await call(origin, {
       method: 'POST',
       path: '/api/flow:start',
-      headers: { 'content-type': 'application/json', 'x-sspr-token': token },
+      headers: { 'content-type': 'application/json', 'x-sspr-token': token, 'x-sspr-session': session },
       body: JSON.stringify({ username: 'alice@contoso.com' }),
     });
     expect(JSON.parse(started.body)).toMatchObject({ ok: true, view: { step: 'code', codeLength: 8 } });

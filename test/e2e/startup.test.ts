@@ -13,7 +13,7 @@ describe('a main process that fails at start', () => {
     browser = await launchBrowser();
     host = await startBrowserHost({
       rendererDir: await buildRenderer(),
-      dispatch: async (channel) => {
+      newSession: () => async (channel) => {
         calls.push(String(channel));
         throw new Error('core not ready');
       },

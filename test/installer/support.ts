@@ -120,6 +120,8 @@ export interface BuildOptions {
   dll?: string;
   version?: string;
   out: string;
+  /** Which Windows the package is for; build-msi.sh's default is x64. */
+  arch?: 'x64' | 'x86';
   env?: NodeJS.ProcessEnv;
 }
 
@@ -128,6 +130,7 @@ export const buildMsi = async (o: BuildOptions) => {
   if (o.staged) args.push(o.staged);
   if (o.version) args.push('--version', o.version);
   if (o.dll) args.push('--dll', o.dll);
+  if (o.arch) args.push('--arch', o.arch);
   args.push('--out', o.out);
   return run('bash', args, { env: o.env });
 };

@@ -9,7 +9,16 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHIM_OUT = join(ROOT, 'build/shim');
 export const CLSID = '{63161C4D-E4A4-40D6-98FB-E6F4AD6BA5CB}';
-export const OUTPUTS = ['SsprLogonCP.dll', 'SsprLogonCP-winetest.dll', 'SsprLogon.exe', 'cp-harness.exe', 'native/core-test', 'native/log-plan'];
+export const OUTPUTS = [
+  'SsprLogonCP.dll',
+  'SsprLogonCP-winetest.dll',
+  'SsprLogon.exe',
+  'cp-harness.exe',
+  'native/core-test',
+  'native/log-plan',
+  'x86/SsprLogonCP.dll',
+  'x86/SsprLogon.exe',
+];
 
 export interface RunResult {
   code: number | null;

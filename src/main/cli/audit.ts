@@ -1,65 +1,94 @@
 /**
- * `audit`: from an overlay correlation id (or a user) to Entra's audit records. Prints the Microsoft
- * Graph directoryAudits request to run (needs AuditLog.Read.All), or, with --emulator, reads the local
- * emulator's audit log directly.
+ * `audit`: from a user or an attempt's correlation id to Entra's SSPR audit records (Microsoft Graph
+ * directoryAudits, signed in with @azure/msal-node), merged with this PC's own records when a data folder is
+ * given. Options: audit/options.ts; sign-in: audit/signIn.ts; Graph: audit/graph.ts.
  */
-import { readFileSync } from 'node:fs';
-import { createHttpClient } from '../core/http';
-import { option, parseOptions, type CliIo } from './io';
+import { ExitCode } from '../../shared/exitCodes';
+import { fetchDirectoryAudits, firstPageUrl, GraphError, type DirectoryAudit } from './audit/graph';
+import { readLocalRecords, type LocalRecord } from './audit/localRecords';
+import { createAuditHttp } from './audit/network';
+import { AUDIT_HELP, AUDIT_USAGE, parseAuditArgs, SECRET_ENV } from './audit/options';
+import { acquireGraphToken, SignInError } from './audit/signIn';
+import { formatTable, mergeTimeline } from './audit/timeline';
+import type { CliIo } from './io';
 
-export const AUDIT_USAGE = 'audit (--correlation-id=<id> | --user=<upn>) [--since=<ISO time>] [--emulator=<https base url> --ca=<pem file>]';
+export { AUDIT_USAGE } from './audit/options';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const UPN = /^[A-Za-z0-9'.\-_!#^~]+@[A-Za-z0-9.-]+$/;
+export interface AuditDeps {
+  /** Waits for Retry-After; tests pass one that records the wait instead of sleeping. */
+  sleep?: (ms: number) => Promise<void>;
+}
 
-/** OData string literal: a quote is doubled. The inputs are already restricted to safe characters. */
-const literal = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export const graphAuditUrl = (filter: { correlationId?: string; user?: string; since?: string }): string => {
-  const clauses = ["loggedByService eq 'Self-service Password Management'"];
-  if (filter.correlationId) clauses.push(`correlationId eq ${literal(filter.correlationId)}`);
-  if (filter.user) clauses.push(`initiatedBy/user/userPrincipalName eq ${literal(filter.user)}`);
-  if (filter.since) clauses.push(`activityDateTime ge ${filter.since}`);
-  return `https://graph.microsoft.com/v1.0/auditLogs/directoryAudits?$filter=${encodeURIComponent(clauses.join(' and '))}`;
-};
-
-export const runAudit = async (args: readonly string[], io: CliIo): Promise<number> => {
-  const { options } = parseOptions(args);
-  const correlationId = option(options, 'correlation-id');
-  const user = option(options, 'user');
-  const since = option(options, 'since');
-  if ((!correlationId && !user) || (correlationId && !GUID.test(correlationId)) || (user && !UPN.test(user))) {
-    io.err(`usage: ${AUDIT_USAGE}`);
-    return 2;
-  }
-  if (since !== undefined && Number.isNaN(Date.parse(since))) {
-    io.err('--since takes an ISO time, e.g. 2026-11-25T09:00:00Z');
-    return 2;
-  }
-  const sinceIso = since ? new Date(Date.parse(since)).toISOString() : undefined;
-  const emulator = option(options, 'emulator');
-  if (!emulator) {
-    io.out(`GET ${graphAuditUrl({ ...(correlationId ? { correlationId } : {}), ...(user ? { user } : {}), ...(sinceIso ? { since: sinceIso } : {}) })}`);
-    io.err('run it with a token that has AuditLog.Read.All (e.g. in Graph Explorer); records appear after 5–10 minutes');
+export const runAudit = async (args: readonly string[], io: CliIo, deps: AuditDeps = {}): Promise<number> => {
+  const parsed = parseAuditArgs(args, io.env, io.now());
+  if (parsed.help) {
+    io.out(AUDIT_HELP);
     return 0;
   }
-  const caFile = option(options, 'ca');
-  const ca = caFile ? readFileSync(caFile, 'utf8') : undefined;
-  const http = createHttpClient({ timeoutMs: 15_000, ...(ca ? { ca } : {}) });
-  const url = new URL('/audit', emulator);
-  if (user) url.searchParams.set('username', user);
-  const res = await http.get(url.toString());
-  if (res.status !== 200) {
-    io.err(`the emulator answered HTTP ${res.status}`);
-    return 1;
+  if ('error' in parsed) {
+    io.err(`audit: ${parsed.error}\nusage: ${AUDIT_USAGE}\n(audit --help explains each option)`);
+    return 2;
   }
-  const events = JSON.parse(String(res.data)) as Record<string, unknown>[];
-  const matching = events.filter(
-    (e) =>
-      (!correlationId || String(e.correlationId).toLowerCase() === correlationId.toLowerCase()) &&
-      (!sinceIso || String(e.activityDateTime) >= sinceIso),
+  const o = parsed.options;
+  if (args.some((a) => a === '--client-secret' || a.startsWith('--client-secret='))) {
+    io.err(`note: a secret on the command line stays in shell history and process lists; prefer ${SECRET_ENV}`);
+  }
+  const query = { ...(o.user ? { user: o.user } : {}), ...(o.correlationId ? { correlationId: o.correlationId } : {}), ...(o.since ? { since: o.since } : {}) };
+
+  // Local records first: a missing or unreadable folder is a typo to report before anyone signs in.
+  let local: LocalRecord[] = [];
+  if (o.dataDir !== undefined) {
+    try {
+      const result = await readLocalRecords(o.dataDir, query);
+      local = result.records;
+      if (result.noSalt) io.err(`note: ${o.dataDir} has no logs/sspr-logon.salt, so only clear-text (verbose) records can match --user`);
+      io.err(`${local.length} local record(s) from ${result.files} file(s)${result.unreadable ? `, ${result.unreadable} unreadable line(s) skipped` : ''}`);
+    } catch (err) {
+      io.err(`audit: cannot read the logs in ${o.dataDir}: ${(err as { code?: string }).code ?? String(err)}`);
+      return 1;
+    }
+  }
+
+  const http = createAuditHttp(o.ca);
+  let entra: DirectoryAudit[];
+  try {
+    const token = await acquireGraphToken(o, http, (message) => io.err(message));
+    const { records, truncated } = await fetchDirectoryAudits(o.graph, token, firstPageUrl(o.graph, query, o.pageSize), {
+      http,
+      sleep: deps.sleep ?? realSleep,
+      now: io.now,
+      progress: (line) => io.err(line),
+    });
+    entra = records;
+    if (truncated) io.err(`note: stopped after ${records.length} Entra records; narrow the query with --since`);
+  } catch (err) {
+    if (err instanceof SignInError) {
+      io.err(`audit: ${err.message}`);
+      return err.unreachable ? ExitCode.ServiceUnreachable : ExitCode.InternalError;
+    }
+    if (err instanceof GraphError) {
+      io.err(`audit: ${err.message}`);
+      return err.kind === 'throttled' ? ExitCode.Throttled : err.kind === 'unreachable' ? ExitCode.ServiceUnreachable : ExitCode.InternalError;
+    }
+    throw err;
+  }
+
+  const lines = mergeTimeline(entra, local);
+  if (o.json) for (const line of lines) io.out(JSON.stringify(line));
+  else if (lines.length > 0) for (const row of formatTable(lines)) io.out(row);
+  io.err(
+    `${entra.length} Entra record(s)${o.dataDir !== undefined ? `, ${local.length} local` : ''}${o.since ? ` since ${o.since.toISOString()}` : ''}` +
+      (entra.length === 0 ? '; Entra shows records 5-10 minutes after the attempt' : ''),
   );
-  for (const e of matching) io.out(JSON.stringify(e));
-  io.err(`${matching.length} audit record(s)`);
+  if (entra.length === 0 && o.correlationId) {
+    // Only the native engine's id reaches Entra; the portal's page sends Microsoft's own ids.
+    const portal = local.some((r) => r.engine === 'portal');
+    io.err(
+      `note: ${portal ? 'this attempt used the portal engine, whose requests carry Microsoft\'s correlation ids' : 'Entra knows an attempt by our id only when the native engine made it'}; ` +
+        'search by user and time instead: --user <upn> --since <time>',
+    );
+  }
   return 0;
 };

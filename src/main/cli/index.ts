@@ -1,14 +1,7 @@
-/** Entry of dist/main/cli.cjs (`npm run cli -- doctor`). Runs on Node 16.17 and later. */
-import { createWindowsRegistrySource } from '../core/registry';
+/** Entry of dist/main/cli.cjs (`npm run cli -- logs ...`, Node 16.17 and later on a helpdesk workstation). */
+import { processCliIo } from './processIo';
 import { runCli } from './run';
 
-void runCli(process.argv.slice(2), {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
-  env: process.env,
-  platform: process.platform,
-  ...(process.platform === 'win32' ? { registry: createWindowsRegistrySource() } : {}),
-  now: Date.now,
-}).then((code) => {
+void runCli(process.argv.slice(2), processCliIo()).then((code) => {
   process.exitCode = code;
 });

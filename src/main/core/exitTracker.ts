@@ -34,8 +34,10 @@ export const createExitTracker = (): ExitTracker => {
       }
     },
     codeFor(reason) {
+      // The password was changed: that is what happened, whichever way out the user took afterwards (or
+      // while it was being saved).
+      if (resetDone) return ExitCode.ResetDone;
       if (reason === 'idle') return ExitCode.IdleTimeout;
-      if (reason === 'done' && resetDone) return ExitCode.ResetDone;
       // "cancelled" (or an unearned "done"): say why the user left when a screen told them.
       return (lastScreenError && CANCEL_CODES[lastScreenError]) ?? ExitCode.Cancelled;
     },

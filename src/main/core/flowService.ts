@@ -3,6 +3,7 @@
  * main and never reaches the renderer. Input is checked again with the shared rules before any request
  * (the renderer is not trusted), and every engine outcome is mapped onto the closed ErrorCode set.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../shared/config';
 import type { ErrorCode } from '../../shared/errors';
 import { isScreenError } from '../../shared/errors';
@@ -127,13 +128,30 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
 
   let state: State = { step: 'userId' };
   let correlationId = makeId();
-  let log = deps.logger.child({ correlationId });
-  let submitting: Promise<FlowResult> | undefined;
+  // Every record of an attempt carries what the helpdesk searches by (logRecord.ts): the correlation
+  // id, scenario and engine from the start, the user (hashed by the logger) once it is known.
+  const attemptLogger = (fields: Record<string, unknown> = {}) =>
+    deps.logger.child({ correlationId, scenario: deps.launch.scenario, engine: 'native', ...fields });
+  let log = attemptLogger();
+  let attemptStartedAt = now();
+  /**
+   * The submission in flight and a digest of its password, then the digest of the password that was sent:
+   * an answer about a submission is only ever given to a request carrying that same password. Digests are
+   * kept in memory only, never logged.
+   */
+  let submitting: { run: Promise<FlowResult>; digest: Buffer } | undefined;
+  let submittedDigest: Buffer | undefined;
+  const digestOf = (password: string): Buffer => createHash('sha256').update(password, 'utf8').digest();
+  const same = (digest: Buffer | undefined, password: string): boolean => digest !== undefined && timingSafeEqual(digest, digestOf(password));
 
   const newAttempt = (): void => {
+    submittedDigest = undefined;
     correlationId = makeId();
-    log = deps.logger.child({ correlationId });
+    attemptStartedAt = now();
+    log = attemptLogger();
   };
+  /** Time since the attempt started, on every step record. */
+  const attemptMs = (): number => Math.max(0, now() - attemptStartedAt);
 
   const serviceFields = (info: ServiceInfo | undefined): Record<string, unknown> =>
     info
@@ -159,17 +177,18 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
   };
 
   /** Maps a failure, logs the step and moves the state where the user's next action makes sense. */
-  const failStep = (step: string, failure: EngineFailure, fields: Record<string, unknown> = {}): FlowResult => {
+  const failStep = (step: string, failure: EngineFailure): FlowResult => {
     const { code, retryAfterSeconds } = errorCodeFor(failure);
-    const level = code === 'internal' || code === 'unreachable' || code === 'password_may_have_changed' ? 'warn' : 'info';
+    // A failure is at least a warning, so `logs --level warn` lists every attempt that went wrong.
+    const level = code === 'internal' ? 'error' : 'warn';
     log[level]('flow.step', {
       step,
       outcome: failure.kind,
       errorCode: code,
+      attemptMs: attemptMs(),
       ...(failure.kind === 'network' ? { networkCause: failure.cause, requestSent: failure.requestSent } : {}),
       ...(failure.kind === 'password_may_have_changed' ? { cause: failure.cause } : {}),
       ...serviceFields(failure.info),
-      ...fields,
     });
     if (code === 'password_may_have_changed') state = { step: 'ended' };
     else if (isScreenError(code) && code !== 'reset_failed') state = { step: 'userId' };
@@ -178,7 +197,7 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
 
   const rejectInput = (step: string, code: ErrorCode, problem: string): FlowResult => {
     // The rejected value itself is never logged.
-    log.info('flow.input_rejected', { step, problem, errorCode: code });
+    log.warn('flow.input_rejected', { step, outcome: 'input_rejected', problem, errorCode: code, attemptMs: attemptMs() });
     return fail(code);
   };
 
@@ -193,7 +212,7 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
     });
 
   const outOfOrder = (step: string): FlowResult => {
-    log.info('flow.out_of_order', { step, state: state.step });
+    log.warn('flow.out_of_order', { step, outcome: 'out_of_order', errorCode: 'session_expired', state: state.step, attemptMs: attemptMs() });
     return fail('session_expired');
   };
 
@@ -206,7 +225,7 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
       return failStep(step, { kind: 'redirect', reason: `channel ${ch.channel}`.slice(0, 40), info: ch.info });
     }
     state = { step: 'code', token: ch.continuationToken, codeLength: ch.codeLength, target: ch.targetLabel, sentAt: now() };
-    log.info('flow.step', { step, outcome: 'ok', codeLength: ch.codeLength, target: ch.targetLabel, ...serviceFields(ch.info) });
+    log.info('flow.step', { step, outcome: 'ok', codeLength: ch.codeLength, target: ch.targetLabel, attemptMs: attemptMs(), ...serviceFields(ch.info) });
     return codeView(state, resent);
   };
 
@@ -215,10 +234,11 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
     state = { step: 'userId' };
     const checked = checkUsername(username);
     if (!checked.ok) return rejectInput('start', 'invalid_username', checked.problem);
+    // From here on every record of the attempt names the user (hashed), failed starts included.
+    log = attemptLogger({ user: checked.value });
     const started = await deps.engine.start({ correlationId }, checked.value);
-    // A failed start names the user (hashed): those are the people who phone the helpdesk.
-    if (!started.ok) return failStep('start', started, { user: checked.value, scenario: deps.launch.scenario });
-    log.info('flow.step', { step: 'start', outcome: 'ok', user: checked.value, scenario: deps.launch.scenario, ...serviceFields(started.info) });
+    if (!started.ok) return failStep('start', started);
+    log.info('flow.step', { step: 'start', outcome: 'ok', attemptMs: attemptMs(), ...serviceFields(started.info) });
     return sendCode('challenge', started.continuationToken, false);
   };
 
@@ -232,13 +252,13 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
       // A wrong code keeps the code step (the same token stays valid for another try).
       if (r.kind === 'invalid_oob_value') {
         const { code: errorCode } = errorCodeFor(r);
-        log.info('flow.step', { step: 'continue', outcome: r.kind, errorCode, ...serviceFields(r.info) });
+        log.warn('flow.step', { step: 'continue', outcome: r.kind, errorCode, attemptMs: attemptMs(), ...serviceFields(r.info) });
         return fail(errorCode);
       }
       return failStep('continue', r);
     }
     state = { step: 'password', token: r.continuationToken };
-    log.info('flow.step', { step: 'continue', outcome: 'ok', expiresInSeconds: r.expiresInSeconds, ...serviceFields(r.info) });
+    log.info('flow.step', { step: 'continue', outcome: 'ok', expiresInSeconds: r.expiresInSeconds, attemptMs: attemptMs(), ...serviceFields(r.info) });
     return view({ step: 'password' });
   };
 
@@ -246,7 +266,7 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
     if (state.step !== 'code') return outOfOrder('resend');
     const waitSeconds = Math.ceil(cooldownSeconds - (now() - state.sentAt) / 1000);
     if (waitSeconds > 0) {
-      log.info('flow.step', { step: 'resend', outcome: 'too_soon', retryAfterSeconds: waitSeconds });
+      log.warn('flow.step', { step: 'resend', outcome: 'too_soon', errorCode: 'resend_too_soon', retryAfterSeconds: waitSeconds, attemptMs: attemptMs() });
       return fail('resend_too_soon', waitSeconds);
     }
     const token = state.token;
@@ -256,11 +276,17 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
 
   const submitPassword = async (password: string): Promise<FlowResult> => {
     if (state.step === 'ended') return fail('password_may_have_changed');
-    if (state.step === 'done') return view({ step: 'done' });
+    if (state.step === 'done') {
+      // "Done" is true only of the password that was set; any other one was never sent.
+      if (same(submittedDigest, password)) return view({ step: 'done' });
+      log.info('flow.step', { step: 'submit', outcome: 'refused', reason: 'already_changed', errorCode: 'password_already_submitted' });
+      return fail('password_already_submitted');
+    }
     if (state.step !== 'password') return outOfOrder('submit');
     const current = state;
     const checked = checkPassword(password);
     if (checked.problem) return rejectInput('submit', PASSWORD_PROBLEM_CODES[checked.problem], checked.problem);
+    submittedDigest = digestOf(password);
     const r = await deps.engine.resetPassword({ correlationId }, current.token, password);
     if (!r.ok) {
       if (r.kind === 'reset_failed') state = { step: 'password', token: r.continuationToken };
@@ -268,7 +294,7 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
       return failStep('submit', r);
     }
     state = { step: 'done' };
-    log.info('flow.step', { step: 'submit', outcome: 'succeeded', polls: r.polls, ...serviceFields(r.info) });
+    log.info('flow.step', { step: 'submit', outcome: 'succeeded', polls: r.polls, attemptMs: attemptMs(), ...serviceFields(r.info) });
     return view({ step: 'done' });
   };
 
@@ -277,7 +303,7 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
       try {
         return await job();
       } catch (err) {
-        log.error('flow.internal_error', { step, error: err });
+        log.error('flow.internal_error', { step, outcome: 'internal_error', errorCode: 'internal', error: err, attemptMs: attemptMs() });
         state = { step: 'userId' };
         return fail('internal');
       }
@@ -301,25 +327,35 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
     'flow:submitCode': ({ code }) => guarded('continue', () => submitCode(code)),
     'flow:resendCode': () => guarded('resend', resendCode),
     'flow:submitPassword': ({ password }) => {
-      // A double click shares the one request in flight; the password is never sent twice.
-      if (submitting) return submitting;
+      if (submitting) {
+        // A double click shares the one request in flight; the password is never sent twice. A different
+        // password is refused, never sent and never told the first one's answer.
+        if (same(submitting.digest, password)) return submitting.run;
+        log.info('flow.step', { step: 'submit', outcome: 'refused', reason: 'submission_in_flight', errorCode: 'password_already_submitted' });
+        return Promise.resolve(fail('password_already_submitted'));
+      }
       const run = guarded('submit', () => submitPassword(password));
-      submitting = run;
+      submitting = { run, digest: digestOf(password) };
       run
         .finally(() => {
-          if (submitting === run) submitting = undefined;
+          if (submitting?.run === run) submitting = undefined;
         })
         .catch(() => undefined);
       return run;
     },
     'flow:restart': () =>
       guarded('restart', async () => {
-        log.info('flow.step', { step: 'restart', outcome: 'ok', from: state.step });
+        log.info('flow.step', { step: 'restart', outcome: 'ok', from: state.step, attemptMs: attemptMs() });
         state = { step: 'userId' };
         newAttempt();
         return view({ step: 'userId' });
       }),
     'app:exit': async ({ reason }) => {
+      if (submitting) {
+        // Leaving now would report an outcome nobody knows yet: the code is decided by the answer.
+        log.info('app.exit_waits', { reason, for: 'submission_in_flight' });
+        await submitting.run.catch(() => undefined);
+      }
       const code = tracker.codeFor(reason);
       log.info('app.exit', { reason, exitCode: code, state: state.step });
       deps.exit(code);

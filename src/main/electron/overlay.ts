@@ -348,9 +348,13 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
 
   // ---------------------------------------------------------------- idle exit
   const idleLimit = config.IdleTimeoutSeconds + (portal ? 0 : NATIVE_IDLE_GRACE_SECONDS);
+  let idleLeaving = false;
   const idleTimer = clock.setInterval(() => {
-    if (idleRemainingSeconds(clock.now(), lastActivity, idleLimit) > 0) return;
-    exit((portal ? portal.exitCode('idle') : ExitCode.IdleTimeout) as ExitCode, 'idle');
+    if (idleLeaving || idleRemainingSeconds(clock.now(), lastActivity, idleLimit) > 0) return;
+    idleLeaving = true;
+    if (portal) exit(portal.exitCode('idle') as ExitCode, 'idle');
+    // Through the core: a password submission in flight is answered first, and decides the code.
+    else void core.handlers['app:exit']({ reason: 'idle' }).catch(() => exit(ExitCode.IdleTimeout, 'idle'));
   }, 1000);
   cleanups.push(() => clock.clearInterval(idleTimer));
 

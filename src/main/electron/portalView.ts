@@ -85,7 +85,12 @@ export const createPortalController = (opts: PortalControllerOptions): PortalCon
     const summary = o.state === 'error' ? `error:${o.reason}` : o.state;
     if (summary !== lastLogged) {
       lastLogged = summary;
-      logger.info('portal.outcome', o.state === 'error' ? { state: o.state, reason: o.reason, netError: o.netError, httpStatus: o.httpStatus } : { state: o.state });
+      // Shaped like a step record (logRecord.ts) so `logs` and `report` count portal outcomes too; a
+      // failure is at least a warning. The portal has no correlation id of ours: Microsoft's page sets its own.
+      const fields = { engine: 'portal', step: 'portal', outcome: o.state, state: o.state };
+      if (o.state === 'error') logger.warn('portal.outcome', { ...fields, errorCode: o.code, reason: o.reason, netError: o.netError, httpStatus: o.httpStatus });
+      else if (o.state === 'not_enabled' || o.state === 'throttled') logger.warn('portal.outcome', { ...fields, errorCode: o.state });
+      else logger.info('portal.outcome', fields);
     }
     // On an error the view goes away at once, so Chromium's own error page is never seen.
     if (o.state === 'error') applyLayout();

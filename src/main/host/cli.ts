@@ -95,9 +95,8 @@ const main = async () => {
     argv: args.overlay,
     ...(args.port ? { port: args.port } : {}),
     onExit: (code) => {
-      console.log(`\nThe overlay ended with exit code ${code} (what the credential provider would read). Stopping.`);
-      // Let the answer to app:exit reach the page (it shows its closing screen), then stop.
-      setTimeout(() => void shutdown(code), 250);
+      // Other tabs may still be mid-reset (each tab is its own flow), so the host keeps serving them.
+      console.log(`\nA tab's overlay ended with exit code ${code} (what the credential provider would read). Open the URL above again for a new attempt; Ctrl+C stops the host.`);
     },
   });
   running.demo = demo;

@@ -1,7 +1,7 @@
 /**
- * Wires the real parts together for the browser host: a running emulator (the embedded service), the core
- * (real handlers, real TLS 1.2 client trusting exactly the emulator's CA) and the loopback host serving
- * the renderer. The command line, the end-to-end tests and the benchmarks all use this one wiring.
+ * Wires the real parts together for the browser host: a running emulator (the embedded service), one core
+ * per tab (real handlers, real TLS 1.2 client trusting exactly the emulator's CA) and the loopback host
+ * serving the renderer. The command line, the end-to-end tests and the benchmarks all use this one wiring.
  */
 import type { ExitCode } from '../../shared/exitCodes';
 import type { ConfigProblem } from '../../shared/config';
@@ -35,8 +35,9 @@ export interface Demo {
   /** http://127.0.0.1:<port>/#token=… */
   url: string;
   host: BrowserHost;
+  /** A session of its own (made on first use), for a page bridged like the Electron preload. */
   dispatch: (channel: unknown, payload: unknown) => Promise<unknown>;
-  /** Every exit code the core reported, in order. */
+  /** Every exit code any tab's core reported, in order. */
   exits: ExitCode[];
   problems: { launch: LaunchProblem[]; config: ConfigProblem[] };
   /** Where the log files go (with --data-dir). */
@@ -60,23 +61,26 @@ export const startDemo = async (opts: DemoOptions): Promise<Demo> => {
       ? createLogger({ dir: folders.logDir, verbose: config.EnableLogging, maxSizeMB: config.LogMaxSizeMB, retentionDays: config.LogRetentionDays })
       : undefined;
   const exits: ExitCode[] = [];
-  const core = createCore({
-    config,
-    launch,
-    ca: emulator.caPem,
-    logger: opts.logger ?? ownLogger ?? nullLogger(),
-    demo: true,
-    exit: (code) => {
-      exits.push(code);
-      opts.onExit?.(code);
-    },
-    ...(opts.core ?? {}),
-  });
-  const host = await startBrowserHost({ dispatch: core.dispatch, rendererDir: opts.rendererDir, ...(opts.port !== undefined ? { port: opts.port } : {}) });
+  // Each tab gets its own core: its own flow state, correlation id, submission and exit tracking.
+  const newSession = () =>
+    createCore({
+      config,
+      launch,
+      ca: emulator.caPem,
+      logger: opts.logger ?? ownLogger ?? nullLogger(),
+      demo: true,
+      exit: (code) => {
+        exits.push(code);
+        opts.onExit?.(code);
+      },
+      ...(opts.core ?? {}),
+    }).dispatch;
+  const host = await startBrowserHost({ newSession, rendererDir: opts.rendererDir, ...(opts.port !== undefined ? { port: opts.port } : {}) });
+  let bridged: ReturnType<typeof newSession> | undefined;
   return {
     url: host.url,
     host,
-    dispatch: core.dispatch,
+    dispatch: (channel, payload) => (bridged ??= newSession())(channel, payload),
     exits,
     problems: { launch: launchProblems, config: configProblems },
     ...(ownLogger && folders.logDir !== undefined ? { logDir: folders.logDir } : {}),

@@ -3,9 +3,13 @@
  * `POST /api/<channel>` instead of Electron IPC. For development, end-to-end tests in real Chromium and
  * `npm start` where Electron is missing. Never shipped in the MSI. Runs on Node 16.17.
  *
- * Defences: loopback only; a random per-run token on every API call (compared in constant time); the
- * Host header must name this server (DNS rebinding) and a cross-origin Origin is refused; bodies capped;
- * only regular files inside the renderer folder are served, with the overlay's CSP.
+ * Each tab is its own overlay: a page, once loaded, asks `POST /session` for a session of its own, and every
+ * API call names it. The host keeps one flow (one core) per session, so two tabs never share a user, a code
+ * or a submission. The overlay itself has one window and needs none of this.
+ *
+ * Defences: loopback only; a random per-run token on every API and session call (compared in constant
+ * time); the Host header must name this server (DNS rebinding) and a cross-origin Origin is refused; bodies
+ * capped; only regular files inside the renderer folder are served, with the overlay's CSP.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -16,7 +20,8 @@ import { extname, resolve, sep } from 'node:path';
 export type Dispatch = (channel: unknown, payload: unknown) => Promise<unknown>;
 
 export interface BrowserHostOptions {
-  dispatch: Dispatch;
+  /** Called once per tab (POST /session): the dispatcher of that tab's own flow. */
+  newSession: () => Dispatch;
   /** Folder with the built renderer (index.html, app.js, app.css). */
   rendererDir: string;
   /** 0 or omitted: a free port. */
@@ -32,6 +37,8 @@ export interface BrowserHost {
 }
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** Tabs kept at once; opening one more forgets the one used longest ago (that tab must be reloaded). */
+export const MAX_SESSIONS = 16;
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; font-src 'self'; " +
@@ -95,9 +102,11 @@ const readBody = (req: IncomingMessage): Promise<Buffer> =>
     req.on('error', reject);
   });
 
-export const startBrowserHost = async ({ dispatch, rendererDir, port = 0 }: BrowserHostOptions): Promise<BrowserHost> => {
+export const startBrowserHost = async ({ newSession, rendererDir, port = 0 }: BrowserHostOptions): Promise<BrowserHost> => {
   const root = resolve(rendererDir);
   const token = randomBytes(32).toString('base64url');
+  // Insertion order is use order: a session is moved to the end each time it is used.
+  const sessions = new Map<string, Dispatch>();
   let allowedHosts: string[] = [];
   let allowedOrigins: string[] = [];
 
@@ -121,13 +130,38 @@ export const startBrowserHost = async ({ dispatch, rendererDir, port = 0 }: Brow
     send(res, 200, await fs.readFile(file), type, req.method === 'HEAD');
   };
 
-  const serveApi = async (req: IncomingMessage, res: ServerResponse, channel: string) => {
+  /** The checks every call from a page passes: POST, our origin, the run token, a JSON body. */
+  const checkCaller = (req: IncomingMessage) => {
     if (req.method !== 'POST') throw new HttpError(405, 'method not allowed');
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins.includes(origin)) throw new HttpError(403, 'cross-origin request refused');
     if (!tokensMatch(token, req.headers['x-sspr-token'])) throw new HttpError(401, 'token required');
     const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/json') throw new HttpError(415, 'application/json required');
+  };
+
+  const openSession = async (req: IncomingMessage, res: ServerResponse) => {
+    checkCaller(req);
+    await readBody(req);
+    const id = randomBytes(32).toString('base64url');
+    sessions.set(id, newSession());
+    while (sessions.size > MAX_SESSIONS) sessions.delete(sessions.keys().next().value as string);
+    sendJson(res, 200, { session: id });
+  };
+
+  const sessionOf = (req: IncomingMessage): Dispatch => {
+    const presented = req.headers['x-sspr-session'];
+    // The id is 256 random bits: looking it up is not a guessable comparison.
+    const dispatch = typeof presented === 'string' ? sessions.get(presented) : undefined;
+    if (!dispatch || typeof presented !== 'string') throw new HttpError(401, 'session required');
+    sessions.delete(presented);
+    sessions.set(presented, dispatch);
+    return dispatch;
+  };
+
+  const serveApi = async (req: IncomingMessage, res: ServerResponse, channel: string) => {
+    checkCaller(req);
+    const dispatch = sessionOf(req);
     const body = await readBody(req);
     let payload: unknown;
     try {
@@ -150,7 +184,8 @@ export const startBrowserHost = async ({ dispatch, rendererDir, port = 0 }: Brow
       const host = (req.headers.host ?? '').toLowerCase();
       if (!allowedHosts.includes(host)) throw new HttpError(403, 'unexpected Host header');
       const pathname = (req.url ?? '/').split('?')[0] ?? '/';
-      if (pathname.startsWith('/api/')) await serveApi(req, res, pathname.slice('/api/'.length));
+      if (pathname === '/session') await openSession(req, res);
+      else if (pathname.startsWith('/api/')) await serveApi(req, res, pathname.slice('/api/'.length));
       else await serveFile(req, res, pathname);
     };
     handle().catch((error: unknown) => {

@@ -3,11 +3,14 @@ import { useTranslation } from 'react-i18next';
 import type { AppInfo } from '../../shared/ipc';
 import { Screen } from '../components/Screen';
 
-export const SavingScreen = () => {
+/** finishing: the user asked to leave; we go as soon as the service has answered. */
+export const SavingScreen = ({ finishing = false }: { finishing?: boolean }) => {
   const { t } = useTranslation();
   return (
-    <Screen title={t('saving.title')}>
-      <p className="screen__lead">{t('saving.body')}</p>
+    <Screen title={t(finishing ? 'saving.finishingTitle' : 'saving.title')}>
+      <p className="screen__lead" role={finishing ? 'status' : undefined}>
+        {t(finishing ? 'saving.finishingBody' : 'saving.body')}
+      </p>
       <div className="progress" role="progressbar" aria-label={t('saving.progressLabel')} aria-busy="true">
         <div className="progress__bar" />
       </div>

@@ -4,6 +4,7 @@
 
 #include <new>
 #include <string>
+#include <vector>
 
 #include "../core/policy.h"
 #include "launcher.h"
@@ -311,9 +312,9 @@ class Credential final : public ICredentialProviderCredential2 {
       *bitmap = nullptr;
       if (field != FID_IMAGE) return E_INVALIDARG;
       // A plain 128x128 tile in a calm blue; LogonUI takes ownership of the bitmap.
-      static DWORD pixels[128 * 128];
-      for (DWORD& p : pixels) p = 0x00305090;
-      *bitmap = CreateBitmap(128, 128, 1, 32, pixels);
+      // Filled on the heap per call: a static array would add 64 KiB to the DLL's image.
+      const std::vector<DWORD> pixels(128 * 128, 0x00305090);
+      *bitmap = CreateBitmap(128, 128, 1, 32, pixels.data());
       return *bitmap != nullptr ? S_OK : E_OUTOFMEMORY;
     });
   }

@@ -226,7 +226,8 @@ std::string Sha256Hex(const std::string& text) {
   return out;
 }
 
-// One reset attempt in the overlay's record schema, the user hashed like src/main/core/logging.ts hashUserId.
+// One reset attempt in the overlay's record schema, the user hashed like src/main/core/logging.ts hashUserId and
+// named on every record of the attempt, as the overlay's attempt logger does.
 // Returns the correlation id.
 std::string LogAttempt(const std::wstring& upn, const std::string& salt) {
   unsigned char random[16] = {};
@@ -247,7 +248,7 @@ std::string LogAttempt(const std::wstring& upn, const std::string& salt) {
   const std::string lines = head + "\"flow.step\",\"correlationId\":\"" + id +
                             "\",\"scenario\":\"logon\",\"engine\":\"native\",\"step\":\"start\",\"outcome\":\"ok\","
                             "\"durationMs\":12,\"user\":\"" + hash + "\"}\n" +
-                            head + "\"app.exit\",\"correlationId\":\"" + id + "\",\"exitCode\":0}\n";
+                            head + "\"app.exit\",\"correlationId\":\"" + id + "\",\"exitCode\":0,\"user\":\"" + hash + "\"}\n";
   HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
   DWORD written = 0;
   if (out != nullptr && out != INVALID_HANDLE_VALUE) WriteFile(out, lines.data(), static_cast<DWORD>(lines.size()), &written, nullptr);

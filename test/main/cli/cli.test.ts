@@ -5,16 +5,10 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { mainBundleOptions } from '../../../scripts/bundle-options.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphAuditUrl } from '../../../src/main/cli/audit';
 import type { CliIo } from '../../../src/main/cli/io';
 import { runCli } from '../../../src/main/cli/run';
-import { createCore } from '../../../src/main/core/index';
-import { parseLaunchArgs } from '../../../src/main/core/launchArgs';
-import { createLogger } from '../../../src/main/core/logging';
 import type { RegistrySource, RegistryValue } from '../../../src/main/core/registry';
-import { defaultConfig } from '../../../src/shared/config';
-import type { FlowResult } from '../../../src/shared/ipc';
-import { fastSleep, startTestEmulator, type EmulatorUnderTest } from '../core/support';
+import { startTestEmulator, type EmulatorUnderTest } from '../core/support';
 
 const dirs: string[] = [];
 const tempDir = (): string => {
@@ -81,71 +75,6 @@ describe('doctor', () => {
     expect(text).toMatch(/\[warn\] config: HKLM\\SOFTWARE\\Policies\\SsprLogon IdleTimeoutSeconds: invalid value/);
     expect(text).toMatch(/\[warn\] schannel-tls12: TLS 1\.2 client not explicitly enabled \(Enabled=1, DisabledByDefault=1\)/);
     expect(text).toMatch(/\[ok\] +winhttp-tls12: WinHTTP DefaultSecureProtocols=0xa00 includes TLS 1\.2/);
-  });
-});
-
-describe('logs and audit after a real attempt', () => {
-  let logDir: string;
-  let correlationId: string;
-
-  beforeAll(async () => {
-    logDir = tempDir();
-    const logger = createLogger({ dir: logDir, verbose: false });
-    const core = createCore({
-      config: { ...defaultConfig, Engine: 'native', Authority: t.emu.authority, ClientId: t.emu.clientId },
-      launch: parseLaunchArgs([]).launch,
-      ca: t.emu.caPem,
-      logger,
-      exit: () => undefined,
-      sleep: fastSleep,
-    });
-    const r = (await core.dispatch('flow:start', { username: 'carol@contoso.com' })) as FlowResult;
-    if (r.ok || !r.error.correlationId) throw new Error('expected not_enabled with a correlation id');
-    correlationId = r.error.correlationId;
-    await core.dispatch('flow:start', { username: 'alice@contoso.com' });
-    await logger.close();
-  });
-
-  it('logs --correlation-id prints exactly that attempt', async () => {
-    const { io, out } = captureIo();
-    expect(await runCli(['logs', `--dir=${logDir}`, `--correlation-id=${correlationId}`], io)).toBe(0);
-    expect(out.length).toBeGreaterThanOrEqual(1);
-    for (const line of out) expect(JSON.parse(line)).toMatchObject({ correlationId });
-    expect(out.some((l) => (JSON.parse(l) as { errorCode?: string }).errorCode === 'not_enabled')).toBe(true);
-  });
-
-  it('logs --user finds the user through the salted hash, without the UPN being in the file', async () => {
-    const { io, out } = captureIo();
-    expect(await runCli(['logs', `--dir=${logDir}`, '--user=Alice@Contoso.com'], io)).toBe(0);
-    expect(out.length).toBeGreaterThanOrEqual(2);
-    const ids = new Set(out.map((l) => (JSON.parse(l) as { correlationId: string }).correlationId));
-    expect(ids.size).toBe(1);
-    expect(ids.has(correlationId)).toBe(false);
-    expect(out.join('\n')).not.toContain('alice@contoso.com');
-  });
-
-  it('logs --level and bad options', async () => {
-    const { io, out } = captureIo();
-    expect(await runCli(['logs', `--dir=${logDir}`, '--level=error'], io)).toBe(0);
-    expect(out).toEqual([]);
-    expect(await runCli(['logs', `--dir=${logDir}`, '--since=yesterday'], captureIo().io)).toBe(2);
-    expect(await runCli(['logs'], captureIo().io)).toBe(2);
-  });
-
-  it('audit --emulator finds the service-side records of the same correlation id', async () => {
-    const { io, out } = captureIo();
-    expect(await runCli(['audit', `--correlation-id=${correlationId}`, `--emulator=${t.emu.baseUrl}`, `--ca=${caFile}`], io)).toBe(0);
-    expect(out.length).toBeGreaterThanOrEqual(1);
-    for (const line of out) expect(JSON.parse(line)).toMatchObject({ correlationId, loggedByService: 'Self-service Password Management' });
-  });
-
-  it('audit without --emulator prints the Graph request; bad ids are refused', async () => {
-    const { io, out } = captureIo();
-    expect(await runCli(['audit', `--correlation-id=${correlationId}`], io)).toBe(0);
-    expect(out[0]).toBe(`GET ${graphAuditUrl({ correlationId })}`);
-    expect(decodeURIComponent(out[0]!)).toContain(`correlationId eq '${correlationId}'`);
-    expect(await runCli(['audit', "--correlation-id=x' or 1 eq 1"], captureIo().io)).toBe(2);
-    expect(await runCli(['audit', "--user=a'b@c.com or true"], captureIo().io)).toBe(2);
   });
 });
 

@@ -34,7 +34,7 @@ const table: [EngineFailure, string, number?][] = [
   [{ kind: 'network', cause: 'tls', requestSent: false, info }, 'unreachable'],
   [{ kind: 'bad_response', detail: 'html', info }, 'unreachable'],
   [{ kind: 'password_may_have_changed', cause: 'x', info }, 'password_may_have_changed'],
-  [{ kind: 'poll_timeout', info }, 'password_may_have_changed'],
+  [{ kind: 'poll_timeout', polls: 0, info }, 'password_may_have_changed'],
   [{ kind: 'invalid_poll_status', status: 'x', info }, 'password_may_have_changed'],
   [{ kind: 'reset_failed', continuationToken: 't', info }, 'reset_failed'],
   [{ kind: 'submit_in_flight', info }, 'service_busy'],

@@ -27,7 +27,7 @@ const configFor = (t: EmulatorUnderTest, extra: Partial<Config> = {}): Config =>
   ...extra,
 });
 
-const harness = (t: EmulatorUnderTest, argv: string[] = ['--scenario=logon']): Harness => {
+const harness = (t: EmulatorUnderTest, argv: string[] = ['--scenario=logon'], sleep: (ms: number) => Promise<void> = fastSleep): Harness => {
   let now = Date.now();
   const exits: number[] = [];
   const core = createCore({
@@ -36,7 +36,7 @@ const harness = (t: EmulatorUnderTest, argv: string[] = ['--scenario=logon']): H
     ca: t.emu.caPem,
     logger: nullLogger(),
     exit: (code) => exits.push(code),
-    sleep: fastSleep,
+    sleep,
     now: () => now,
   });
   return {
@@ -215,6 +215,77 @@ describe('flow handlers against the emulator', () => {
     expect(a).toEqual({ ok: true, view: { step: 'done' } });
     expect(b).toEqual(a);
     expect(t.count('submit')).toBe(before + 1);
+  });
+
+  it('a second submit with a different password during the wait is refused, never sent, and never told "done"', async () => {
+    const h = harness(t);
+    await toPassword(t, h, ALICE);
+    const before = t.count('submit');
+    t.emu.faults.inject({ endpoint: 'submit', kind: 'latency', latencyMs: 300 });
+    const [first, second] = await Promise.all([
+      h.call('flow:submitPassword', { password: 'First-Choice-5810' }),
+      h.call('flow:submitPassword', { password: 'Other-Choice-6623' }),
+    ]);
+    expect(first).toEqual({ ok: true, view: { step: 'done' } });
+    expect(second).toMatchObject({ ok: false, error: { code: 'password_already_submitted' } });
+    expect(t.count('submit')).toBe(before + 1);
+    expect(t.emu.directory.passwordOf(ALICE)).toBe('First-Choice-5810');
+    // After the change, only the password that was set is "done"; another one is still refused, unsent.
+    expect(await h.call('flow:submitPassword', { password: 'Other-Choice-6623' })).toMatchObject({ ok: false, error: { code: 'password_already_submitted' } });
+    expect(await h.call('flow:submitPassword', { password: 'First-Choice-5810' })).toEqual({ ok: true, view: { step: 'done' } });
+    expect(t.count('submit')).toBe(before + 1);
+  });
+
+  describe('leaving while the password is being saved', () => {
+    /** A core whose wait before each poll is held until the test lets go: the answer cannot come early. */
+    const heldHarness = () => {
+      let letGo: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (letGo = resolve));
+      return { h: harness(t, ['--scenario=logon'], () => held), letGo: () => letGo() };
+    };
+
+    /** Submits, leaves once the submit reached the service, then lets the polls run; returns the order of events. */
+    const leaveDuringSave = async (reason: 'cancelled' | 'idle', password: string) => {
+      const { h, letGo } = heldHarness();
+      await toPassword(t, h, ALICE);
+      const submitsBefore = t.count('submit');
+      const events: string[] = [];
+      const submit = h.call('flow:submitPassword', { password }).then((r) => {
+        events.push(`answer:${r.ok ? r.view.step : r.error.code}`);
+      });
+      await expect.poll(() => t.count('submit')).toBe(submitsBefore + 1);
+      const left = h.core.dispatch('app:exit', { reason }).then(() => {
+        events.push(`exit:${h.exits.join(',')}`);
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The user has left, the password has in fact changed, but the answer is not in: nothing is reported.
+      expect(h.exits).toEqual([]);
+      letGo();
+      await Promise.all([submit, left]);
+      return events;
+    };
+
+    it('"Back to sign-in" during Saving… waits for the answer and exits 0 when the password was changed', async () => {
+      expect(await leaveDuringSave('cancelled', 'Left-Early-3187')).toEqual(['answer:done', 'exit:0']);
+      expect(t.emu.directory.passwordOf(ALICE)).toBe('Left-Early-3187');
+    });
+
+    it('the idle timeout during Saving… also waits, and exits 0 when the password was changed', async () => {
+      expect(await leaveDuringSave('idle', 'Idle-Saver-2264')).toEqual(['answer:done', 'exit:0']);
+    });
+
+    it('when the answer is that nothing changed, leaving then reports the way out the user took', async () => {
+      const h = harness(t);
+      await toPassword(t, h, ALICE);
+      // password_recently_used is refused by the service: the password did not change.
+      t.emu.faults.inject({ endpoint: 'submit', kind: 'latency', latencyMs: 300 });
+      const current = t.emu.directory.passwordOf(ALICE)!;
+      const submit = h.call('flow:submitPassword', { password: current });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await h.core.dispatch('app:exit', { reason: 'cancelled' });
+      await expect(submit).resolves.toMatchObject({ ok: false, error: { code: 'password_recently_used' } });
+      expect(h.exits).toEqual([10]);
+    });
   });
 
   it('five wrong codes lock the user: throttled, and leaving exits with 40', async () => {

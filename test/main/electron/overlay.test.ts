@@ -7,6 +7,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../../../src/shared/exitCodes';
 import { channels, portalChannels } from '../../../src/shared/ipc';
 import { createCore } from '../../../src/main/core';
+import type { NativeEngine } from '../../../src/main/core/engine/types';
 import { loadConfig } from '../../../src/main/core/config';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator';
 import { startConnectProxy } from '../core/tls/helpers';
@@ -360,6 +361,25 @@ describe('exit codes', () => {
     expect(recorded.exitCode).toBeNull();
     clock.advance(30_000);
     expect(await exitsWith(overlay)).toBe(ExitCode.IdleTimeout);
+  });
+
+  it('idle backstop during a password submission waits for its answer → 0 when the password changed', async () => {
+    let answer: (r: Awaited<ReturnType<NativeEngine['resetPassword']>>) => void = () => undefined;
+    const slowReset = (): NativeEngine => ({
+      ...scriptedEngine(),
+      resetPassword: () => new Promise((resolve) => (answer = resolve)),
+    });
+    const { overlay, clock } = await start({ config: { ...native, IdleTimeoutSeconds: 60 }, deps: { createCore: (o) => createCore({ ...o, engineFactory: slowReset }) } });
+    await invoke('flow:start', { username: 'alice@contoso.com' });
+    await invoke('flow:submitCode', { code: '123456' });
+    const submitted = invoke('flow:submitPassword', { password: 'Correct-Horse-9' });
+    clock.advance(200_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    // Idle is long past, but the outcome is not known yet: nothing is reported.
+    expect(recorded.exitCode).toBeNull();
+    answer({ ok: true, continuationToken: 't4', polls: 1, info: { endpoint: 'poll_completion' } });
+    await expect(submitted).resolves.toMatchObject({ ok: true, view: { step: 'done' } });
+    expect(await exitsWith(overlay)).toBe(ExitCode.ResetDone);
   });
 
   it('not enabled → 20', async () => {

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, MAX_BODY_BYTES, startBrowserHost, type BrowserHost } from '../../../src/main/host/server';
+import { CONTENT_SECURITY_POLICY, MAX_BODY_BYTES, MAX_SESSIONS, startBrowserHost, type BrowserHost } from '../../../src/main/host/server';
 
 interface RawResponse {
   status: number;
@@ -28,11 +28,19 @@ const raw = (host: BrowserHost, opts: { method?: string; path: string; headers?:
     req.end();
   });
 
+/** The session of "this tab" in these tests (POST /session, as the renderer does on its first call). */
+let session = '';
+
+const openSession = async (host: BrowserHost, headers: Record<string, string> = {}) =>
+  raw(host, { method: 'POST', path: '/session', headers: { 'content-type': 'application/json', 'x-sspr-token': host.token, ...headers }, body: '{}' });
+
+const newSessionId = async (host: BrowserHost): Promise<string> => (JSON.parse((await openSession(host)).body) as { session: string }).session;
+
 const api = (host: BrowserHost, channel: string, body: unknown, headers: Record<string, string> = {}) =>
   raw(host, {
     method: 'POST',
     path: `/api/${channel}`,
-    headers: { 'content-type': 'application/json', 'x-sspr-token': host.token, ...headers },
+    headers: { 'content-type': 'application/json', 'x-sspr-token': host.token, 'x-sspr-session': session, ...headers },
     body: JSON.stringify(body),
   });
 
@@ -41,6 +49,9 @@ describe('browser host', () => {
   let rendererDir: string;
   let host: BrowserHost;
   const calls: { channel: unknown; payload: unknown }[] = [];
+  /** Which session's dispatcher answered each call (1 = the first session opened). */
+  const answeredBy: number[] = [];
+  let sessionsMade = 0;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sspr-host-'));
@@ -53,12 +64,17 @@ describe('browser host', () => {
     writeFileSync(join(dir, 'secret.js'), 'TOP-SECRET-JS');
     host = await startBrowserHost({
       rendererDir,
-      dispatch: async (channel, payload) => {
-        calls.push({ channel, payload });
-        if (channel === 'boom') throw new Error('invalid request');
-        return { ok: true, echo: payload };
+      newSession: () => {
+        const n = ++sessionsMade;
+        return async (channel, payload) => {
+          answeredBy.push(n);
+          calls.push({ channel, payload });
+          if (channel === 'boom') throw new Error('invalid request');
+          return { ok: true, echo: payload };
+        };
       },
     });
+    session = await newSessionId(host);
   });
   afterAll(async () => {
     await host.close();
@@ -66,6 +82,7 @@ describe('browser host', () => {
   });
   beforeEach(() => {
     calls.length = 0;
+    answeredBy.length = 0;
   });
 
   it('listens on loopback and puts a 32-byte token in the URL fragment only', () => {
@@ -135,7 +152,7 @@ describe('browser host', () => {
     const res = await raw(host, {
       method: 'POST',
       path: '/api/flow:start',
-      headers: { 'content-type': 'application/json', 'x-sspr-token': host.token },
+      headers: { 'content-type': 'application/json', 'x-sspr-token': host.token, 'x-sspr-session': session },
       body: big,
     });
     expect(res.status).toBe(413);
@@ -143,7 +160,7 @@ describe('browser host', () => {
   });
 
   it('refuses non-JSON bodies, other content types, other methods and dispatcher refusals', async () => {
-    const headers = { 'content-type': 'application/json', 'x-sspr-token': host.token };
+    const headers = { 'content-type': 'application/json', 'x-sspr-token': host.token, 'x-sspr-session': session };
     expect((await raw(host, { method: 'POST', path: '/api/app:info', headers, body: '{not json' })).status).toBe(400);
     expect((await raw(host, { method: 'POST', path: '/api/app:info', headers: { ...headers, 'content-type': 'text/plain' }, body: '{}' })).status).toBe(415);
     expect((await raw(host, { method: 'GET', path: '/api/app:info', headers })).status).toBe(405);
@@ -151,8 +168,48 @@ describe('browser host', () => {
     expect((await api(host, 'boom', {})).status).toBe(400);
   });
 
+  it('gives each tab a session of its own, only to a caller with the run token', async () => {
+    expect((await openSession(host, { 'x-sspr-token': '' })).status).toBe(401);
+    expect((await openSession(host, { origin: 'http://evil.example' })).status).toBe(403);
+    const [a, b] = [await newSessionId(host), await newSessionId(host)];
+    expect(Buffer.from(a, 'base64url')).toHaveLength(32);
+    expect(a).not.toBe(b);
+    expect(a).not.toBe(session);
+    // Each session's calls reach its own dispatcher (its own flow), and only that one.
+    await api(host, 'flow:start', { username: 'a@contoso.com' }, { 'x-sspr-session': a });
+    await api(host, 'flow:start', { username: 'b@contoso.com' }, { 'x-sspr-session': b });
+    await api(host, 'app:info', {}, { 'x-sspr-session': a });
+    const [first, second, third] = answeredBy;
+    expect(first).not.toBe(second);
+    expect(third).toBe(first);
+  });
+
+  it('answers 401 to an API call without a session or with one it never gave, and never dispatches it', async () => {
+    expect((await api(host, 'app:info', {}, { 'x-sspr-session': '' })).status).toBe(401);
+    expect((await api(host, 'app:info', {}, { 'x-sspr-session': 'made-up' })).status).toBe(401);
+    const noSession = await raw(host, { method: 'POST', path: '/api/app:info', headers: { 'content-type': 'application/json', 'x-sspr-token': host.token }, body: '{}' });
+    expect(noSession.status).toBe(401);
+    expect(calls).toHaveLength(0);
+  });
+
+  it(`keeps at most ${MAX_SESSIONS} tabs: opening one more forgets the one used longest ago`, async () => {
+    const extra = await startBrowserHost({ rendererDir, newSession: () => async () => ({ ok: true }) });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < MAX_SESSIONS; i++) ids.push(await newSessionId(extra));
+      // Using the first one makes the second the longest unused.
+      expect((await api(extra, 'app:info', {}, { 'x-sspr-session': ids[0]! })).status).toBe(200);
+      await newSessionId(extra);
+      expect((await api(extra, 'app:info', {}, { 'x-sspr-session': ids[1]! })).status).toBe(401);
+      expect((await api(extra, 'app:info', {}, { 'x-sspr-session': ids[0]! })).status).toBe(200);
+      expect((await api(extra, 'app:info', {}, { 'x-sspr-session': ids[2]! })).status).toBe(200);
+    } finally {
+      await extra.close();
+    }
+  });
+
   it('closes even with a keep-alive connection open', async () => {
-    const extra = await startBrowserHost({ rendererDir, dispatch: async () => ({}) });
+    const extra = await startBrowserHost({ rendererDir, newSession: () => async () => ({}) });
     const url = new URL(extra.origin);
     await new Promise<void>((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port: Number(url.port), path: '/', headers: { host: url.host, connection: 'keep-alive' } }, (res) => {

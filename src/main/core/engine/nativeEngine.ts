@@ -24,11 +24,18 @@ import {
 
 export const CLIENT_SKU = 'SsprLogon.Windows';
 export const CHALLENGE_TYPES = 'oob redirect';
-export const DEFAULT_POLL_TIMEOUT_MS = 300_000;
+/**
+ * Convention: Microsoft documents no lifetime for submit's (poll) token, nor any expires_in on submit. The
+ * longest a continuation token lives is 600 s (continue's expires_in), so polling may go on that long; an
+ * expires_in on submit or a poll answer, when the service sends one, takes its place.
+ */
+export const POLL_TOKEN_LIFETIME_SECONDS = 600;
+/** An outer cap on polling, for tests and callers that need a shorter bound; by default the token's lifetime. */
+export const DEFAULT_POLL_TIMEOUT_MS = POLL_TOKEN_LIFETIME_SECONDS * 1000;
+/** The longest wait between polls when a failed poll carried no Retry-After. */
+const MAX_POLL_BACKOFF_SECONDS = 30;
 /** MSAL rewrites a poll_interval of 0 (or a missing one) to 2 s. */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 2;
-/** A few lost polls in a row are tolerated (a poll only reads status); more means we cannot tell. */
-const MAX_CONSECUTIVE_POLL_FAILURES = 3;
 const MAX_RETRY_AFTER_SECONDS = 86_400;
 /** The emulator's convention for "the code has expired" (the docs give no number). */
 const EXPIRED_CODE = 50182;
@@ -42,7 +49,7 @@ export interface NativeEngineOptions {
   http: AxiosInstance;
   /** Sent as x-client-VER. */
   clientVersion: string;
-  /** Overall bound on polling after a submit (default 300 s, as MSAL). */
+  /** Outer bound on polling after a submit (default: the poll token's lifetime, 600 s). */
   pollTimeoutMs?: number;
   /** Injectable so tests need not wait for real poll intervals. */
   sleep?: (ms: number) => Promise<void>;
@@ -99,6 +106,12 @@ export const parseRetryAfter = (value: unknown, nowMs: number): number | undefin
     seconds = Math.ceil((at - nowMs) / 1000);
   }
   return Math.min(Math.max(seconds, 0), MAX_RETRY_AFTER_SECONDS);
+};
+
+/** A token lifetime the service stated (expires_in, seconds), when it is a usable number. */
+const lifetimeOf = (body: Record<string, unknown>): number | undefined => {
+  const value = body.expires_in;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.min(value, MAX_RETRY_AFTER_SECONDS) : undefined;
 };
 
 const isPasswordRule = (value: unknown): value is PasswordRule => PASSWORD_RULES.includes(value as PasswordRule);
@@ -267,28 +280,44 @@ export const createNativeEngine = (opts: NativeEngineOptions): NativeEngine => {
     return { ok: true, continuationToken: token, info: ex.info, ...(typeof expires === 'number' ? { expiresInSeconds: expires } : {}) };
   };
 
-  /** Polls with the submit's token until a final status, the deadline, or too many lost polls. */
-  const pollToEnd = async (ctx: AttemptContext, firstToken: string, intervalSeconds: number): Promise<ResetResult> => {
-    const deadline = now() + pollTimeoutMs;
+  /**
+   * Polls with the submit's token until a final status or until that token can no longer be answered.
+   * A poll only reads status, so a throttled (429), failing (5xx) or lost poll is asked again: after the
+   * service's Retry-After when it gives one, else after a doubling back-off. Giving up early would tell a
+   * user whose password did change that it "may have changed", so the only end short of a final status is
+   * the poll token's lifetime (or the pollTimeoutMs cap, whichever comes first).
+   */
+  const pollToEnd = async (ctx: AttemptContext, firstToken: string, intervalSeconds: number, lifetimeSeconds: number): Promise<ResetResult> => {
+    const cap = now() + pollTimeoutMs;
+    let deadline = Math.min(cap, now() + lifetimeSeconds * 1000);
     let token = firstToken;
     let polls = 0;
+    let waitSeconds = intervalSeconds;
     let lostInARow = 0;
+    let lastInfo: ServiceInfo = { endpoint: 'poll_completion' };
     for (;;) {
-      await sleep(intervalSeconds * 1000);
-      if (now() >= deadline) {
-        return { ok: false, kind: 'poll_timeout', info: { endpoint: 'poll_completion' } };
+      // Waiting past the token's end would only earn expired_token: stop now and say what is known.
+      if (now() + waitSeconds * 1000 >= deadline) {
+        return { ok: false, kind: 'poll_timeout', polls, info: lastInfo };
       }
+      await sleep(waitSeconds * 1000);
       polls += 1;
       const ex = await post(ctx, 'poll_completion', { continuation_token: token });
+      lastInfo = ex.info;
       const failure = failureOf(ex);
       if (failure) {
-        // A poll only reads status: a lost one is asked again with the same token, a few times.
-        const transient = failure.kind === 'network' || failure.kind === 'server_error' || failure.kind === 'rate_limited';
-        if (transient && ++lostInARow < MAX_CONSECUTIVE_POLL_FAILURES) continue;
+        if (failure.kind === 'rate_limited' || failure.kind === 'server_error' || failure.kind === 'network') {
+          lostInARow += 1;
+          const backOff = Math.min(intervalSeconds * 2 ** lostInARow, MAX_POLL_BACKOFF_SECONDS);
+          const retryAfter = failure.kind === 'network' ? undefined : failure.retryAfterSeconds;
+          waitSeconds = Math.max(intervalSeconds, retryAfter ?? backOff);
+          continue;
+        }
         if (failure.kind === 'password_policy') return { ok: false, ...failure };
         return { ok: false, kind: 'password_may_have_changed', cause: `poll ${failure.kind}`, info: failure.info };
       }
       lostInARow = 0;
+      waitSeconds = intervalSeconds;
       if (ex.type !== 'response' || !ex.body) throw new Error('unreachable');
       const status = ex.body.status;
       if (!POLL_STATUSES.includes(status as PollStatus)) {
@@ -301,6 +330,8 @@ export const createNativeEngine = (opts: NativeEngineOptions): NativeEngine => {
         return { ok: false, kind: 'reset_failed', continuationToken: next, info: ex.info };
       }
       if (next) token = next;
+      const expiresIn = lifetimeOf(ex.body);
+      if (expiresIn !== undefined) deadline = Math.min(cap, now() + expiresIn * 1000);
     }
   };
 
@@ -326,7 +357,7 @@ export const createNativeEngine = (opts: NativeEngineOptions): NativeEngine => {
       if (!token) return { ok: false, kind: 'password_may_have_changed', cause: 'submit 200 without continuation_token', info: ex.info };
       const raw = ex.body.poll_interval;
       const interval = typeof raw === 'number' && raw > 0 && raw <= 60 ? raw : DEFAULT_POLL_INTERVAL_SECONDS;
-      return await pollToEnd(ctx, token, interval);
+      return await pollToEnd(ctx, token, interval, lifetimeOf(ex.body) ?? POLL_TOKEN_LIFETIME_SECONDS);
     } finally {
       submitInFlight = false;
     }

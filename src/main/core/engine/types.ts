@@ -77,7 +77,8 @@ export type EngineFailure = { info: ServiceInfo } & (
   | { kind: 'bad_response'; detail: string }
   // --- password submission
   | { kind: 'invalid_poll_status'; status: string }
-  | { kind: 'poll_timeout' }
+  /** The poll token's lifetime (or the polling cap) ran out before a final status: polls says how many were asked. */
+  | { kind: 'poll_timeout'; polls: number }
   /** The submit may have been applied but the answer was lost: never resent. */
   | { kind: 'password_may_have_changed'; cause: string }
   /** poll_completion said failed: the password may be submitted again with this token. */

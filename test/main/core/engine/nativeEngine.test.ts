@@ -289,6 +289,97 @@ describe('polling limits', () => {
   });
 });
 
+describe('polling while the service throttles (one clock for the emulator and the engine)', () => {
+  /** The engine's sleeps move the emulator's clock, so token lifetimes and Retry-After are honoured for real. */
+  const clockedEngine = (t: EmulatorUnderTest, clock: ReturnType<typeof createManualClock>, waits: number[]) =>
+    engineFor(t.emu, {
+      now: () => clock.now(),
+      sleep: async (ms) => {
+        waits.push(ms);
+        clock.advance(ms);
+        await new Promise((resolve) => setImmediate(resolve));
+      },
+    });
+
+  it('a user whose polls are answered 429 and 503 with Retry-After is told the reset is done', async () => {
+    const clock = createManualClock();
+    const t = await startTestEmulator({ clock });
+    try {
+      const waits: number[] = [];
+      const engine = clockedEngine(t, clock, waits);
+      const c = ctx();
+      const token = await toPasswordStep(t, engine, c, ALICE);
+      // Five throttled polls in a row: more than any fixed "three strikes" would tolerate.
+      t.emu.faults.inject({ endpoint: 'poll_completion', kind: '429', retryAfterSeconds: 20, times: 3 });
+      t.emu.faults.inject({ endpoint: 'poll_completion', kind: '503', retryAfterSeconds: 45, times: 2 });
+      const r = await engine.resetPassword(c, token, 'Throttled-Poll-4471');
+      expect(r).toMatchObject({ ok: true });
+      expect(t.emu.directory.passwordOf(ALICE)).toBe('Throttled-Poll-4471');
+      expect(t.count('submit')).toBe(1);
+      // First wait is poll_interval (2 s); after each refused poll the next one waits the Retry-After asked for.
+      expect(waits.slice(0, 6)).toEqual([2000, 20_000, 20_000, 20_000, 45_000, 45_000]);
+    } finally {
+      await t.emu.close();
+    }
+  });
+
+  it('a 500 without Retry-After backs off (doubling, at most 30 s) and the reset still completes', async () => {
+    const clock = createManualClock();
+    const t = await startTestEmulator({ clock });
+    try {
+      const waits: number[] = [];
+      const engine = clockedEngine(t, clock, waits);
+      const c = ctx();
+      const token = await toPasswordStep(t, engine, c, ALICE);
+      t.emu.faults.inject({ endpoint: 'poll_completion', kind: '500', times: 5 });
+      expect(await engine.resetPassword(c, token, 'Backed-Off-6620')).toMatchObject({ ok: true });
+      expect(waits.slice(0, 6)).toEqual([2000, 4000, 8000, 16_000, 30_000, 30_000]);
+      expect(t.emu.directory.passwordOf(ALICE)).toBe('Backed-Off-6620');
+    } finally {
+      await t.emu.close();
+    }
+  });
+
+  it('keeps polling until the poll token\'s lifetime ends, and only then says the password may have changed', async () => {
+    const clock = createManualClock();
+    const t = await startTestEmulator({ clock });
+    try {
+      const waits: number[] = [];
+      const engine = clockedEngine(t, clock, waits);
+      const c = ctx();
+      const token = await toPasswordStep(t, engine, c, ALICE);
+      t.emu.faults.inject({ endpoint: 'poll_completion', kind: '429', retryAfterSeconds: 30, times: Infinity });
+      const submittedAt = clock.now();
+      const r = await engine.resetPassword(c, token, 'Never-Answered-7734');
+      expect(r).toMatchObject({ ok: false, kind: 'poll_timeout' });
+      const waited = clock.now() - submittedAt;
+      // 600 s is the convention for the poll token's life: polling went on to its last 30 s, never past it.
+      expect(waited).toBeGreaterThan(570_000);
+      expect(waited).toBeLessThan(600_000);
+      expect(t.count('poll_completion')).toBe(20);
+      expect(t.count('submit')).toBe(1);
+    } finally {
+      await t.emu.close();
+    }
+  });
+
+  it('a Retry-After that reaches past the token\'s end stops polling at once instead of asking too late', async () => {
+    const clock = createManualClock();
+    const t = await startTestEmulator({ clock });
+    try {
+      const waits: number[] = [];
+      const engine = clockedEngine(t, clock, waits);
+      const c = ctx();
+      const token = await toPasswordStep(t, engine, c, ALICE);
+      t.emu.faults.inject({ endpoint: 'poll_completion', kind: '429', retryAfterSeconds: 900 });
+      expect(await engine.resetPassword(c, token, 'Far-Future-2290')).toMatchObject({ ok: false, kind: 'poll_timeout', polls: 1 });
+      expect(waits).toEqual([2000]);
+    } finally {
+      await t.emu.close();
+    }
+  });
+});
+
 describe('protocol violations from a server that is not Entra', () => {
   let server: Server;
   let t: EmulatorUnderTest;
