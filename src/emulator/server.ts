@@ -79,10 +79,18 @@ function readBody(req: IncomingMessage): Promise<string | null> {
   });
 }
 
-const firstValues = (body: string): Map<string, string> => {
+/**
+ * The form, or the first name that appears more than once: OAuth 2.0 (RFC 6749 §3.1, §3.2) says request
+ * parameters must not be included more than once, and a server that silently took the first (or last)
+ * value would let a client and a proxy disagree about what was asked.
+ */
+const parseForm = (body: string): { form: Map<string, string> } | { repeated: string } => {
   const form = new Map<string, string>();
-  for (const [key, value] of new URLSearchParams(body)) if (!form.has(key)) form.set(key, value);
-  return form;
+  for (const [key, value] of new URLSearchParams(body)) {
+    if (form.has(key)) return { repeated: key };
+    form.set(key, value);
+  }
+  return { form };
 };
 
 const clientIp = (req: IncomingMessage): string => (req.socket.remoteAddress ?? 'unknown').replace(/^::ffff:/, '');
@@ -181,9 +189,14 @@ export function createEmulatorServer(d: ServerDeps): { server: Server; sockets: 
       return sendError(res, new ApiError('invalid_request', AADSTS.missingParameter, 'The request body must be application/x-www-form-urlencoded.'), correlationId, !!givenId);
     }
 
+    const parsed = parseForm(body);
+    if ('repeated' in parsed) {
+      const name = parsed.repeated.replace(/[^\w.-]/g, '').slice(0, 64);
+      return sendError(res, new ApiError('invalid_request', AADSTS.missingParameter, `The request parameter '${name}' is included more than once.`), correlationId, !!givenId);
+    }
     const sku = req.headers['x-client-sku'];
     const flowReq: FlowRequest = {
-      form: firstValues(body),
+      form: parsed.form,
       correlationId,
       ipAddress: clientIp(req),
       clientType: typeof sku === 'string' && sku.trim() !== '' ? sku.trim().slice(0, 64) : 'Unknown',

@@ -1,18 +1,45 @@
 /**
- * The preload of the chrome window: exactly one async function per IPC channel, nothing else. Each
- * returns plain data (a structured clone from ipcRenderer.invoke), never an Electron object
+ * The preload of the chrome window: exactly one async function per channel of the IPC contract, nothing
+ * else. Each returns plain data (a structured clone from ipcRenderer.invoke), never an Electron object
  * (security.md §3.1; context-isolation bypasses such as CVE-2023-29198 came through bridged values).
+ *
+ * The API's type is derived from the contract (`satisfies SsprApi`: a channel added to the contract and
+ * missing here does not compile), and `window.sspr`'s type is derived from this object.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { channels, portalChannels } from '../shared/ipc';
+import type { Channel, RequestOf, ResponseOf, SsprApi } from '../shared/ipc';
 
-export const buildApi = (invoke: (channel: string, payload: unknown) => Promise<unknown>): Record<string, (payload?: unknown) => Promise<unknown>> => {
-  const api: Record<string, (payload?: unknown) => Promise<unknown>> = {};
-  for (const channel of [...channels, ...portalChannels]) {
-    // The payload defaults to {} so the channels without a request body can be called with no argument.
-    api[channel] = (payload: unknown = {}) => invoke(channel, payload);
-  }
-  return Object.freeze(api);
+export type Invoke = <C extends Channel>(channel: C, request: RequestOf<C>) => Promise<ResponseOf<C>>;
+
+export const buildApi = (invoke: Invoke) => {
+  const call =
+    <C extends Channel>(channel: C) =>
+    (request: RequestOf<C>): Promise<ResponseOf<C>> =>
+      invoke(channel, request);
+  return Object.freeze({
+    'app:info': call('app:info'),
+    'flow:start': call('flow:start'),
+    'flow:submitCode': call('flow:submitCode'),
+    'flow:resendCode': call('flow:resendCode'),
+    'flow:submitPassword': call('flow:submitPassword'),
+    'flow:restart': call('flow:restart'),
+    'app:openWebFlow': call('app:openWebFlow'),
+    'app:exit': call('app:exit'),
+    'portal:state': call('portal:state'),
+    'portal:setLanguage': call('portal:setLanguage'),
+    'portal:retry': call('portal:retry'),
+    'portal:layout': call('portal:layout'),
+  } satisfies SsprApi);
 };
 
-contextBridge.exposeInMainWorld('sspr', buildApi((channel, payload) => ipcRenderer.invoke(channel, payload)));
+/** What the renderer finds as window.sspr under Electron. */
+export type PreloadApi = ReturnType<typeof buildApi>;
+
+declare global {
+  interface Window {
+    /** Set by this preload in Electron; absent in the browser host. */
+    sspr?: PreloadApi;
+  }
+}
+
+contextBridge.exposeInMainWorld('sspr', buildApi((channel, request) => ipcRenderer.invoke(channel, request)));

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppInfo, ExitReason, FlowError, FlowResult, FlowView, SsprApi } from '../shared/ipc';
+import type { AppInfo, ExitReason, FlowError, FlowResult, FlowView } from '../shared/ipc';
+import type { RendererApi } from './api';
+import { PortalChrome } from './portal/PortalChrome';
 import { isScreenError, type ScreenErrorCode } from '../shared/errors';
 import { checkUsername } from '../shared/validation';
 import { Header } from './components/Header';
@@ -13,7 +15,6 @@ import { ErrorScreen } from './screens/ErrorScreen';
 import { PasswordScreen } from './screens/PasswordScreen';
 import { ClosedScreen, DoneScreen, MessageScreen, SavingScreen } from './screens/StatusScreens';
 import { UserIdScreen } from './screens/UserIdScreen';
-import { PortalView } from './portalView';
 
 type Stage =
   | { kind: 'userId' }
@@ -25,7 +26,8 @@ type Stage =
   | { kind: 'done' }
   | { kind: 'error'; error: FlowError & { code: ScreenErrorCode } }
   | { kind: 'closed' }
-  | { kind: 'portal' }
+  /** The tenant's hosted web flow in main's locked view, after a `redirect` answer. */
+  | { kind: 'webFlow' }
   | { kind: 'startupFailed' };
 
 /** Used when app:info itself could not be read: enough to show a message and a way out. */
@@ -41,19 +43,17 @@ export const FALLBACK_INFO: AppInfo = {
   portalUrl: '',
 };
 
-const initialStage = (info: AppInfo, started: boolean): Stage => {
-  if (!started) return { kind: 'startupFailed' };
-  return info.engine === 'portal' ? { kind: 'portal' } : { kind: 'userId' };
-};
+// The portal engine never reaches App: main.tsx renders its own chrome (src/renderer/portal) instead.
+const initialStage = (started: boolean): Stage => (started ? { kind: 'userId' } : { kind: 'startupFailed' });
 
 /** The last seconds of the idle timeout in which "Still there?" shows. */
 const warningSeconds = (timeout: number) => Math.min(30, Math.floor(timeout / 3));
 
-export const App = ({ api, info, started = true }: { api: SsprApi; info: AppInfo; started?: boolean }) => {
+export const App = ({ api, info, started = true }: { api: RendererApi; info: AppInfo; started?: boolean }) => {
   const { t } = useTranslation();
   const [language, setLanguage] = useState<Language>(pickLanguage(info.locale));
   // Each stage change gets a new key, so a screen mounts afresh and moves focus (also code → new code).
-  const [stage, setStageState] = useState<{ id: number; stage: Stage }>({ id: 0, stage: initialStage(info, started) });
+  const [stage, setStageState] = useState<{ id: number; stage: Stage }>({ id: 0, stage: initialStage(started) });
   const [username, setUsername] = useState(() => (checkUsername(info.userHint).ok ? info.userHint.trim() : ''));
   const [busy, setBusy] = useState(false);
   const exiting = useRef(false);
@@ -78,7 +78,8 @@ export const App = ({ api, info, started = true }: { api: SsprApi; info: AppInfo
     go({ kind: 'closed' });
   };
 
-  const idle = useIdleTimer(info.idleTimeoutSeconds, busy || current.kind === 'closed' || current.kind === 'finishing', () => {
+  // In the web flow main measures activity inside the locked view and owns the idle exit.
+  const idle = useIdleTimer(info.idleTimeoutSeconds, busy || current.kind === 'closed' || current.kind === 'finishing' || current.kind === 'webFlow', () => {
     void exit(current.kind === 'done' ? 'done' : 'idle');
   });
 
@@ -128,6 +129,16 @@ export const App = ({ api, info, started = true }: { api: SsprApi; info: AppInfo
     if (problem) go({ kind: 'password', serviceError: problem });
   };
 
+  const openWebFlow = async () => {
+    let opened = false;
+    try {
+      opened = (await api['app:openWebFlow']({})).ok;
+    } catch {
+      opened = false;
+    }
+    if (opened) go({ kind: 'webFlow' });
+  };
+
   const onLanguage = (lng: Language) => {
     setLanguage(lng);
     void changeLanguage(lng);
@@ -172,16 +183,20 @@ export const App = ({ api, info, started = true }: { api: SsprApi; info: AppInfo
             language={language}
             onRestart={() => void restart()}
             onRetryPassword={() => go({ kind: 'password', serviceError: null })}
+            {...(info.webFlowOnRedirect ? { onWebFlow: () => void openWebFlow() } : {})}
           />
         );
       case 'closed':
         return <ClosedScreen />;
-      case 'portal':
-        return <PortalView info={info} />;
       case 'startupFailed':
         return <MessageScreen titleKey="startup.title" bodyKey="startup.body" />;
+      case 'webFlow':
+        return null;
     }
   };
+
+  // The portal chrome is a whole window of its own around the locked view.
+  if (current.kind === 'webFlow') return <PortalChrome info={{ ...info, engine: 'portal', locale: language }} api={api} />;
 
   const closed = current.kind === 'closed';
   const warnAt = warningSeconds(info.idleTimeoutSeconds);

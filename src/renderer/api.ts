@@ -4,13 +4,12 @@
  * URL fragment (never in a request line, so it does not end up in any log), and with this tab's own session,
  * asked for once when the page makes its first call: each tab is its own flow.
  */
-import type { Channel, RequestOf, ResponseOf, SsprApi } from '../shared/ipc';
+import type { CoreChannel, CoreHandlers, PortalHandlers, RequestOf, ResponseOf } from '../shared/ipc';
+// window.sspr's type comes from the preload itself.
+import type {} from '../preload';
 
-declare global {
-  interface Window {
-    sspr?: SsprApi;
-  }
-}
+/** What the renderer talks to: the core's channels everywhere, the portal's only under Electron. */
+export type RendererApi = CoreHandlers & Partial<PortalHandlers>;
 
 /** Thrown when the transport itself fails (host gone, bad status): the answer of the call is unknown. */
 export class TransportError extends Error {
@@ -47,7 +46,7 @@ const post = async (path: string, headers: Record<string, string>, body: unknown
   return response;
 };
 
-export const createHttpApi = (token: string): SsprApi => {
+export const createHttpApi = (token: string): CoreHandlers => {
   let session: Promise<string> | undefined;
   const sessionId = (): Promise<string> => {
     session ??= post('/session', { 'x-sspr-token': token }, {})
@@ -62,7 +61,7 @@ export const createHttpApi = (token: string): SsprApi => {
       });
     return session;
   };
-  const call = async <C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> => {
+  const call = async <C extends CoreChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> => {
     const response = await post(`/api/${channel}`, { 'x-sspr-token': token, 'x-sspr-session': await sessionId() }, request);
     return (await response.json()) as ResponseOf<C>;
   };
@@ -75,8 +74,9 @@ export const createHttpApi = (token: string): SsprApi => {
     'flow:submitPassword': (r) => call('flow:submitPassword', r),
     'flow:restart': (r) => call('flow:restart', r),
     'app:exit': (r) => call('app:exit', r),
+    'app:openWebFlow': (r) => call('app:openWebFlow', r),
   };
 };
 
 /** Electron's preload wins; otherwise this page was served by the browser host. */
-export const createApi = (): SsprApi => window.sspr ?? createHttpApi(takeTokenFromLocation());
+export const createApi = (): RendererApi => window.sspr ?? createHttpApi(takeTokenFromLocation());

@@ -5,14 +5,37 @@
  * discarding the rest (see src/main/core/config.ts).
  */
 import * as v from 'valibot';
+import { checkHostEntry } from './hosts';
+
+/** One admin marker: outcome, where to look, and a plain text (matched as a case-insensitive substring). */
+export const PORTAL_MARKER_ENTRY = /^(success|not_enabled|not_registered|not_saved|throttled|cancel):(url|title|text):.{2,200}$/;
 
 const httpsUrl = v.pipe(v.string(), v.url(), v.startsWith('https://'));
-const hostList = v.array(v.pipe(v.string(), v.regex(/^(\*\.)?[a-z0-9.-]+(:\d+)?$/i)));
+/** Exact host names, or a wildcard on a built-in documented suffix only (src/shared/hosts.ts). */
+const hostList = v.array(
+  v.pipe(
+    v.string(),
+    v.check((entry) => checkHostEntry(entry).ok, (issue) => {
+      const checked = checkHostEntry(String(issue.input));
+      return `${String(issue.input)}: ${checked.ok ? 'invalid' : checked.reason}`;
+    }),
+  ),
+);
 
 export const configFields = {
   Engine: v.picklist(['portal', 'native']),
   PortalUrl: httpsUrl,
   AllowedHosts: hostList,
+  AllowedResourceHosts: hostList,
+  /** Extra outcome markers, `outcome:where:text` (src/main/core/portal/markers.ts), added to the built-in ones. */
+  PortalMarkers: v.pipe(
+    v.array(v.pipe(v.string(), v.regex(PORTAL_MARKER_ENTRY, 'expected outcome:where:text, e.g. success:text:Your password has been reset'))),
+    v.maxLength(64),
+  ),
+  /** Pilot mode: log what the portal shows and loads, per attempt (never a typed value). */
+  PortalCapture: v.boolean(),
+  /** Native engine: on a `redirect` answer, offer PortalUrl (the tenant's hosted web flow) in the locked view. */
+  WebFlowOnRedirect: v.boolean(),
   Authority: httpsUrl,
   ClientId: v.pipe(v.string(), v.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)),
   LinkText: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
@@ -36,10 +59,29 @@ export type Config = { [K in ConfigKey]: v.InferOutput<(typeof configFields)[K]>
 
 export const DEFAULT_PORTAL_URL = 'https://passwordreset.microsoftonline.com/';
 
+/**
+ * Where the reset page's subresources may come from by default: the hosts Microsoft documents for the reset
+ * link and for sign-in pages (API, script CDN, image and CAPTCHA hosts). Which of them the page really
+ * loads is not documented; the pilot capture (PortalCapture) shows it on a tenant's own network.
+ */
+export const DEFAULT_RESOURCE_HOSTS = [
+  'api.passwordreset.microsoftonline.com',
+  'ajax.aspnetcdn.com',
+  '*.msftauth.net',
+  '*.msauth.net',
+  '*.msauthimages.net',
+  '*.msftauthimages.net',
+  '*.hip.live.com',
+] as const;
+
 export const defaultConfig: Config = {
   Engine: 'portal',
   PortalUrl: DEFAULT_PORTAL_URL,
   AllowedHosts: ['passwordreset.microsoftonline.com'],
+  AllowedResourceHosts: [...DEFAULT_RESOURCE_HOSTS],
+  PortalMarkers: [],
+  PortalCapture: false,
+  WebFlowOnRedirect: true,
   Authority: 'https://contoso.ciamlogin.com/contoso.onmicrosoft.com/',
   ClientId: '00000000-0000-0000-0000-000000000000',
   LinkText: 'Forgot password?',

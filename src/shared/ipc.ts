@@ -61,6 +61,11 @@ export const AppInfoSchema = v.object({
   demo: v.boolean(),
   /** Portal engine only: the URL the locked view shows. */
   portalUrl: v.string(),
+  /**
+   * Native engine: when the service answers `redirect`, the overlay can offer the tenant's hosted web flow
+   * (PortalUrl) in its locked view — policy allows it and the host is allow-listed. Absent means no.
+   */
+  webFlowOnRedirect: v.optional(v.boolean()),
 });
 export type AppInfo = v.InferOutput<typeof AppInfoSchema>;
 
@@ -68,6 +73,35 @@ export const ExitReasonSchema = v.picklist(['done', 'cancelled', 'idle']);
 export type ExitReason = v.InferOutput<typeof ExitReasonSchema>;
 
 const Empty = v.strictObject({});
+
+// ---------------------------------------------------------------- the portal engine's state
+export const PortalErrorReasons = ['offline', 'dns', 'timeout', 'tls', 'certificate', 'proxy', 'blocked', 'http', 'crashed', 'other'] as const;
+/**
+ * Outcomes the portal itself reached (recognised by a marker) that get our own screen: the portal's page
+ * words them in its language, ours says what to do next and has no "Try again".
+ */
+export const PortalOutcomeReasons = ['not_enabled', 'not_registered', 'not_saved', 'throttled'] as const;
+export type PortalErrorReason = (typeof PortalErrorReasons)[number] | (typeof PortalOutcomeReasons)[number];
+
+export const PortalStateSchema = v.object({
+  /** loading: the view is fetching; showing: the portal is visible; error: our error screen; done: reset reached. */
+  phase: v.picklist(['loading', 'showing', 'error', 'done']),
+  error: v.optional(
+    v.object({
+      code: ErrorCodeSchema,
+      reason: v.picklist([...PortalErrorReasons, ...PortalOutcomeReasons]),
+      correlationId: v.optional(v.string()),
+      /** A refused server redirect: the host it wanted, so the helpdesk can tell a captive portal from a federation hop. */
+      blockedHost: v.optional(v.string()),
+    }),
+  ),
+  /** The language the portal was asked for (mkt=…). */
+  language: v.string(),
+  /** Seconds until the idle exit; main measures activity inside the portal view too. */
+  idleRemainingSeconds: v.number(),
+});
+export type PortalState = v.InferOutput<typeof PortalStateSchema>;
+
 
 /** The channel map: request schema and response schema per channel. */
 export const ipcContract = {
@@ -87,46 +121,12 @@ export const ipcContract = {
   },
   /** Abandon the current attempt and return to the user-id screen (no exit). */
   'flow:restart': { request: Empty, response: FlowResultSchema },
+  /** Native engine after a `redirect`: open the hosted web flow in the locked view (see AppInfo.webFlowOnRedirect). */
+  'app:openWebFlow': { request: Empty, response: v.strictObject({ ok: v.boolean() }) },
   /** Leave the overlay; main maps the reason to the DESIGN.md exit code. */
   'app:exit': { request: v.strictObject({ reason: ExitReasonSchema }), response: v.strictObject({ ok: v.literal(true) }) },
-} as const;
-
-export type IpcContract = typeof ipcContract;
-export type Channel = keyof IpcContract;
-export const channels = Object.keys(ipcContract) as Channel[];
-export type RequestOf<C extends Channel> = v.InferOutput<IpcContract[C]['request']>;
-export type ResponseOf<C extends Channel> = v.InferOutput<IpcContract[C]['response']>;
-
-/** What the main process implements; what the preload and the browser-host client expose. */
-export type IpcHandlers = { [C in Channel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
-
-/** The renderer's API object: one function per channel. */
-export type SsprApi = IpcHandlers;
-
-export const isChannel = (name: unknown): name is Channel =>
-  typeof name === 'string' && Object.prototype.hasOwnProperty.call(ipcContract, name);
-
-// ---------------------------------------------------------------- portal engine (additive)
-/**
- * Extra channels of the portal engine's chrome (src/renderer/portal). Kept in their own map so the core's
- * IpcHandlers and the browser host stay as they are; only the Electron preload exposes these, and the
- * chrome copes with their absence (browser host: no locked view to host).
- */
-export const PortalErrorReasons = ['offline', 'dns', 'timeout', 'tls', 'certificate', 'proxy', 'blocked', 'http', 'crashed', 'other'] as const;
-export type PortalErrorReason = (typeof PortalErrorReasons)[number];
-
-export const PortalStateSchema = v.object({
-  /** loading: the view is fetching; showing: the portal is visible; error: our error screen; done: reset reached. */
-  phase: v.picklist(['loading', 'showing', 'error', 'done']),
-  error: v.optional(v.object({ code: ErrorCodeSchema, reason: v.picklist(PortalErrorReasons), correlationId: v.optional(v.string()) })),
-  /** The language the portal was asked for (mkt=…). */
-  language: v.string(),
-  /** Seconds until the idle exit; main measures activity inside the portal view too. */
-  idleRemainingSeconds: v.number(),
-});
-export type PortalState = v.InferOutput<typeof PortalStateSchema>;
-
-export const portalIpcContract = {
+  // Portal engine: the chrome around the locked portal view (src/renderer/portal). Only the Electron
+  // overlay running the portal engine answers these; elsewhere the dispatcher refuses them as unknown.
   'portal:state': { request: Empty, response: PortalStateSchema },
   'portal:setLanguage': {
     request: v.strictObject({ language: v.pipe(v.string(), v.maxLength(35), v.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)) }),
@@ -141,11 +141,27 @@ export const portalIpcContract = {
   },
 } as const;
 
-export type PortalIpcContract = typeof portalIpcContract;
-export type PortalChannel = keyof PortalIpcContract;
-export const portalChannels = Object.keys(portalIpcContract) as PortalChannel[];
-export type PortalRequestOf<C extends PortalChannel> = v.InferOutput<PortalIpcContract[C]['request']>;
-export type PortalHandlers = { [C in PortalChannel]: (request: PortalRequestOf<C>) => Promise<PortalState> };
+export type IpcContract = typeof ipcContract;
+export type Channel = keyof IpcContract;
+export const channels = Object.keys(ipcContract) as Channel[];
+export type RequestOf<C extends Channel> = v.InferOutput<IpcContract[C]['request']>;
+export type ResponseOf<C extends Channel> = v.InferOutput<IpcContract[C]['response']>;
 
-export const isPortalChannel = (name: unknown): name is PortalChannel =>
-  typeof name === 'string' && Object.prototype.hasOwnProperty.call(portalIpcContract, name);
+/** Every channel's handler: what the main process implements, what the preload exposes. */
+export type IpcHandlers = { [C in Channel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
+
+export type PortalChannel = Extract<Channel, `portal:${string}`>;
+export const portalChannels = channels.filter((c): c is PortalChannel => c.startsWith('portal:'));
+export const isPortalChannel = (name: unknown): name is PortalChannel => typeof name === 'string' && name.startsWith('portal:') && isChannel(name);
+
+/** The channels the core answers for both engines (app:* and flow:*); the browser host carries only these. */
+export type CoreChannel = Exclude<Channel, PortalChannel>;
+export type CoreHandlers = Pick<IpcHandlers, CoreChannel>;
+export type PortalHandlers = Pick<IpcHandlers, PortalChannel>;
+
+/** The renderer's API object: one function per channel (the preload's type is derived from this). */
+export type SsprApi = IpcHandlers;
+
+export const isChannel = (name: unknown): name is Channel =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(ipcContract, name);
+

@@ -115,7 +115,7 @@ describe('silent install, upgrade and removal under wine msiexec', { timeout: 12
     const add = (name: string, type: string, data: string) => wine.run(['reg', 'add', policyKey, '/v', name, '/t', type, '/d', data, '/f']);
     expect((await add('LinkText', 'REG_SZ', 'Reset via policy')).code).toBe(0);
     expect((await add('IdleTimeoutSeconds', 'REG_DWORD', '300')).code).toBe(0);
-    expect((await add('AllowedHosts', 'REG_MULTI_SZ', 'contoso.ciamlogin.com\\0*.contoso.com')).code).toBe(0);
+    expect((await add('AllowedHosts', 'REG_MULTI_SZ', 'contoso.ciamlogin.com\\0*.msftauth.net')).code).toBe(0);
     // The overlay runs reg.exe query; here wine's reg answers, against the registry msiexec just wrote.
     const registry = createWindowsRegistrySource({
       run: async (_file, args) => {
@@ -130,7 +130,7 @@ describe('silent install, upgrade and removal under wine msiexec', { timeout: 12
       ClientId: CLIENT_ID,
       LinkText: 'Reset via policy',
       IdleTimeoutSeconds: 300,
-      AllowedHosts: ['contoso.ciamlogin.com', '*.contoso.com'],
+      AllowedHosts: ['contoso.ciamlogin.com', '*.msftauth.net'],
       EnableLogging: false,
       PortalUrl: defaultConfig.PortalUrl,
       ProxyMode: defaultConfig.ProxyMode,

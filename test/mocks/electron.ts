@@ -226,6 +226,19 @@ export class MockWebContents extends EventEmitter {
   closeDevTools(): void {
     note(`webContents[${this.id}].closeDevTools`);
   }
+  /** Scripts run in an isolated world, and what the next run answers (a test sets what the "page" shows). */
+  isolatedWorldRuns: { worldId: number; code: string }[] = [];
+  isolatedWorldAnswer: unknown = [];
+  executeJavaScriptInIsolatedWorld(worldId: number, scripts: { code: string }[]): Promise<unknown> {
+    for (const s of scripts) this.isolatedWorldRuns.push({ worldId, code: s.code });
+    return Promise.resolve(this.isolatedWorldAnswer);
+  }
+  /** The page's own world: the adapter must never use it; recorded so a test can prove that. */
+  mainWorldRuns: string[] = [];
+  executeJavaScript(code: string): Promise<unknown> {
+    this.mainWorldRuns.push(code);
+    return Promise.resolve(undefined);
+  }
   /** Test helper: emit an event that takes an Electron event first; returns the event. */
   fire(name: string, ...args: unknown[]): MockEvent {
     const event = new MockEvent();

@@ -18,8 +18,12 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
     return { usage: m.LOGS_USAGE, run: m.runLogs };
   },
   report: async () => {
-    const m = await import('./report');
-    return { usage: m.REPORT_USAGE, run: m.runReport };
+    const [m, portal] = await Promise.all([import('./report'), import('./portalReport')]);
+    return {
+      usage: `${m.REPORT_USAGE}\n${portal.PORTAL_REPORT_USAGE}`,
+      // The pilot's portal report is a mode of the one report command.
+      run: (args, io) => (args.includes('--portal') ? portal.runPortalReport(args, io) : m.runReport(args, io)),
+    };
   },
   audit: async () => {
     const m = await import('./audit');

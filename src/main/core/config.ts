@@ -62,9 +62,9 @@ export interface LoadedConfig {
   problems: ConfigProblem[];
 }
 
-const BOOLEAN_KEYS: ReadonlySet<ConfigKey> = new Set(['EnableLogging']);
+const BOOLEAN_KEYS: ReadonlySet<ConfigKey> = new Set(['EnableLogging', 'PortalCapture', 'WebFlowOnRedirect']);
 const NUMBER_KEYS: ReadonlySet<ConfigKey> = new Set(['IdleTimeoutSeconds', 'LogRetentionDays', 'LogMaxSizeMB', 'RequestTimeoutSeconds']);
-const LIST_KEYS: ReadonlySet<ConfigKey> = new Set(['AllowedHosts']);
+const LIST_KEYS: ReadonlySet<ConfigKey> = new Set(['AllowedHosts', 'AllowedResourceHosts']);
 
 /**
  * Registry and command-line values arrive as strings, DWORDs and multi-strings: bring them to the
@@ -79,6 +79,8 @@ export const coerceLayerValue = (key: string, value: unknown): unknown => {
   }
   if (NUMBER_KEYS.has(k) && typeof value === 'string' && /^\d{1,9}$/.test(value.trim())) return Number(value.trim());
   if (LIST_KEYS.has(k) && typeof value === 'string') return value.split(/[;,\s]+/).filter((s) => s.length > 0);
+  // Marker texts contain spaces: one per line (or ';' on a command line).
+  if (k === 'PortalMarkers' && typeof value === 'string') return value.split(/[\r\n;]+/).map((s) => s.trim()).filter((s) => s.length > 0);
   return value;
 };
 

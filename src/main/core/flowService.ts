@@ -8,7 +8,7 @@ import type { Config } from '../../shared/config';
 import type { ErrorCode } from '../../shared/errors';
 import { isScreenError } from '../../shared/errors';
 import type { ExitCode } from '../../shared/exitCodes';
-import type { AppInfo, FlowError, FlowResult, FlowView, IpcHandlers } from '../../shared/ipc';
+import type { AppInfo, CoreHandlers, FlowError, FlowResult, FlowView } from '../../shared/ipc';
 import { checkPassword, type PasswordProblem } from '../../shared/passwordPolicy';
 import { checkCode, checkUsername } from '../../shared/validation';
 import { newCorrelationId } from './engine/nativeEngine';
@@ -119,7 +119,7 @@ const createQueue = () => {
   };
 };
 
-export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
+export const createFlowHandlers = (deps: FlowDeps): CoreHandlers => {
   const now = deps.now ?? Date.now;
   const makeId = deps.newCorrelationId ?? newCorrelationId;
   const cooldownSeconds = deps.resendCooldownSeconds ?? DEFAULT_RESEND_COOLDOWN_SECONDS;
@@ -350,6 +350,8 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
         newAttempt();
         return view({ step: 'userId' });
       }),
+    // Only the Electron overlay can host a web page; it answers this itself when it can.
+    'app:openWebFlow': async () => ({ ok: false }),
     'app:exit': async ({ reason }) => {
       if (submitting) {
         // Leaving now would report an outcome nobody knows yet: the code is decided by the answer.

@@ -7,7 +7,7 @@ import type https from 'node:https';
 import { version as packageVersion } from '../../../package.json';
 import type { Config } from '../../shared/config';
 import type { ExitCode } from '../../shared/exitCodes';
-import type { FlowResult, IpcHandlers } from '../../shared/ipc';
+import type { CoreHandlers, FlowResult } from '../../shared/ipc';
 import { createNativeEngine, type NativeEngineOptions } from './engine/nativeEngine';
 import type { NativeEngine } from './engine/types';
 import { createExitTracker, type ExitTracker } from './exitTracker';
@@ -32,7 +32,7 @@ export interface CoreOptions {
   /** Running against the embedded emulator: the UI says so. */
   demo?: boolean;
   /** Engine 'portal': the flow channels' handlers (the portal engine, src/main/core/portal). */
-  portalHandlers?: Partial<Pick<IpcHandlers, FlowChannel>>;
+  portalHandlers?: Partial<Pick<CoreHandlers, FlowChannel>>;
   /** Replaces the native engine (e.g. one built on a proxy-aware client). */
   engineFactory?: (defaults: NativeEngineOptions) => NativeEngine;
   /** Seam for proxy support: an agent that keeps TLS ≥ 1.2 and certificate checks. */
@@ -45,7 +45,7 @@ export interface CoreOptions {
 }
 
 export interface Core {
-  handlers: IpcHandlers;
+  handlers: CoreHandlers;
   dispatch: IpcDispatcher;
   tracker: ExitTracker;
 }
@@ -85,7 +85,7 @@ export const createCore = (opts: CoreOptions): Core => {
     ...(opts.resendCooldownSeconds !== undefined ? { resendCooldownSeconds: opts.resendCooldownSeconds } : {}),
   });
 
-  let handlers: IpcHandlers = native;
+  let handlers: CoreHandlers = native;
   if (config.Engine === 'portal') {
     handlers = { ...native };
     for (const channel of FLOW_CHANNELS) {

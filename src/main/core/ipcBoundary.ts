@@ -49,13 +49,17 @@ const oversizeAnswer = (channel: Channel, payload: unknown): { ok: false; error:
 const describeChannel = (channel: unknown): string =>
   typeof channel === 'string' ? channel.slice(0, 40).replace(/[^\x20-\x7e]/g, '?') : `<${typeof channel}>`;
 
-export const createIpcDispatcher = (handlers: IpcHandlers, logger: Logger): IpcDispatcher => {
+/**
+ * One dispatcher for every channel of the one contract. A channel without a handler here (the portal
+ * channels when no portal view runs) is refused like an unknown one.
+ */
+export const createIpcDispatcher = (handlers: Partial<IpcHandlers>, logger: Logger): IpcDispatcher => {
   // Flow channels always get an answer the UI can show; the others reject.
   const refuse = (channel: Channel | undefined, reason: IpcRejectionReason, label: string): Promise<unknown> =>
     channel && isFlowChannel(channel) ? Promise.resolve(INTERNAL) : Promise.reject(new IpcRejection(reason, label));
 
   return async (channel, payload) => {
-    if (!isChannel(channel)) {
+    if (!isChannel(channel) || handlers[channel] === undefined) {
       logger.warn('ipc.rejected', { channel: describeChannel(channel), reason: 'unknown_channel' });
       return refuse(undefined, 'unknown_channel', describeChannel(channel));
     }

@@ -1,11 +1,10 @@
 /**
- * One ipcMain.handle per channel of the shared contract (and of the portal map when the portal engine
- * runs). A request counts only from our own window's main frame showing our app:// origin; everything
+ * One ipcMain.handle per channel of the shared contract, all through the one validating dispatcher (the
+ * portal channels too; without a portal view the dispatcher refuses them). A request counts only from our own window's main frame showing our app:// origin; everything
  * else is refused before any handler sees it (security.md §3.1, Electron checklist item 17).
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import * as v from 'valibot';
-import { channels, portalChannels, portalIpcContract, type PortalChannel, type PortalHandlers } from '../../shared/ipc';
+import { channels } from '../../shared/ipc';
 import { chromePolicy, isNavigationAllowed } from '../core/lockdown/policy';
 import type { Logger } from '../core/logging';
 
@@ -16,29 +15,11 @@ export const isTrustedSender = (event: Pick<IpcMainInvokeEvent, 'sender' | 'send
   return event.sender === ours && frame !== null && frame !== undefined && frame.parent === null && isNavigationAllowed(frame.url, chromePolicy);
 };
 
-/** Validates and runs the portal channels, like the core's dispatcher does for the others. */
-export const createPortalDispatch = (handlers: PortalHandlers, logger: Logger): ((channel: PortalChannel, payload: unknown) => Promise<unknown>) => async (channel, payload) => {
-  const request = v.safeParse(portalIpcContract[channel].request, payload);
-  if (!request.success) {
-    logger.warn('ipc.rejected', { channel, reason: 'invalid_request' });
-    throw new Error(`IPC invalid_request on ${channel}`);
-  }
-  const handler = handlers[channel] as (req: unknown) => Promise<unknown>;
-  const response = v.safeParse(portalIpcContract[channel].response, await handler(request.output));
-  if (!response.success) {
-    logger.error('ipc.rejected', { channel, reason: 'invalid_response' });
-    throw new Error(`IPC invalid_response on ${channel}`);
-  }
-  return response.output;
-};
-
 export interface IpcWiring {
   ipcMain: Pick<IpcMain, 'handle'>;
   /** The chrome window's contents: the only trusted sender. */
   ours: () => WebContents | null;
   dispatch: Dispatch;
-  /** Present when the portal engine runs. */
-  portalDispatch?: (channel: PortalChannel, payload: unknown) => Promise<unknown>;
   logger: Logger;
 }
 
@@ -57,13 +38,6 @@ export const registerIpc = (w: IpcWiring): string[] => {
   for (const channel of channels) {
     w.ipcMain.handle(channel, guard((payload) => w.dispatch(channel, payload), channel));
     registered.push(channel);
-  }
-  const portalDispatch = w.portalDispatch;
-  if (portalDispatch) {
-    for (const channel of portalChannels) {
-      w.ipcMain.handle(channel, guard((payload) => portalDispatch(channel, payload), channel));
-      registered.push(channel);
-    }
   }
   return registered;
 };

@@ -9,11 +9,10 @@ import { isatty } from 'node:tty';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, protocol, session, type Session, type WebContents } from 'electron';
-import * as v from 'valibot';
 import type { Config } from '../../shared/config';
 import { ExitCode } from '../../shared/exitCodes';
-import { ipcContract, type AppInfo } from '../../shared/ipc';
 import { createCore, type Core, type CoreOptions } from '../core';
+import { createIpcDispatcher } from '../core/ipcBoundary';
 import { loadConfig, resolveDataFolders } from '../core/config';
 import { parseLaunchArgs, type LaunchArgs } from '../core/launchArgs';
 import { createLogger, fdChunkReader, readSaltHandshake, type ChunkReader, type Logger } from '../core/logging';
@@ -21,11 +20,12 @@ import { createWindowsRegistrySource } from '../core/registry';
 import { APP_ENTRY_URL, chromePolicy, dangerousEnvironment, dangerousSwitches, portalPolicy } from '../core/lockdown/policy';
 import { idleRemainingSeconds } from '../core/portal/outcome';
 import { portalUrl } from '../core/portal/url';
+import { webFlowAvailable } from '../core/portal/webFlow';
 import { createTlsAgent } from '../core/tls/agent';
 import { configureSession } from '../core/tls/session';
 import { APP_SCHEME_PRIVILEGES, appProtocolHandler } from './appProtocol';
 import { hardenWebContents } from './harden';
-import { createPortalDispatch, registerIpc } from './ipc';
+import { registerIpc } from './ipc';
 import { ALWAYS_ON_TOP_LEVEL, CHROME_PARTITION, chromeWindowOptions, PORTAL_PARTITION } from './options';
 import { createPortalController, type PortalController } from './portalView';
 
@@ -250,6 +250,7 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     onCancelledDownload: (url: string | undefined) => log.warn('session.download_cancelled', { session: name, origin: originOf(url ?? '') }),
     onProxyError: (error: unknown) => log.error('session.proxy_refused', { session: name, proxyMode: config.ProxyMode, error }),
   });
+  let portal: PortalController | null = null;
   const defaultSession = session.defaultSession;
   const chromeSession = session.fromPartition(CHROME_PARTITION);
   const portalSession = session.fromPartition(PORTAL_PARTITION);
@@ -257,7 +258,15 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   // The default session renders nothing of ours: it may reach nothing at all.
   await configureSession(defaultSession, { proxy: config, policy: portalPolicy([]) }, sessionEvents('default'));
   await configureSession(chromeSession, { proxy: config, policy: chromePolicy }, sessionEvents('chrome'));
-  await configureSession(portalSession, { proxy: config, policy: portalPolicy(config.AllowedHosts) }, sessionEvents('portal'));
+  await configureSession(portalSession, { proxy: config, policy: portalPolicy(config.AllowedHosts, config.AllowedResourceHosts) }, {
+    ...sessionEvents('portal'),
+    // The pilot capture wants every refused host with its type; telemetry is refused without a warning.
+    onBlockedRequest: (url, resourceType) => {
+      sessionEvents('portal').onBlockedRequest(url, resourceType);
+      portal?.noteBlockedRequest(url, resourceType, false);
+    },
+    onQuietlyBlockedRequest: (url, resourceType) => portal?.noteBlockedRequest(url, resourceType, true),
+  });
   chromeSession.protocol.registerBufferProtocol(APP_SCHEME_PRIVILEGES.scheme, appProtocolHandler(join(distDir, 'renderer')));
 
   // ---------------------------------------------------------------- idle
@@ -274,7 +283,6 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     connectTimeoutMs: Math.min(10_000, config.RequestTimeoutSeconds * 1000),
     ...(demo ? { ca: demo.caPem } : {}),
   });
-  let portal: PortalController | null = null;
   const core = (deps.createCore ?? createCore)({
     config,
     launch,
@@ -310,8 +318,9 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   });
 
   const language = launch.lang ?? config.Locale;
-  if (config.Engine === 'portal') {
-    portal = createPortalController({
+  const openPortal = (): PortalController => {
+    if (portal) return portal;
+    const created = createPortalController({
       window,
       session: portalSession,
       config,
@@ -321,35 +330,58 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
       onActivity,
       idleRemainingSeconds: idleRemaining,
       onCrash: (why) => exit(ExitCode.InternalError, why),
+      onPortalCancel: () => exit(created.exitCode('cancelled') as ExitCode, 'portal:cancel-link'),
     });
-  }
+    portal = created;
+    cleanups.push(() => created.dispose());
+    return created;
+  };
+  if (config.Engine === 'portal') openPortal();
+  // Native engine: after a `redirect` answer the user may continue in the tenant's hosted web flow, in the
+  // same locked view, when policy allows it and its host is allow-listed.
+  const webFlow = webFlowAvailable(config);
 
   // ---------------------------------------------------------------- IPC
-  const exitRequest = ipcContract['app:exit'].request;
-  const portalNow = portal;
-  const dispatch = async (channel: unknown, payload: unknown): Promise<unknown> => {
-    if (portalNow && channel === 'app:exit') {
-      const parsedExit = v.safeParse(exitRequest, payload);
-      if (!parsedExit.success) throw new Error('IPC invalid_request on app:exit');
-      exit(portalNow.exitCode(parsedExit.output.reason) as ExitCode, `portal:${parsedExit.output.reason}`);
-      return { ok: true };
-    }
-    const answer = await core.dispatch(channel, payload);
-    if (portalNow && channel === 'app:info') return { ...(answer as AppInfo), portalUrl: portalUrl(config, portalNow.state().language) };
-    return answer;
-  };
+  // One contract, one dispatcher for both engines. Once a portal view runs (portal engine, or the native
+  // engine's web flow) it answers the portal channels and decides the exit code; the core does the rest.
+  const noView = (): Promise<never> => Promise.reject(new Error('no portal view'));
+  const dispatch = createIpcDispatcher(
+    {
+      ...core.handlers,
+      'app:info': async (request) => {
+        const info = await core.handlers['app:info'](request);
+        return portal ? { ...info, portalUrl: portalUrl(config, portal.state().language) } : { ...info, webFlowOnRedirect: webFlow };
+      },
+      'app:openWebFlow': async (request) => {
+        if (!webFlow) return core.handlers['app:openWebFlow'](request);
+        log.info('portal.web_flow_opened', {});
+        openPortal();
+        return { ok: true };
+      },
+      'app:exit': async (request) => {
+        if (!portal) return core.handlers['app:exit'](request);
+        exit(portal.exitCode(request.reason) as ExitCode, `portal:${request.reason}`);
+        return { ok: true as const };
+      },
+      'portal:state': (r) => (portal ? portal.handlers['portal:state'](r) : noView()),
+      'portal:setLanguage': (r) => (portal ? portal.handlers['portal:setLanguage'](r) : noView()),
+      'portal:retry': (r) => (portal ? portal.handlers['portal:retry'](r) : noView()),
+      'portal:layout': (r) => (portal ? portal.handlers['portal:layout'](r) : noView()),
+    },
+    log,
+  );
   registerIpc({
     ipcMain,
     ours: () => (window.isDestroyed() ? null : chrome),
     dispatch,
-    ...(portalNow ? { portalDispatch: createPortalDispatch(portalNow.handlers, log) } : {}),
     logger: log,
   });
 
   // ---------------------------------------------------------------- idle exit
-  const idleLimit = config.IdleTimeoutSeconds + (portal ? 0 : NATIVE_IDLE_GRACE_SECONDS);
   let idleLeaving = false;
   const idleTimer = clock.setInterval(() => {
+    // Read each tick: the portal view may open later, for the hosted web flow after a redirect answer.
+    const idleLimit = config.IdleTimeoutSeconds + (portal ? 0 : NATIVE_IDLE_GRACE_SECONDS);
     if (idleLeaving || idleRemainingSeconds(clock.now(), lastActivity, idleLimit) > 0) return;
     idleLeaving = true;
     if (portal) exit(portal.exitCode('idle') as ExitCode, 'idle');

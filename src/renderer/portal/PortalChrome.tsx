@@ -9,13 +9,12 @@
  * activity inside the view, so the native flow's own idle timer must not run alongside.
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { AppInfo, ExitReason, PortalChannel, PortalRequestOf, PortalState } from '../../shared/ipc';
+import { PortalOutcomeReasons, type AppInfo, type IpcHandlers, type PortalHandlers, type PortalState } from '../../shared/ipc';
 import { isRtl, PORTAL_LANGUAGES, portalStrings } from './strings';
 import './portal.css';
 
-export type PortalChromeApi = {
-  'app:exit': (request: { reason: ExitReason }) => Promise<{ ok: true }>;
-} & Partial<{ [C in PortalChannel]: (request: PortalRequestOf<C>) => Promise<PortalState> }>;
+/** The same contract as the native screens: app:exit always, the portal channels where main offers them. */
+export type PortalChromeApi = Pick<IpcHandlers, 'app:exit'> & Partial<PortalHandlers>;
 
 export interface PortalChromeProps {
   info: AppInfo;
@@ -34,7 +33,7 @@ const languageOption = (language: string): string => {
 };
 
 export const PortalChrome = ({ info, api, pollMs = 1000 }: PortalChromeProps) => {
-  const bridge = api ?? ((window as unknown as { sspr?: PortalChromeApi }).sspr as PortalChromeApi);
+  const bridge: PortalChromeApi | undefined = api ?? window.sspr;
   const supported = typeof bridge?.['portal:state'] === 'function' && typeof bridge['portal:layout'] === 'function';
   const [state, setState] = useState<PortalState | null>(null);
   const [leaving, setLeaving] = useState(false);
@@ -46,6 +45,8 @@ export const PortalChrome = ({ info, api, pollMs = 1000 }: PortalChromeProps) =>
   const warnAt = idleWarningSeconds(info.idleTimeoutSeconds);
   const warning = state !== null && state.phase !== 'error' && state.idleRemainingSeconds <= warnAt;
   const error = state?.phase === 'error' ? state.error : undefined;
+  // The portal reached an answer (not registered, throttled, ...): loading it again cannot change that.
+  const retryable = error !== undefined && !(PortalOutcomeReasons as readonly string[]).includes(error.reason);
   const viewVisible = supported && !leaving && !warning && !error;
 
   const accept = useCallback((next: PortalState) => setState(next), []);
@@ -92,10 +93,10 @@ export const PortalChrome = ({ info, api, pollMs = 1000 }: PortalChromeProps) =>
     void bridge?.['app:exit']({ reason: state?.phase === 'done' ? 'done' : 'cancelled' }).catch(() => undefined);
   };
   const retry = (): void => {
-    bridge['portal:retry']?.({}).then(accept).catch(() => undefined);
+    bridge?.['portal:retry']?.({}).then(accept).catch(() => undefined);
   };
   const chooseLanguage = (code: string): void => {
-    bridge['portal:setLanguage']?.({ language: code }).then(accept).catch(() => undefined);
+    bridge?.['portal:setLanguage']?.({ language: code }).then(accept).catch(() => undefined);
   };
   const done = state?.phase === 'done';
 
@@ -137,11 +138,14 @@ export const PortalChrome = ({ info, api, pollMs = 1000 }: PortalChromeProps) =>
             <h1 className="screen__title">{s.errorTitle[error.reason]}</h1>
             <p className="screen__lead">{s.errorBody[error.reason]}</p>
             {info.helpdeskText && <p className="helpdesk" dir="auto">{info.helpdeskText}</p>}
+            {error.blockedHost && <p className="small-print">{s.blockedHost(error.blockedHost)}</p>}
             <div className="actions">
-              <button type="button" className="button button--primary" onClick={retry}>
-                {s.retry}
-              </button>
-              <button type="button" className="button button--secondary" onClick={leave} disabled={leaving}>
+              {retryable && (
+                <button type="button" className="button button--primary" onClick={retry}>
+                  {s.retry}
+                </button>
+              )}
+              <button type="button" className={`button ${retryable ? 'button--secondary' : 'button--primary'}`} onClick={leave} disabled={leaving}>
                 {s.backToSignIn}
               </button>
             </div>
@@ -163,7 +167,7 @@ export const PortalChrome = ({ info, api, pollMs = 1000 }: PortalChromeProps) =>
             <p id="portal-idle-body">{s.idleBody(state.idleRemainingSeconds)}</p>
             <div className="actions">
               {/* The click itself is the activity main counts; the next state ends the warning. */}
-              <button type="button" className="button button--primary" autoFocus onClick={() => bridge['portal:state']?.({}).then(accept).catch(() => undefined)}>
+              <button type="button" className="button button--primary" autoFocus onClick={() => bridge?.['portal:state']?.({}).then(accept).catch(() => undefined)}>
                 {s.idleContinue}
               </button>
             </div>

@@ -15,6 +15,8 @@ export interface PortalStrings {
   errorBody: Record<PortalErrorReason, string>;
   retry: string;
   reference: (id: string) => string;
+  /** A refused redirect's host, for the helpdesk. */
+  blockedHost: (host: string) => string;
   idleTitle: string;
   idleBody: (seconds: number) => string;
   idleContinue: string;
@@ -39,6 +41,10 @@ const en: PortalStrings = {
     http: 'The password reset service has a problem',
     crashed: 'Something went wrong',
     other: 'The password reset page could not be opened',
+    not_enabled: 'Password reset isn\u2019t turned on for your account',
+    not_registered: 'Your account isn\u2019t set up for password reset',
+    not_saved: 'Your new password couldn\u2019t be saved',
+    throttled: 'Too many attempts',
   },
   errorBody: {
     offline: 'Check the network cable or Wi-Fi, then try again.',
@@ -51,7 +57,12 @@ const en: PortalStrings = {
     http: 'Try again later.',
     crashed: 'Go back to sign-in and try again.',
     other: 'Try again, or go back to sign-in.',
+    not_enabled: 'Your organization hasn\u2019t enabled self-service password reset for this account. Contact your IT helpdesk.',
+    not_registered: 'You need to register more security info before you can reset your password. Register at work on another device, or contact your IT helpdesk.',
+    not_saved: 'Your organization\u2019s directory didn\u2019t accept the change, so your old password still works. Contact your IT helpdesk.',
+    throttled: 'For your security, password reset is paused for this account. Try again in 24 hours or contact your IT helpdesk.',
   },
+  blockedHost: (host) => `Blocked address: ${host}`,
   retry: 'Try again',
   reference: (id) => `Reference: ${id}`,
   idleTitle: 'Are you still there?',
@@ -70,6 +81,21 @@ const ar: PortalStrings = {
   idleTitle: 'هل ما زلت هنا؟',
   idleBody: (s) => `حفاظًا على أمانك ستُغلق هذه الشاشة خلال ${s} ثانية.`,
   idleContinue: 'متابعة',
+  errorTitle: {
+    ...en.errorTitle,
+    not_enabled: 'إعادة تعيين كلمة المرور غير مفعّلة لحسابك',
+    not_registered: 'حسابك غير مُعدّ لإعادة تعيين كلمة المرور',
+    not_saved: 'تعذّر حفظ كلمة المرور الجديدة',
+    throttled: 'محاولات كثيرة جدًا',
+  },
+  errorBody: {
+    ...en.errorBody,
+    not_enabled: 'لم تفعّل مؤسستك إعادة تعيين كلمة المرور بالخدمة الذاتية لهذا الحساب. اتصل بمكتب الدعم.',
+    not_registered: 'عليك تسجيل معلومات أمان إضافية قبل أن تتمكن من إعادة تعيين كلمة المرور. اتصل بمكتب الدعم.',
+    not_saved: 'لم يقبل دليل مؤسستك التغيير، لذا ما زالت كلمة المرور القديمة صالحة. اتصل بمكتب الدعم.',
+    throttled: 'حفاظًا على أمانك، أُوقفت إعادة تعيين كلمة المرور لهذا الحساب مؤقتًا. حاول بعد 24 ساعة أو اتصل بمكتب الدعم.',
+  },
+  blockedHost: (host) => `العنوان المحظور: ${host}`,
 };
 
 const de: PortalStrings = {
@@ -82,6 +108,21 @@ const de: PortalStrings = {
   idleTitle: 'Sind Sie noch da?',
   idleBody: (s) => `Zu Ihrer Sicherheit wird dieser Bildschirm in ${s} Sekunden geschlossen.`,
   idleContinue: 'Weiter',
+  errorTitle: {
+    ...en.errorTitle,
+    not_enabled: 'Das Zurücksetzen des Kennworts ist für Ihr Konto nicht aktiviert',
+    not_registered: 'Ihr Konto ist nicht für das Zurücksetzen des Kennworts eingerichtet',
+    not_saved: 'Ihr neues Kennwort konnte nicht gespeichert werden',
+    throttled: 'Zu viele Versuche',
+  },
+  errorBody: {
+    ...en.errorBody,
+    not_enabled: 'Ihre Organisation hat die Self-Service-Kennwortzurücksetzung für dieses Konto nicht aktiviert. Wenden Sie sich an Ihren IT-Helpdesk.',
+    not_registered: 'Sie müssen zuerst weitere Sicherheitsinformationen registrieren. Wenden Sie sich an Ihren IT-Helpdesk.',
+    not_saved: 'Das Verzeichnis Ihrer Organisation hat die Änderung nicht übernommen; Ihr altes Kennwort gilt weiter. Wenden Sie sich an Ihren IT-Helpdesk.',
+    throttled: 'Zu Ihrer Sicherheit ist das Zurücksetzen für dieses Konto angehalten. Versuchen Sie es in 24 Stunden erneut oder wenden Sie sich an Ihren IT-Helpdesk.',
+  },
+  blockedHost: (host) => `Blockierte Adresse: ${host}`,
 };
 
 const catalogues: Record<string, PortalStrings> = { en, ar, de };

@@ -10,6 +10,8 @@ interface Props {
   onRestart: () => void;
   /** reset_failed only: the service allows another submit, so the user may go straight back to the password. */
   onRetryPassword: () => void;
+  /** redirect_required only, when main can show the tenant's hosted web flow in the locked view. */
+  onWebFlow?: () => void;
 }
 
 /** Which errors show the configured helpdesk text, and what the way forward is for each. */
@@ -41,7 +43,7 @@ const formatRetryTime = (seconds: number, language: string): string => {
   return new Intl.DateTimeFormat(language, sameDay ? { hour: 'numeric', minute: '2-digit' } : { dateStyle: 'medium', timeStyle: 'short' }).format(when);
 };
 
-export const ErrorScreen = ({ error, helpdeskText, language, onRestart, onRetryPassword }: Props) => {
+export const ErrorScreen = ({ error, helpdeskText, language, onRestart, onRetryPassword, onWebFlow }: Props) => {
   const { t } = useTranslation();
   const restartLabel = RESTART_LABEL[error.code];
   return (
@@ -72,6 +74,13 @@ export const ErrorScreen = ({ error, helpdeskText, language, onRestart, onRetryP
           </button>
           <button type="button" className="button button--secondary" onClick={onRestart}>
             {t('common.startAgain')}
+          </button>
+        </div>
+      )}
+      {error.code === 'redirect_required' && onWebFlow && (
+        <div className="actions">
+          <button type="button" className="button button--primary" onClick={onWebFlow}>
+            {t('common.continueOnWeb')}
           </button>
         </div>
       )}

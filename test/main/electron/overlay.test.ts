@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../../../src/shared/exitCodes';
-import { channels, portalChannels } from '../../../src/shared/ipc';
+import { channels } from '../../../src/shared/ipc';
 import { createCore } from '../../../src/main/core';
 import type { NativeEngine } from '../../../src/main/core/engine/types';
 import { loadConfig } from '../../../src/main/core/config';
@@ -296,9 +296,15 @@ describe('IPC', () => {
     expect(info.engine).toBe('native');
   });
 
-  it('the portal engine adds the portal channels', async () => {
+  it('one contract and one dispatcher for both engines: the portal channels answer only where a portal view runs', async () => {
+    await start({ config: native });
+    await expect(invoke('portal:state')).rejects.toThrow();
     await start({});
-    expect([...ipcMain.handlers.keys()].sort()).toEqual([...channels, ...portalChannels].sort());
+    expect([...ipcMain.handlers.keys()].sort()).toEqual([...channels].sort());
+    expect(await invoke('portal:state')).toMatchObject({ phase: 'loading' });
+    // The same validation as the native channels: a request off the contract never reaches the view.
+    await expect(invoke('portal:layout', { top: -1, visible: true })).rejects.toThrow();
+    await expect(invoke('portal:state', { extra: 1 })).rejects.toThrow();
   });
 
   it('refuses a request from a sub-frame, another web contents, or a foreign origin', async () => {

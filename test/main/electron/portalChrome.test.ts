@@ -19,7 +19,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import * as v from 'valibot';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../src/shared/config';
-import { portalIpcContract, type AppInfo, type PortalState } from '../../../src/shared/ipc';
+import { ipcContract, isPortalChannel, type AppInfo, type PortalState } from '../../../src/shared/ipc';
 import { APP_CONTENT_SECURITY_POLICY, isNavigationAllowed, isRequestAllowed, portalPolicy } from '../../../src/main/core/lockdown/policy';
 import { idleRemainingSeconds, portalExitCode, portalOutcome, portalPhase, type NavigationEvent } from '../../../src/main/core/portal/outcome';
 import { portalUrl } from '../../../src/main/core/portal/url';
@@ -215,8 +215,8 @@ const open = async (opts: { portalOrigin: string; language?: string; portal?: 'o
       h.exits.push(portalExitCode(h.events, reason));
       return { ok: true };
     }
-    const contract = portalIpcContract[channel as keyof typeof portalIpcContract];
-    const request = v.parse(contract.request, payload) as Record<string, unknown>;
+    if (!isPortalChannel(channel)) throw new Error(`not a portal channel: ${channel}`);
+    const request = v.parse(ipcContract[channel].request, payload) as Record<string, unknown>;
     if (channel === 'portal:layout') h.layouts.push(request as { top: number; visible: boolean });
     if (channel === 'portal:retry') {
       h.retries += 1;
@@ -295,9 +295,33 @@ describe('PortalChrome in Chromium', () => {
     expect(await alert.getAttribute('data-reason')).toBe('blocked');
     expect(await alert.textContent()).toContain('That page cannot be opened here');
     expect(h.events).toContainEqual({ type: 'blocked', url: 'https://login.evil.example/sso', kind: 'redirect' });
+    // The helpdesk learns which host the portal wanted (a captive portal, a federation hop).
+    expect(await alert.textContent()).toContain('Blocked address: login.evil.example');
     await expect.poll(() => lastLayout(h)?.visible, { timeout: 20_000 }).toBe(false);
     await h.chrome.getByRole('alert').getByRole('button', { name: 'Back to sign-in' }).click();
     await expect.poll(() => h.exits, { timeout: 20_000 }).toEqual([10]);
+  });
+
+  it.each([
+    ['SSPR_0014', 'not_registered', 'isn\u2019t set up for password reset', 20],
+    ['SSPR_0029', 'not_saved', 'couldn\u2019t be saved', 10],
+    ['You have made too many attempts', 'throttled', 'Too many attempts', 40],
+  ])('a portal view with "%s" hides the page and shows our %s screen, without "Try again"', async (text, reason, title, exitCode) => {
+    const h = await open({ portalOrigin });
+    await expect.poll(() => lastLayout(h)?.visible, { timeout: 20_000 }).toBe(true);
+    // What the isolated-world reader hands main when the portal shows its error view.
+    h.events.push({ type: 'page-texts', texts: ['We can\u2019t reset your password', `Error: ${text}`] });
+    const alert = h.chrome.getByRole('alert');
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await alert.getAttribute('data-reason')).toBe(reason);
+    expect(await alert.textContent()).toContain(title);
+    expect(await alert.textContent()).toContain('Call 555-0100.');
+    expect(await h.chrome.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    await expect.poll(() => lastLayout(h)?.visible, { timeout: 20_000 }).toBe(false);
+    const axe = await new AxeBuilder({ page: h.chrome }).analyze();
+    expect(axe.violations.filter((x) => x.impact === 'critical' || x.impact === 'serious').map((x) => x.id)).toEqual([]);
+    await h.chrome.getByRole('alert').getByRole('button', { name: 'Back to sign-in' }).click();
+    await expect.poll(() => h.exits, { timeout: 20_000 }).toEqual([exitCode]);
   });
 
   it('choosing a language reloads the portal with that mkt and translates the chrome', async () => {

@@ -1,16 +1,12 @@
 /**
  * This PC's own records of an attempt, from a data folder (`%ProgramData%\SsprLogon` or a copy of it):
- * `logs/sspr-logon*.jsonl` read line by line (older installs: `sspr-logon*.log`, `overlay*.jsonl`). A user is
+ * its log files read with the `logs` command's own reader (logFiles.ts), bounded in memory. A user is
  * found through the folder's salt (`logs/sspr-logon.salt`), as the records hold only the salted hash; the
  * user's attempts are then listed whole, by correlation id.
  */
-import { createReadStream, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { hashUserId } from '../../core/logging';
-
-export const LOG_NAME = /^(?:sspr-logon.*\.jsonl|sspr-logon.*\.log|overlay.*\.jsonl)$/;
-export const SALT_FILE = 'sspr-logon.salt';
+import { listLogFiles, logFolderOf, scanFile, type LogFile } from '../logFiles';
+import { readSalt } from '../logFilter';
 
 export interface LocalRecord {
   time: string;
@@ -32,27 +28,32 @@ export interface LocalResult {
   noSalt: boolean;
 }
 
-async function eachRecord(dir: string, names: string[], visit: (r: LocalRecord) => void): Promise<number> {
+/** More ids than this are found by parsing every line rather than by one search pass per id. */
+const MAX_NEEDLES = 16;
+
+/** Reads the files with the `logs` command's reader; only lines holding one of the needles are parsed. */
+async function eachRecord(files: LogFile[], needles: string[] | undefined, visit: (r: LocalRecord) => void): Promise<number> {
   let unreadable = 0;
-  for (const name of names) {
-    const lines = createInterface({ input: createReadStream(join(dir, name), { encoding: 'utf8' }), crlfDelay: Infinity });
-    for await (const line of lines) {
-      if (line.trim() === '') continue;
-      try {
-        const r = JSON.parse(line) as unknown;
-        if (typeof r === 'object' && r !== null && typeof (r as LocalRecord).time === 'string') visit(r as LocalRecord);
-        else unreadable += 1;
-      } catch {
-        unreadable += 1;
-      }
+  const onLine = (line: string): void => {
+    if (line.trim() === '') return;
+    try {
+      const r = JSON.parse(line) as unknown;
+      if (typeof r === 'object' && r !== null && typeof (r as LocalRecord).time === 'string') visit(r as LocalRecord);
+      else unreadable += 1;
+    } catch {
+      unreadable += 1;
     }
+  };
+  const search = needles && needles.length <= MAX_NEEDLES ? needles : undefined;
+  for (const file of files) {
+    await scanFile(file.path, { ...(search ? { needles: search } : {}), onLine, onOversizedLine: () => (unreadable += 1) });
   }
   return unreadable;
 }
 
 export async function readLocalRecords(dataDir: string, q: { user?: string; correlationId?: string; since?: Date }): Promise<LocalResult> {
-  const dir = join(dataDir, 'logs');
-  const names = readdirSync(dir).filter((n) => LOG_NAME.test(n)).sort();
+  const dir = logFolderOf(dataDir);
+  const files = listLogFiles(dir);
   const sinceMs = q.since?.getTime() ?? -Infinity;
   const inWindow = (r: LocalRecord) => Date.parse(r.time) >= sinceMs;
   const sameId = (r: LocalRecord, ids: Set<string>) => typeof r.correlationId === 'string' && ids.has(r.correlationId.toLowerCase());
@@ -60,28 +61,23 @@ export async function readLocalRecords(dataDir: string, q: { user?: string; corr
   if (q.correlationId) {
     const ids = new Set([q.correlationId.toLowerCase()]);
     const records: LocalRecord[] = [];
-    const unreadable = await eachRecord(dir, names, (r) => {
+    const unreadable = await eachRecord(files, [q.correlationId, q.correlationId.toLowerCase()], (r) => {
       if (sameId(r, ids) && inWindow(r)) records.push(r);
     });
-    return { records, files: names.length, unreadable, noSalt: false };
+    return { records, files: files.length, unreadable, noSalt: false };
   }
 
-  let salt: string | undefined;
-  try {
-    salt = readFileSync(join(dir, SALT_FILE), 'utf8').trim() || undefined;
-  } catch {
-    salt = undefined;
-  }
+  const salt = readSalt(dir);
   const user = q.user!;
   const forms = new Set([user.trim().toLowerCase(), ...(salt ? [hashUserId(salt, user)] : [])]);
   // Pass 1: the user's attempts. Pass 2: every record of those attempts (most records carry no user field).
   const ids = new Set<string>();
-  await eachRecord(dir, names, (r) => {
+  await eachRecord(files, [...new Set([...forms, user.trim()])], (r) => {
     if (typeof r.user === 'string' && forms.has(r.user.toLowerCase()) && typeof r.correlationId === 'string') ids.add(r.correlationId.toLowerCase());
   });
   const records: LocalRecord[] = [];
-  const unreadable = await eachRecord(dir, names, (r) => {
+  const unreadable = await eachRecord(files, [...ids], (r) => {
     if (sameId(r, ids) && inWindow(r)) records.push(r);
   });
-  return { records, files: names.length, unreadable, noSalt: salt === undefined };
+  return { records, files: files.length, unreadable, noSalt: salt === undefined };
 }

@@ -116,15 +116,28 @@ const lifetimeOf = (body: Record<string, unknown>): number | undefined => {
 
 const isPasswordRule = (value: unknown): value is PasswordRule => PASSWORD_RULES.includes(value as PasswordRule);
 
-/** Maps a 4xx error body onto a failure kind (sspr-protocol.md §1.3 and the emulator's conventions). */
+/**
+ * Undocumented AADSTS numbers (portal-facts §3: general sign-in codes, or the emulator's conventions) may
+ * only refine a failure whose documented `error` is itself unspecific; they never override a documented
+ * error or suberror, so a correct screen never rests on them alone.
+ */
+const refineUnspecific = (info: ServiceInfo, fallback: EngineFailure): EngineFailure => {
+  const codes = info.errorCodes ?? [];
+  if (codes.includes(50057)) return { kind: 'not_enabled', info };
+  if (info.suberror === 'registration_required' || info.suberror === 'mfa_required' || codes.includes(50079)) return { kind: 'registration_required', info };
+  if (codes.includes(50053)) return { kind: 'blocked', info };
+  return fallback;
+};
+
+/**
+ * Maps a 4xx error body onto a failure kind. Behaviour is keyed on the documented strings (error,
+ * suberror, and the documented token codes 55200/552003); see refineUnspecific for the rest.
+ */
 export const classifyServiceError = (body: Record<string, unknown>, info: ServiceInfo): EngineFailure => {
   const error = info.error ?? '';
   const suberror = info.suberror;
   const codes = info.errorCodes ?? [];
   const token = str(body.continuation_token);
-  if (codes.includes(50057)) return { kind: 'not_enabled', info };
-  if (suberror === 'registration_required' || codes.includes(50079)) return { kind: 'registration_required', info };
-  if (codes.includes(50053)) return { kind: 'blocked', info };
   if (isPasswordRule(suberror)) return { kind: 'password_policy', rule: suberror, info, ...(token ? { continuationToken: token } : {}) };
   // MSAL-ObjC also accepts some suberrors as the top-level error (continue, poll_completion).
   if (isPasswordRule(error)) return { kind: 'password_policy', rule: error, info, ...(token ? { continuationToken: token } : {}) };
@@ -140,20 +153,20 @@ export const classifyServiceError = (body: Record<string, unknown>, info: Servic
     case 'expired_token':
       return { kind: 'expired_token', info };
     case 'invalid_oob_value':
+      // "Expired" only refines the message of a documented wrong-code answer.
       return { kind: 'invalid_oob_value', info, ...(codes.includes(EXPIRED_CODE) ? { expired: true } : {}) };
     case 'verification_required':
       return { kind: 'verification_required', info };
     case 'invalid_grant':
       if (suberror === 'invalid_oob_value') return { kind: 'invalid_oob_value', info, ...(codes.includes(EXPIRED_CODE) ? { expired: true } : {}) };
-      if (suberror === 'mfa_required') return { kind: 'registration_required', info };
-      return { kind: 'invalid_grant', info };
+      return refineUnspecific(info, { kind: 'invalid_grant', info });
     case 'invalid_request':
       if (codes.includes(552003)) return { kind: 'expired_token', info };
       if (codes.includes(55200)) return { kind: 'invalid_token', info };
       if (codes.includes(90100)) return { kind: 'invalid_username', info };
-      return { kind: 'invalid_request', info };
+      return refineUnspecific(info, { kind: 'invalid_request', info });
     default:
-      return { kind: 'unknown_error', info };
+      return refineUnspecific(info, { kind: 'unknown_error', info });
   }
 };
 

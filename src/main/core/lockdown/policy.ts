@@ -8,6 +8,8 @@
  * allow-listed Microsoft hosts.
  */
 
+import { checkHostEntry, isSubdomainOf, isTelemetryHost } from '../../../shared/hosts';
+
 /** Our own UI is served from this privileged scheme; never from file://. */
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'overlay';
@@ -18,18 +20,28 @@ export interface LockdownPolicy {
   /** Whether our own app:// origin may be shown (the chrome window) — the portal view never shows it. */
   allowApp: boolean;
   /**
-   * Hosts reachable over https: exact host names (`passwordreset.microsoftonline.com`), optionally with a
-   * port (`login.contoso.com:8443`), or a leading `*.` for sub-domains only. Compared after URL
-   * normalisation (lower case, punycode), never by prefix.
+   * AllowedHosts: where the main frame may go over https. Exact host names
+   * (`passwordreset.microsoftonline.com`), optionally with a port (`login.contoso.com:8443`); a leading `*.`
+   * only for the built-in documented suffixes (src/shared/hosts.ts). Compared after URL normalisation
+   * (lower case, punycode), never by prefix.
    */
   allowedHosts: readonly string[];
+  /**
+   * AllowedResourceHosts: where subresources (scripts, styles, images, XHR, frames) may also come from.
+   * Never a main-frame destination. Same entry rules.
+   */
+  resourceHosts: readonly string[];
 }
 
 /** The chrome window: our bundle only. */
-export const chromePolicy: LockdownPolicy = { allowApp: true, allowedHosts: [] };
+export const chromePolicy: LockdownPolicy = { allowApp: true, allowedHosts: [], resourceHosts: [] };
 
 /** The portal view: allow-listed Microsoft hosts only; the native engine's Authority is never rendered. */
-export const portalPolicy = (allowedHosts: readonly string[]): LockdownPolicy => ({ allowApp: false, allowedHosts });
+export const portalPolicy = (allowedHosts: readonly string[], resourceHosts: readonly string[] = []): LockdownPolicy => ({
+  allowApp: false,
+  allowedHosts,
+  resourceHosts,
+});
 
 const MAX_URL_LENGTH = 8192;
 
@@ -51,30 +63,26 @@ const isAppUrl = (u: URL): boolean =>
   u.protocol === `${APP_SCHEME}:` && u.host.toLowerCase() === APP_HOST && u.username === '' && u.password === '';
 
 const hostEntryMatches = (entry: string, u: URL): boolean => {
-  const normalised = entry.trim().toLowerCase();
-  const colon = normalised.lastIndexOf(':');
-  const hasPort = colon > 0 && /^\d+$/.test(normalised.slice(colon + 1));
-  const hostPattern = hasPort ? normalised.slice(0, colon) : normalised;
-  const port = hasPort ? normalised.slice(colon + 1) : '';
+  const checked = checkHostEntry(entry);
+  // An entry that breaks the rule (a wildcard on a suffix anyone can host under) matches nothing.
+  if (!checked.ok) return false;
   // URL drops the default port, so "443" in the list means the same as no port.
-  if ((port === '443' ? '' : port) !== u.port) return false;
-  if (hostPattern.startsWith('*.')) {
-    const suffix = hostPattern.slice(1); // ".contoso.com": a label boundary, never the apex itself
-    return u.hostname.length > suffix.length && u.hostname.endsWith(suffix) && !u.hostname.slice(0, -suffix.length).endsWith('.');
-  }
-  return u.hostname === hostPattern;
+  if (checked.port !== u.port) return false;
+  return checked.wildcard ? isSubdomainOf(u.hostname, checked.host) : u.hostname === checked.host;
 };
 
-const isAllowedHttpsUrl = (u: URL, policy: LockdownPolicy): boolean => {
+const isHttpsUrlOnList = (u: URL, list: readonly string[]): boolean => {
   if (u.protocol !== 'https:') return false;
   if (u.username !== '' || u.password !== '') return false;
   const host = u.hostname;
   if (host === '' || host.endsWith('.')) return false;
   // IP literals and IDN look-alikes only pass when the admin listed exactly that host (they are
   // compared in normalised form, so a Cyrillic homoglyph is "xn--…" and matches nothing by accident).
-  if ((IPV4.test(host) || host.startsWith('[')) && !policy.allowedHosts.some((h) => h.trim().toLowerCase() === host)) return false;
-  return policy.allowedHosts.some((entry) => hostEntryMatches(entry, u));
+  if ((IPV4.test(host) || host.startsWith('[')) && !list.some((h) => h.trim().toLowerCase() === host)) return false;
+  return list.some((entry) => hostEntryMatches(entry, u));
 };
+
+const isAllowedHttpsUrl = (u: URL, policy: LockdownPolicy): boolean => isHttpsUrlOnList(u, policy.allowedHosts);
 
 /** Top-level navigation, redirects and frame loads (will-navigate, will-redirect, loadURL). */
 export const isNavigationAllowed = (url: unknown, policy: LockdownPolicy): boolean => {
@@ -85,11 +93,26 @@ export const isNavigationAllowed = (url: unknown, policy: LockdownPolicy): boole
 };
 
 /**
- * Every network request a session makes (webRequest.onBeforeRequest). Same origins as navigation:
- * our app:// scheme where the policy has it, plus the allow-listed https hosts — no ws:, no http:, no
- * file:, no chrome:/devtools:.
+ * Every network request a session makes (webRequest.onBeforeRequest), by Electron's resourceType. The main
+ * frame (and a request of unknown type) follows the navigation rule; a subresource may also come from
+ * AllowedResourceHosts. Never ws:, http:, file:, chrome:/devtools:.
  */
-export const isRequestAllowed = (url: unknown, policy: LockdownPolicy): boolean => isNavigationAllowed(url, policy);
+export const isRequestAllowed = (url: unknown, policy: LockdownPolicy, resourceType?: string): boolean => {
+  if (isNavigationAllowed(url, policy)) return true;
+  if (resourceType === undefined || resourceType === 'mainFrame') return false;
+  const u = parse(url);
+  return u !== null && isHttpsUrlOnList(u, policy.resourceHosts);
+};
+
+/**
+ * What onBeforeRequest does with a request: allow it, block it and log a warning, or block it quietly
+ * (telemetry beacons the page sends on its own: refusing them is expected, logging them is noise).
+ */
+export const requestVerdict = (url: unknown, policy: LockdownPolicy, resourceType?: string): 'allow' | 'block' | 'block-quiet' => {
+  if (isRequestAllowed(url, policy, resourceType)) return 'allow';
+  const u = parse(url);
+  return u !== null && isTelemetryHost(u.hostname) ? 'block-quiet' : 'block';
+};
 
 /** setWindowOpenHandler: a kiosk never opens a window, a tab or an external handler. */
 export const windowOpenPolicy = (): { action: 'deny' } => ({ action: 'deny' });
@@ -139,7 +162,8 @@ export const certificateVerifyResult = (
   policy: LockdownPolicy,
 ): -2 | -3 => {
   if (request.errorCode !== 0) return -2;
-  return isAllowedHttpsUrl(safeHostUrl(request.hostname), policy) ? -3 : -2;
+  const u = safeHostUrl(request.hostname);
+  return isHttpsUrlOnList(u, policy.allowedHosts) || isHttpsUrlOnList(u, policy.resourceHosts) ? -3 : -2;
 };
 
 const safeHostUrl = (hostname: string): URL => {

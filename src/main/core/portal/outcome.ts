@@ -12,6 +12,7 @@
 import type { ErrorCode } from '../../../shared/errors';
 import { ExitCode } from '../../../shared/exitCodes';
 import type { ExitReason, PortalErrorReason, PortalState } from '../../../shared/ipc';
+import { DEFAULT_PORTAL_MARKERS, markerHit, type PortalMarkers } from './markers';
 
 export type NavigationEvent =
   | { type: 'did-start-navigation'; url: string; isMainFrame: boolean; isInPlace?: boolean }
@@ -19,6 +20,8 @@ export type NavigationEvent =
   | { type: 'did-navigate-in-page'; url: string; isMainFrame: boolean }
   | { type: 'did-fail-load'; errorCode: number; validatedURL: string; isMainFrame: boolean }
   | { type: 'page-title-updated'; title: string }
+  /** The visible heading and alert texts, read from an isolated world (never the page's own). */
+  | { type: 'page-texts'; texts: readonly string[] }
   /** will-navigate / will-redirect refused by the allow-list. */
   | { type: 'blocked'; url: string; kind: 'navigation' | 'redirect' }
   | { type: 'render-process-gone'; reason: string }
@@ -27,32 +30,18 @@ export type NavigationEvent =
   /** Load again after our error screen. */
   | { type: 'retry' };
 
-export type OutcomeKind = 'success' | 'not_enabled' | 'throttled';
-
-export interface PortalMarker {
-  kind: OutcomeKind;
-  /** Matched against page titles. */
-  title?: RegExp;
-  /** Matched against main-frame URLs (did-navigate, did-navigate-in-page). */
-  url?: RegExp;
-}
-
-export type PortalMarkers = readonly PortalMarker[];
-
-/** Defaults: English and a few other portal texts seen for the final page [heuristic, not a contract]. */
-export const DEFAULT_PORTAL_MARKERS: PortalMarkers = [
-  { kind: 'success', title: /password (has been|was) (reset|changed)|passwort wurde (zurückgesetzt|geändert)|mot de passe a été réinitialisé/i },
-  { kind: 'not_enabled', title: /SSPR_00(09|1[0-4])\b/ },
-  { kind: 'throttled', title: /\b(too many (attempts|requests)|blocked from self-service password reset)\b/i },
-];
+export { DEFAULT_PORTAL_MARKERS, type OutcomeKind, type PortalMarker, type PortalMarkers } from './markers';
 
 export type PortalOutcome =
   | { state: 'in-progress'; loaded: boolean }
   | { state: 'success' }
   | { state: 'not_enabled' }
+  | { state: 'not_registered' }
+  | { state: 'not_saved' }
   | { state: 'throttled' }
-  | { state: 'cancelled'; reason: ExitReason }
-  | { state: 'error'; code: ErrorCode; reason: PortalErrorReason; netError?: number; httpStatus?: number };
+  /** byPortal: the portal's own Cancel / "Back to sign in" link, recognised by a cancel marker. */
+  | { state: 'cancelled'; reason: ExitReason; byPortal?: true }
+  | { state: 'error'; code: ErrorCode; reason: PortalErrorReason; netError?: number; httpStatus?: number; blockedHost?: string };
 
 /** Chromium net error codes (net/base/net_error_list.h) by what the user should be told. */
 const NET_ERROR_CLASSES: { reason: PortalErrorReason; codes: readonly number[] }[] = [
@@ -96,19 +85,35 @@ export const errorCodeForReason = (reason: PortalErrorReason, httpStatus?: numbe
     case 'crashed':
     case 'other':
       return 'internal';
+    case 'not_enabled':
+    case 'not_registered':
+    case 'throttled':
+      return reason;
+    case 'not_saved':
+      return 'reset_failed';
   }
 };
 
-const fail = (reason: PortalErrorReason, extra: { netError?: number; httpStatus?: number } = {}): PortalOutcome => ({
+const fail = (reason: PortalErrorReason, extra: { netError?: number; httpStatus?: number; blockedHost?: string } = {}): PortalOutcome => ({
   state: 'error',
   code: errorCodeForReason(reason, extra.httpStatus),
   reason,
   ...extra,
 });
 
-const markerHit = (markers: PortalMarkers, field: 'title' | 'url', value: string): OutcomeKind | null => {
-  for (const m of markers) if (m[field]?.test(value)) return m.kind;
-  return null;
+/** What a marker hit means for the outcome. */
+const hitOutcome = (kind: ReturnType<typeof markerHit>): PortalOutcome | null => {
+  if (kind === null) return null;
+  if (kind === 'cancel') return { state: 'cancelled', reason: 'cancelled', byPortal: true };
+  return { state: kind };
+};
+
+const hostOf = (url: string): string => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
 };
 
 /** Once the password is changed nothing afterwards undoes it; the other outcomes can be left by a retry. */
@@ -119,8 +124,13 @@ export const portalOutcome = (events: readonly NavigationEvent[], markers: Porta
   for (const e of events) {
     if (isFinal(outcome)) break;
     switch (e.type) {
-      case 'did-start-navigation':
+      case 'did-start-navigation': {
+        // Only a cancel marker acts this early: the portal's own "Back to sign in" ends the session even
+        // when its destination is allow-listed.
+        const hit = hitOutcome(markerHit(markers, 'url', [e.url]));
+        if (hit?.state === 'cancelled') outcome = hit;
         break;
+      }
       case 'retry':
         outcome = { state: 'in-progress', loaded: false };
         break;
@@ -129,20 +139,25 @@ export const portalOutcome = (events: readonly NavigationEvent[], markers: Porta
           outcome = fail('http', { httpStatus: e.httpResponseCode });
           break;
         }
-        const hit = markerHit(markers, 'url', e.url);
-        outcome = hit ? { state: hit } : { state: 'in-progress', loaded: true };
+        outcome = hitOutcome(markerHit(markers, 'url', [e.url])) ?? { state: 'in-progress', loaded: true };
         break;
       }
       case 'did-navigate-in-page': {
         if (!e.isMainFrame) break;
-        const hit = markerHit(markers, 'url', e.url);
-        if (hit) outcome = { state: hit };
+        const hit = hitOutcome(markerHit(markers, 'url', [e.url]));
+        if (hit) outcome = hit;
         break;
       }
       case 'page-title-updated': {
         if (outcome.state === 'error') break;
-        const hit = markerHit(markers, 'title', e.title);
-        if (hit) outcome = { state: hit };
+        const hit = hitOutcome(markerHit(markers, 'title', [e.title]));
+        if (hit) outcome = hit;
+        break;
+      }
+      case 'page-texts': {
+        if (outcome.state === 'error') break;
+        const hit = hitOutcome(markerHit(markers, 'text', e.texts));
+        if (hit) outcome = hit;
         break;
       }
       case 'did-fail-load':
@@ -152,11 +167,16 @@ export const portalOutcome = (events: readonly NavigationEvent[], markers: Porta
         if (outcome.state === 'error') break;
         outcome = fail(classifyNetError(e.errorCode), { netError: e.errorCode });
         break;
-      case 'blocked':
-        // A refused link click keeps the page where it was (help links must open nothing, CVE-2019-1388);
-        // a refused redirect leaves the view with nothing to show.
-        if (e.kind === 'redirect') outcome = fail('blocked');
+      case 'blocked': {
+        // The portal's own Cancel / "Back to sign in" leads off the list: that is the user leaving.
+        const hit = e.kind === 'navigation' ? hitOutcome(markerHit(markers, 'url', [e.url])) : null;
+        if (hit?.state === 'cancelled') outcome = hit;
+        // Any other refused link click keeps the page where it was (help links must open nothing,
+        // CVE-2019-1388); a refused server redirect (captive portal, federation hop) leaves the view with
+        // nothing to show: our network error screen, naming the host for the helpdesk.
+        else if (e.kind === 'redirect') outcome = fail('blocked', { blockedHost: hostOf(e.url) });
         break;
+      }
       case 'render-process-gone':
         outcome = fail('crashed');
         break;
@@ -178,9 +198,13 @@ export const portalExitCode = (events: readonly NavigationEvent[], reason: ExitR
     case 'success':
       return ExitCode.ResetDone;
     case 'not_enabled':
+    case 'not_registered':
       return ExitCode.NotEnabledOrRegistered;
     case 'throttled':
       return ExitCode.Throttled;
+    case 'not_saved':
+      // Writeback failed: nothing changed, the user leaves as after a cancel (the screen said why).
+      return reason === 'idle' ? ExitCode.IdleTimeout : ExitCode.Cancelled;
     case 'error':
       if (reason === 'idle') return ExitCode.IdleTimeout;
       return before.code === 'unreachable' ? ExitCode.ServiceUnreachable : before.reason === 'crashed' ? ExitCode.InternalError : ExitCode.Cancelled;
@@ -196,13 +220,18 @@ export const portalPhase = (o: PortalOutcome): { phase: PortalState['phase']; er
     case 'in-progress':
       return { phase: o.loaded ? 'showing' : 'loading' };
     case 'error':
-      return { phase: 'error', error: { code: o.code, reason: o.reason } };
+      return { phase: 'error', error: { code: o.code, reason: o.reason, ...(o.blockedHost ? { blockedHost: o.blockedHost } : {}) } };
     case 'success':
     case 'cancelled':
       return { phase: 'done' };
-    default:
-      // not enabled / throttled: the portal's own page explains it; the user leaves with "Back to sign-in".
-      return { phase: 'showing' };
+    case 'not_enabled':
+      return { phase: 'error', error: { code: 'not_enabled', reason: 'not_enabled' } };
+    case 'not_registered':
+      return { phase: 'error', error: { code: 'not_registered', reason: 'not_registered' } };
+    case 'not_saved':
+      return { phase: 'error', error: { code: 'reset_failed', reason: 'not_saved' } };
+    case 'throttled':
+      return { phase: 'error', error: { code: 'throttled', reason: 'throttled' } };
   }
 };
 

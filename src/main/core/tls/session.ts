@@ -8,8 +8,8 @@
 import {
   certificateVerifyResult,
   downloadPolicy,
-  isRequestAllowed,
   permissionPolicy,
+  requestVerdict,
   type LockdownPolicy,
 } from '../lockdown/policy';
 import { sessionProxyConfig, type ProxySettings, type SessionProxyConfig } from './proxy';
@@ -37,6 +37,8 @@ export interface SessionLike {
 export interface SessionEvents {
   /** A request the allow-list cancelled (URL already reduced to origin by the caller's logger). */
   onBlockedRequest?: (url: string, resourceType: string | undefined) => void;
+  /** A telemetry request cancelled as expected: for the pilot capture, not a warning. */
+  onQuietlyBlockedRequest?: (url: string, resourceType: string | undefined) => void;
   /** A certificate Chromium or the allow-list rejected. */
   onRejectedCertificate?: (hostname: string, verificationResult: string | undefined) => void;
   onCancelledDownload?: (url: string | undefined) => void;
@@ -78,9 +80,10 @@ export const configureSession = async (session: SessionLike, settings: SessionSe
     callback('');
   });
   session.webRequest.onBeforeRequest((details, callback) => {
-    const allowed = isRequestAllowed(details.url, policy);
-    if (!allowed) events.onBlockedRequest?.(details.url, details.resourceType);
-    callback({ cancel: !allowed });
+    const verdict = requestVerdict(details.url, policy, details.resourceType);
+    if (verdict === 'block') events.onBlockedRequest?.(details.url, details.resourceType);
+    if (verdict === 'block-quiet') events.onQuietlyBlockedRequest?.(details.url, details.resourceType);
+    callback({ cancel: verdict !== 'allow' });
   });
   try {
     await session.setProxy(sessionProxyConfig(settings.proxy));

@@ -18,11 +18,12 @@ import {
   isRequestAllowed,
   permissionPolicy,
   portalPolicy,
+  requestVerdict,
   windowOpenPolicy,
   type KeyInput,
 } from '../../../../src/main/core/lockdown/policy';
 
-const portal = portalPolicy(['passwordreset.microsoftonline.com', 'login.contoso.com:8443', '*.aspnetcdn.example']);
+const portal = portalPolicy(['passwordreset.microsoftonline.com', 'login.contoso.com:8443', '*.msftauth.net']);
 
 describe('portal view navigation allow-list', () => {
   const allowed: string[] = [
@@ -32,8 +33,8 @@ describe('portal view navigation allow-list', () => {
     'https://passwordreset.microsoftonline.com:443/',
     'https://passwordreset.microsoftonline.com/path#frag',
     'https://login.contoso.com:8443/reset',
-    'https://ajax.aspnetcdn.example/script.js',
-    'https://a.b.aspnetcdn.example/x',
+    'https://aadcdn.msftauth.net/script.js',
+    'https://a.b.msftauth.net/x',
   ];
   const blocked: [string, unknown][] = [
     ['plain http', 'http://passwordreset.microsoftonline.com/'],
@@ -56,8 +57,8 @@ describe('portal view navigation allow-list', () => {
     ['hex IPv4 literal', 'https://0x7f.0.0.1/'],
     ['decimal IPv4 literal', 'https://2130706433/'],
     ['IPv6 literal', 'https://[::1]/'],
-    ['wildcard apex', 'https://aspnetcdn.example/'],
-    ['wildcard look-alike', 'https://evilaspnetcdn.example/'],
+    ['wildcard apex', 'https://msftauth.net/'],
+    ['wildcard look-alike', 'https://evilmsftauth.net/'],
     ['javascript:', 'javascript:alert(1)'],
     ['JaVaScRiPt: with whitespace', ' JaVaScRiPt:alert(1)'],
     ['data:', 'data:text/html,<script>alert(1)</script>'],
@@ -113,6 +114,84 @@ describe('portal view navigation allow-list', () => {
   it('an IP literal passes only when the admin listed it exactly', () => {
     expect(isNavigationAllowed('https://10.0.0.5/', portalPolicy(['10.0.0.5']))).toBe(true);
     expect(isNavigationAllowed('https://10.0.0.6/', portalPolicy(['10.0.0.5']))).toBe(false);
+  });
+});
+
+describe('host-name rule shared by both allow-lists', () => {
+  // [entry, URL, allowed]
+  const table: [string, string, boolean][] = [
+    ['passwordreset.microsoftonline.com', 'https://passwordreset.microsoftonline.com/', true],
+    ['*.msftauth.net', 'https://aadcdn.msftauth.net/x.js', true],
+    ['*.msauth.net', 'https://logincdn.msauth.net/x.js', true],
+    ['*.msauthimages.net', 'https://aadcdn.msauthimages.net/logo.png', true],
+    ['*.msftauthimages.net', 'https://a.msftauthimages.net/logo.png', true],
+    ['*.hip.live.com', 'https://client.hip.live.com/GetHIP', true],
+    ['*.phonefactor.net', 'https://x.phonefactor.net/', true],
+    ['*.MSFTAUTH.NET', 'https://aadcdn.msftauth.net/', true],
+    ['*.msftauth.net:443', 'https://aadcdn.msftauth.net/', true],
+    // Suffixes where anyone can host content: refused however written.
+    ['*.windows.net', 'https://evil.blob.core.windows.net/', false],
+    ['*.core.windows.net', 'https://evil.blob.core.windows.net/', false],
+    ['*.azurewebsites.net', 'https://evil.azurewebsites.net/', false],
+    ['*.cloudapp.net', 'https://evil.cloudapp.net/', false],
+    ['*.microsoftonline.com', 'https://passwordreset.microsoftonline.com/', false],
+    ['*.contoso.com', 'https://login.contoso.com/', false],
+    ['*', 'https://anything.example/', false],
+    ['*.net', 'https://msftauth.net/', false],
+    ['a*.msftauth.net', 'https://aadcdn.msftauth.net/', false],
+    ['*msftauth.net', 'https://evilmsftauth.net/', false],
+    ['**.msftauth.net', 'https://aadcdn.msftauth.net/', false],
+    // The apex of a documented wildcard is not a sub-domain.
+    ['*.msftauth.net', 'https://msftauth.net/', false],
+    ['*.hip.live.com', 'https://live.com/', false],
+    ['*.hip.live.com', 'https://evil.live.com/', false],
+  ];
+  it.each(table)('%s for %s → %s', (entry, url, allowed) => {
+    expect(isNavigationAllowed(url, portalPolicy([entry]))).toBe(allowed);
+    expect(isRequestAllowed(url, portalPolicy([], [entry]), 'script')).toBe(allowed);
+  });
+});
+
+describe('two allow-lists: main frame and subresources', () => {
+  const p = portalPolicy(['passwordreset.microsoftonline.com'], ['ajax.aspnetcdn.com', '*.hip.live.com', 'api.passwordreset.microsoftonline.com']);
+
+  it.each(['script', 'stylesheet', 'image', 'font', 'xhr', 'subFrame', 'media', 'other'])('a %s may come from a resource host', (resourceType) => {
+    expect(isRequestAllowed('https://ajax.aspnetcdn.com/ajax/jQuery/jquery.min.js', p, resourceType)).toBe(true);
+    expect(requestVerdict('https://client.hip.live.com/captcha.png', p, resourceType)).toBe('allow');
+  });
+
+  it('the main frame never goes to a resource host', () => {
+    expect(isNavigationAllowed('https://ajax.aspnetcdn.com/', p)).toBe(false);
+    expect(isRequestAllowed('https://ajax.aspnetcdn.com/', p, 'mainFrame')).toBe(false);
+    // A request of unknown type gets the stricter list.
+    expect(isRequestAllowed('https://ajax.aspnetcdn.com/', p)).toBe(false);
+  });
+
+  it('the main-frame hosts also serve subresources (an admin who listed the CDN in AllowedHosts keeps working)', () => {
+    const old = portalPolicy(['passwordreset.microsoftonline.com', 'ajax.aspnetcdn.com'], []);
+    expect(isRequestAllowed('https://ajax.aspnetcdn.com/x.js', old, 'script')).toBe(true);
+    expect(isRequestAllowed('https://passwordreset.microsoftonline.com/app.js', p, 'script')).toBe(true);
+  });
+
+  it('a host on neither list is blocked with a warning; telemetry is blocked quietly', () => {
+    expect(requestVerdict('https://evil.example/x.js', p, 'script')).toBe('block');
+    expect(requestVerdict('https://browser.events.data.microsoft.com/OneCollector/1.0/', p, 'ping')).toBe('block-quiet');
+    expect(requestVerdict('https://mobile.events.data.microsoft.com/', p, 'xhr')).toBe('block-quiet');
+    expect(requestVerdict('https://x.aria.microsoft.com/', p, 'xhr')).toBe('block-quiet');
+    // Even an admin cannot turn a look-alike into telemetry.
+    expect(requestVerdict('https://events.data.microsoft.com.evil.example/', p, 'xhr')).toBe('block');
+  });
+
+  it('certificates are accepted for hosts on either list', () => {
+    expect(certificateVerifyResult({ hostname: 'ajax.aspnetcdn.com', errorCode: 0 }, p)).toBe(-3);
+    expect(certificateVerifyResult({ hostname: 'a.hip.live.com', errorCode: 0 }, p)).toBe(-3);
+    expect(certificateVerifyResult({ hostname: 'evil.example', errorCode: 0 }, p)).toBe(-2);
+  });
+
+  it('non-https and userinfo stay refused for subresources too', () => {
+    expect(isRequestAllowed('http://ajax.aspnetcdn.com/x.js', p, 'script')).toBe(false);
+    expect(isRequestAllowed('wss://ajax.aspnetcdn.com/', p, 'webSocket')).toBe(false);
+    expect(isRequestAllowed('https://u:p@ajax.aspnetcdn.com/x.js', p, 'script')).toBe(false);
   });
 });
 

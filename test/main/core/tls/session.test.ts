@@ -77,4 +77,17 @@ describe('configureSession on a session', () => {
     expect(blocked).toEqual(['http://passwordreset.microsoftonline.com/', 'wss://passwordreset.microsoftonline.com/']);
     expect(s.spellChecker).toBe(false);
   });
+
+  it('lets subresources come from AllowedResourceHosts, never the main frame, and refuses telemetry without a warning', async () => {
+    const s = new MockSession('p');
+    const warned: string[] = [];
+    const quiet: string[] = [];
+    const policy = portalPolicy(['passwordreset.microsoftonline.com'], ['ajax.aspnetcdn.com']);
+    await configureSession(s, { ...settings(), policy }, { onBlockedRequest: (url) => warned.push(url), onQuietlyBlockedRequest: (url) => quiet.push(url) });
+    expect(await s.request('https://ajax.aspnetcdn.com/jquery.js', 'script')).toBe(true);
+    expect(await s.request('https://ajax.aspnetcdn.com/', 'mainFrame')).toBe(false);
+    expect(await s.request('https://browser.events.data.microsoft.com/OneCollector/1.0/', 'ping')).toBe(false);
+    expect(warned).toEqual(['https://ajax.aspnetcdn.com/']);
+    expect(quiet).toEqual(['https://browser.events.data.microsoft.com/OneCollector/1.0/']);
+  });
 });

@@ -1,0 +1,91 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/main/core/logging';
+import { createPortalCapture } from '../../../src/main/core/portal/capture';
+import { runCli } from '../../../src/main/cli/run';
+import type { PortalReport } from '../../../src/main/cli/portalReport';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const io = () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), env: {}, platform: 'linux' as const, now: () => 0 } };
+};
+
+/** One pilot PC's log folder with the capture of one overlay run. */
+const pilotPc = async (root: string, name: string, run: (c: ReturnType<typeof createPortalCapture>) => void): Promise<void> => {
+  const dir = join(root, name);
+  mkdirSync(dir);
+  const logger = createLogger({ verbose: false, dir });
+  const capture = createPortalCapture(logger.child({ correlationId: `${name}-run` }), true);
+  capture.nextAttempt();
+  run(capture);
+  await logger.close();
+};
+
+describe('report --portal', () => {
+  it('suggests allow-list entries and markers from the captures of several pilot PCs', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sspr-pilot-'));
+    dirs.push(root);
+    await pilotPc(root, 'pc1', (c) => {
+      c.note({ type: 'page', url: 'https://passwordreset.microsoftonline.com/passwordreset?mkt=en', inPage: false });
+      c.note({ type: 'blocked', url: 'https://aadcdn.msftauthimages.net/logo.png', resourceType: 'image', quiet: false });
+      c.note({ type: 'blocked', url: 'https://static.contoso-cdn.example/brand.css', resourceType: 'stylesheet', quiet: false });
+      c.note({ type: 'blocked', url: 'https://browser.events.data.microsoft.com/x', resourceType: 'ping', quiet: true });
+      c.note({ type: 'texts', texts: ['Get back into your account'] });
+      c.note({ type: 'texts', texts: ['Alles erledigt – neues Kennwort aktiv'] });
+      c.note({ type: 'outcome', state: 'exit:done', exitCode: 10 });
+    });
+    await pilotPc(root, 'pc2', (c) => {
+      c.note({ type: 'page', url: 'https://passwordreset.microsoftonline.com/passwordreset?mkt=en#!/verify?x=1', inPage: true });
+      c.note({ type: 'blocked', url: 'https://eu.static.contoso-cdn.example/x.js', resourceType: 'script', quiet: false });
+      c.note({ type: 'blocked', url: 'https://static.contoso-cdn.example/brand.css', resourceType: 'stylesheet', quiet: false });
+      c.note({ type: 'blocked', url: 'https://login.microsoftonline.com/', resourceType: 'mainFrame', quiet: false });
+      c.note({ type: 'texts', texts: ['Your password has been reset'] });
+      c.note({ type: 'outcome', state: 'success' });
+    });
+    await pilotPc(root, 'pc3', (c) => {
+      c.note({ type: 'texts', texts: ['Something went wrong. Error code: SSPR_0031'] });
+      c.note({ type: 'outcome', state: 'exit:cancelled', exitCode: 10 });
+    });
+
+    const json = io();
+    expect(await runCli(['report', '--portal', '--data-dir', root, '--json'], json.io)).toBe(0);
+    const report = JSON.parse(json.out.join('\n')) as PortalReport;
+    expect(report.attempts).toBe(3);
+    expect(report.outcomes).toEqual({ 'exit:done': 1, success: 1, 'exit:cancelled': 1 });
+    // An unknown code is reported for the admin to judge, never turned into a guessed marker.
+    expect(report.unknownErrorCodes).toEqual([{ code: 'SSPR_0031', seenIn: 'Something went wrong. Error code: SSPR_0031' }]);
+    expect(report.suggestedResourceHosts.map((s) => s.entry)).toEqual(['static.contoso-cdn.example', '*.msftauthimages.net', 'eu.static.contoso-cdn.example']);
+    expect(report.suggestedResourceHosts[0]).toMatchObject({ requests: 2, types: ['stylesheet'] });
+    expect(report.refusedPageHosts).toEqual([{ host: 'login.microsoftonline.com', times: 1 }]);
+    expect(report.telemetryRefused).toEqual(['browser.events.data.microsoft.com']);
+    expect(report.suggestedMarkers.map((m) => m.entry)).toEqual(['success:text:Alles erledigt – neues Kennwort aktiv']);
+    expect(report.routes).toContain('https://passwordreset.microsoftonline.com/passwordreset?mkt=#!/verify?x=');
+
+    const text = io();
+    expect(await runCli(['report', '--portal', `--data-dir=${root}`], text.io)).toBe(0);
+    const printed = text.out.join('\n');
+    expect(printed).toContain('Portal pilot report: 3 attempts');
+    expect(printed).toContain('SSPR_0031');
+    expect(printed).toMatch(/AllowedResourceHosts[\s\S]*static\.contoso-cdn\.example/);
+    expect(printed).toContain('success:text:Alles erledigt – neues Kennwort aktiv');
+  });
+
+  it('says how to collect captures when the folder has none, and asks for the folder when it is missing', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'sspr-pilot-'));
+    dirs.push(empty);
+    const a = io();
+    expect(await runCli(['report', '--portal', '--data-dir', empty], a.io)).toBe(0);
+    expect(a.out.join('\n')).toContain('Portal pilot capture');
+    const b = io();
+    expect(await runCli(['report', '--portal'], b.io)).toBe(2);
+    expect(b.err.join('\n')).toContain('--data-dir');
+  });
+});
