@@ -54,7 +54,7 @@ resources "$WINDRES" "$obj" "$obj/resources.o" VFT_DLL "SSPR Logon credential pr
 resources "$WINDRES" "$obj" "$obj/standin-resources.o" VFT_APP "SSPR Logon overlay (CI stand-in)" SsprLogon.exe
 
 dll_sources=("$src/dll/dll.cpp" "$src/dll/provider.cpp" "$src/dll/launcher.cpp" "$src/dll/settings.cpp" "$src/dll/overlay_log.cpp"
-             "$src/core/policy.cpp" "$src/include/credprov_iids.cpp" "$obj/resources.o" "$src/dll/SsprLogonCP.def")
+             "$src/core/policy.cpp" "$src/core/log_files.cpp" "$src/include/credprov_iids.cpp" "$obj/resources.o" "$src/dll/SsprLogonCP.def")
 dll_libs=(-lole32 -luuid -ladvapi32 -lwtsapi32 -lbcrypt -lgdi32 -luser32)
 "$CXX" "${common[@]}" -shared -o "$stage/SsprLogonCP.dll" "${dll_sources[@]}" "${static[@]}" "${dll_libs[@]}"
 # Test-only variant: identical except for the checks wine cannot satisfy (docs/shim-least-privilege.md).
@@ -63,7 +63,7 @@ dll_libs=(-lole32 -luuid -ladvapi32 -lwtsapi32 -lbcrypt -lgdi32 -luser32)
   "${static[@]}" "${dll_libs[@]}"
 
 "$CXX" "${common[@]}" -o "$stage/SsprLogon.exe" "$src/standin/standin.cpp" "$src/core/policy.cpp" "$obj/standin-resources.o" \
-  "${static[@]}" -ladvapi32 -lshell32 -luser32
+  "${static[@]}" -ladvapi32 -lshell32 -luser32 -lbcrypt
 
 "$CXX" "${common[@]}" -o "$stage/cp-harness.exe" "$src/harness/harness.cpp" "$src/include/credprov_iids.cpp" \
   "${static[@]}" -lole32 -luuid -ladvapi32 -lgdi32 -luser32
@@ -79,10 +79,12 @@ mkdir -p "$stage/x86"
 "$CXX86" "${common[@]}" -shared -o "$stage/x86/SsprLogonCP.dll" "${dll86_sources[@]}" "${static[@]}" \
   -Wl,--kill-at -Wl,--enable-stdcall-fixup "${dll_libs[@]}"
 "$CXX86" "${common[@]}" -o "$stage/x86/SsprLogon.exe" "$src/standin/standin.cpp" "$src/core/policy.cpp" "$obj/x86/standin-resources.o" \
-  "${static[@]}" -ladvapi32 -lshell32 -luser32
+  "${static[@]}" -ladvapi32 -lshell32 -luser32 -lbcrypt
 
 g++ -std=c++17 -O1 -Wall -Wextra -Werror -o "$stage/core-test" \
   "$root/test/shim/native/core_test.cpp" "$src/core/policy.cpp"
+# The log-file rules, run natively against the fixture the TypeScript logger is checked with.
+g++ -std=c++17 -O1 -Wall -Wextra -Werror -o "$stage/log-plan" "$root/test/shim/native/log_plan.cpp" "$src/core/log_files.cpp"
 
 # The DLL is loaded into LogonUI: it must not drag in a mingw runtime DLL that Windows does not have.
 imports="$("$OBJDUMP" -p "$stage/SsprLogonCP.dll" "$stage/SsprLogonCP-winetest.dll" "$stage/x86/SsprLogonCP.dll" | sed -n 's/^[[:space:]]*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u)"
@@ -95,6 +97,7 @@ if [ -n "$bad" ]; then
 fi
 for f in SsprLogonCP.dll SsprLogonCP-winetest.dll SsprLogon.exe cp-harness.exe; do mv -f "$stage/$f" "$out/$f"; done
 mv -f "$stage/core-test" "$out/native/core-test"
+mv -f "$stage/log-plan" "$out/native/log-plan"
 for f in SsprLogonCP.dll SsprLogon.exe; do mv -f "$stage/x86/$f" "$out/x86/$f"; done
 rmdir "$stage/x86" "$stage"
-echo "build-shim: built SsprLogonCP.dll ($(stat -c %s "$out/SsprLogonCP.dll") bytes), SsprLogonCP-winetest.dll, SsprLogon.exe (stand-in), cp-harness.exe, native/core-test; x86/SsprLogonCP.dll ($(stat -c %s "$out/x86/SsprLogonCP.dll") bytes), x86/SsprLogon.exe"
+echo "build-shim: built SsprLogonCP.dll ($(stat -c %s "$out/SsprLogonCP.dll") bytes), SsprLogonCP-winetest.dll, SsprLogon.exe (stand-in), cp-harness.exe, native/core-test, native/log-plan; x86/SsprLogonCP.dll ($(stat -c %s "$out/x86/SsprLogonCP.dll") bytes), x86/SsprLogon.exe"

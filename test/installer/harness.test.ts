@@ -85,7 +85,7 @@ describe('the installed credential provider, loaded by CLSID', { timeout: 120_00
 
   it('after msiexec /x the provider can no longer be created; log files stay for audit', async () => {
     // As if the overlay had run: a log file the uninstall must not destroy.
-    writeFileSync(wine.cDrive('ProgramData/SsprLogon/logs/sspr-2026-11-25.jsonl'), '{"event":"reset.done"}\n');
+    writeFileSync(wine.cDrive('ProgramData/SsprLogon/logs/sspr-logon.20261125T000000Z.jsonl'), '{"event":"reset.done"}\n');
     const [entry] = await ssprUninstallEntries(wine);
     const r = await wine.msiexec(['/x', entry?.productCode ?? '', '/qn']);
     expect(r.windowsCode).toBe(0);
@@ -95,6 +95,6 @@ describe('the installed credential provider, loaded by CLSID', { timeout: 120_00
     expect(seen.createHr).toBe('0x80040154');
     expect(seen.label).toBeUndefined();
     expect(existsSync(wine.cDrive('Program Files/SSPR Logon'))).toBe(false);
-    expect(readFileSync(wine.cDrive('ProgramData/SsprLogon/logs/sspr-2026-11-25.jsonl'), 'utf8')).toContain('reset.done');
+    expect(readFileSync(wine.cDrive('ProgramData/SsprLogon/logs/sspr-logon.20261125T000000Z.jsonl'), 'utf8')).toContain('reset.done');
   });
 });

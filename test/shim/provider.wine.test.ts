@@ -249,7 +249,7 @@ describe('credential provider under wine', () => {
     const r = await harness(['open:logon', 'click:exit 10']);
     const record = r.records[0]!;
     expect(record.stdoutIsPipe).toBe(true);
-    const logFile = join(wine.dir, 'drive_c/ProgramData/SsprLogon/logs/overlay.jsonl');
+    const logFile = join(wine.dir, 'drive_c/ProgramData/SsprLogon/logs/sspr-logon.jsonl');
     const lines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean);
     const mine = lines.slice(lines.indexOf(`{"level":"info","event":"standin.started","pid":${String(record.pid)}}`));
     expect(mine[0]).toBe(`{"level":"info","event":"standin.started","pid":${String(record.pid)}}`);

@@ -15,6 +15,7 @@ export const OUTPUTS = [
   'SsprLogon.exe',
   'cp-harness.exe',
   'native/core-test',
+  'native/log-plan',
   'x86/SsprLogonCP.dll',
   'x86/SsprLogon.exe',
 ];

@@ -8,13 +8,14 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ACTIVE_LOG_NAME, LOG_FILE_PATTERN, SALT_FILE_NAME } from '../../shared/logFiles';
 
 /** The contract's names (`sspr-logon.jsonl`, `sspr-logon.<UTC stamp>.jsonl`) and older installs' names. */
-const LOG_FILE = /^(sspr-logon.*\.(jsonl|log)|overlay.*\.jsonl)$/i;
+const LOG_FILE = LOG_FILE_PATTERN;
 /** The active file of the contract: followed by `--follow`. */
-export const ACTIVE_LOG_FILE = 'sspr-logon.jsonl';
+export const ACTIVE_LOG_FILE = ACTIVE_LOG_NAME;
 export const LOGS_SUBFOLDER = 'logs';
-export const SALT_FILE = 'sspr-logon.salt';
+export const SALT_FILE = SALT_FILE_NAME;
 
 const CHUNK_BYTES = 4 << 20;
 /** A "line" longer than this is not a record of ours: it is skipped and counted as unreadable. */

@@ -9,6 +9,45 @@ import { configFields, mergeLayers, type Config, type ConfigKey, type ConfigProb
 import { POLICY_KEY, PROVIDER_KEY, SETTINGS_KEY, type RegistrySource, type RegistryValue } from './registry';
 
 export const CONFIG_FILE_NAME = 'config.json';
+/** The data folder's name under %ProgramData%. */
+export const PRODUCT_DATA_FOLDER = 'SsprLogon';
+
+export interface DataFolders {
+  /** Holds config.json: %ProgramData%\SsprLogon on an install, --data-dir in the demo. */
+  dataDir?: string;
+  /**
+   * Where this process writes log files itself: `<data-dir>/logs` in the demo. Absent on an install, where
+   * the overlay logs to stdout and the shim owns the files (it cannot write logs\ anyway).
+   */
+  logDir?: string;
+}
+
+/** An environment variable by its Windows name, which is case-insensitive there. */
+const envValue = (env: Record<string, string | undefined>, name: string): string | undefined => {
+  const key = Object.keys(env).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : env[key];
+};
+
+/**
+ * Where the data folder and the log folder are. A release build (what the MSI installs) ignores developer
+ * flags and takes %ProgramData%\SsprLogon from the environment the shim gives it; a development build honours
+ * --data-dir (and --log-dir), else uses %ProgramData% too when there is one.
+ */
+export const resolveDataFolders = (opts: {
+  launch: { dataDir?: string; logDir?: string };
+  release: boolean;
+  env: Record<string, string | undefined>;
+  join?: (...parts: string[]) => string;
+}): DataFolders => {
+  const joinPath = opts.join ?? join;
+  if (!opts.release && opts.launch.dataDir !== undefined) {
+    return { dataDir: opts.launch.dataDir, logDir: opts.launch.logDir ?? joinPath(opts.launch.dataDir, 'logs') };
+  }
+  const programData = envValue(opts.env, 'PROGRAMDATA')?.trim();
+  const folders: DataFolders = programData ? { dataDir: joinPath(programData, PRODUCT_DATA_FOLDER) } : {};
+  if (!opts.release && opts.launch.logDir !== undefined) folders.logDir = opts.launch.logDir;
+  return folders;
+};
 const MAX_CONFIG_BYTES = 256 * 1024;
 
 export interface LoadConfigOptions {

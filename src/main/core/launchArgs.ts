@@ -16,7 +16,7 @@ export interface LaunchArgs {
   demo: boolean;
   /** Development: configuration overrides from --set=Key=Value (the "flags" layer). */
   configFlags: Record<string, string>;
-  /** Development: data folder holding config.json (and logs when not told otherwise). */
+  /** Development: data folder holding config.json, and logs in its logs/ when not told otherwise. */
   dataDir?: string;
   /** Development: log folder. */
   logDir?: string;
@@ -37,6 +37,21 @@ const CONFIG_FLAG = /^([A-Za-z]{1,40})=(.*)$/s;
 /** Shows an argument in a problem report without echoing control characters or a long paste. */
 const preview = (arg: string): string => JSON.stringify(arg.slice(0, 80));
 
+/** Developers type `--data-dir <dir>` as often as `--data-dir=<dir>`: both mean the same folder flag. */
+const FOLDER_FLAGS = new Set(['--data-dir', '--log-dir']);
+const joinFolderValues = (argv: readonly string[]): string[] => {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (FOLDER_FLAGS.has(arg) && next !== undefined && !next.startsWith('--')) {
+      out.push(`${arg}=${next}`);
+      i += 1;
+    } else out.push(arg);
+  }
+  return out;
+};
+
 /** Flags for development builds only: a release build reports and ignores them. */
 export const DEVELOPMENT_FLAGS = ['--demo', '--set', '--data-dir', '--log-dir'] as const;
 const DEVELOPMENT = new Set<string>(DEVELOPMENT_FLAGS);
@@ -49,7 +64,7 @@ export interface LaunchArgsOptions {
 export const parseLaunchArgs = (argv: readonly string[], opts: LaunchArgsOptions = {}): { launch: LaunchArgs; problems: LaunchProblem[] } => {
   const launch: LaunchArgs = { scenario: 'logon', user: '', demo: false, configFlags: {} };
   const problems: LaunchProblem[] = [];
-  for (const arg of argv) {
+  for (const arg of joinFolderValues(argv)) {
     if (arg.length > MAX_ARG) {
       problems.push({ arg: preview(arg), message: 'argument too long, ignored' });
       continue;

@@ -5,10 +5,11 @@
  * logging is on, and control characters are escaped so one call is always one line (§7 #10).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, read, readFileSync, readdirSync, renameSync, unlinkSync, writeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import winston from 'winston';
-import type Transport from 'winston-transport';
+import Transport from 'winston-transport';
+import { ACTIVE_LOG_NAME, isOwnLogFile, logRotateAtBytes, nextRotatedLogName, planLogDeletions, SALT_FILE_NAME, type LogFileLimits } from '../../shared/logFiles';
 
 export type LogFields = Record<string, unknown>;
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
@@ -27,19 +28,23 @@ export interface Logger {
 }
 
 export interface LoggerOptions {
-  /** Folder for the log files; no file logging when absent. */
+  /**
+   * Folder for the log files (the demo's `<data-dir>/logs`); no file logging when absent. On an install the
+   * overlay has none: it logs to stdout and the shim owns the files (docs/shim.md).
+   */
   dir?: string;
   /** Verbose logging (EnableLogging): debug level and user ids in clear. */
   verbose: boolean;
   /** Also write the JSON lines to stderr (demo, development). */
   console?: boolean;
-  /** Total cap of the log files in MB (LogMaxSizeMB). */
+  /** Total cap of the log files in MB (LogMaxSizeMB, default 20). */
   maxSizeMB?: number;
-  /** Files older than this are deleted at start (LogRetentionDays). */
+  /** Rotated files older than this are deleted (LogRetentionDays, default 14). */
   retentionDays?: number;
   /**
    * Salt of the user-id hash. Default: the log folder's salt file (created on first use), so helpdesk
    * can find a user's records with `logs --user`; a per-run random salt when there is no folder.
+   * On an install it is the salt the shim hands over on stdin (readSaltHandshake).
    */
   salt?: string;
   /** Called when a transport fails (e.g. the disk is full); logging never throws. */
@@ -47,10 +52,10 @@ export interface LoggerOptions {
 }
 
 export const LOG_FILE_BASENAME = 'sspr-logon';
-export const LOG_FILE_NAME = `${LOG_FILE_BASENAME}.log`;
+/** The active log file (src/shared/logFiles.ts has the whole contract). */
+export const LOG_FILE_NAME = ACTIVE_LOG_NAME;
 /** Per-machine salt of the user-id hash, kept beside the logs so `logs --user` can find a user's records. */
-export const SALT_FILE_NAME = `${LOG_FILE_BASENAME}.salt`;
-const LOG_FILES = 5;
+export { SALT_FILE_NAME };
 const MAX_STRING = 1024;
 const MAX_DEPTH = 6;
 const MAX_ARRAY = 50;
@@ -166,32 +171,102 @@ const redactFormat = winston.format((info, formatOptions) => {
 
 // ------------------------------------------------------------------------------------------ files
 
-/** Deletes our own log files older than the retention period; never follows links. */
-export const pruneOldLogs = (dir: string, retentionDays: number, nowMs = Date.now()): string[] => {
-  const removed: string[] = [];
+const ownLogFiles = (dir: string): { name: string; size: number }[] => {
+  const files: { name: string; size: number }[] = [];
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch {
-    return removed;
+    return files;
   }
-  const limit = nowMs - retentionDays * 86_400_000;
   for (const name of names) {
-    if (!new RegExp(`^${LOG_FILE_BASENAME}\\d*\\.log$`).test(name)) continue;
-    const path = join(dir, name);
+    if (!isOwnLogFile(name)) continue;
     try {
-      const st = lstatSync(path);
-      if (!st.isFile()) continue;
-      if (st.mtimeMs < limit) {
-        unlinkSync(path);
-        removed.push(name);
-      }
+      const st = lstatSync(join(dir, name));
+      if (st.isFile()) files.push({ name, size: st.size });
     } catch {
-      // A file we cannot inspect or remove is left for the next start.
+      // Gone meanwhile.
+    }
+  }
+  return files;
+};
+
+/**
+ * Applies LogRetentionDays and LogMaxSizeMB to the folder's rotated files, as the shim does on an install;
+ * never follows links, never touches other names. Returns what was deleted.
+ */
+export const pruneLogFiles = (dir: string, limits: LogFileLimits, nowMs = Date.now()): string[] => {
+  const removed: string[] = [];
+  for (const name of planLogDeletions(ownLogFiles(dir), nowMs, limits)) {
+    try {
+      unlinkSync(join(dir, name));
+      removed.push(name);
+    } catch {
+      // A file we cannot remove is left for the next rotation.
     }
   }
   return removed;
 };
+
+/**
+ * The demo's file transport, with the shim's rules (src/shared/logFiles.ts): appends to sspr-logon.jsonl,
+ * renames it to sspr-logon.<UTC time>.jsonl before a write would take it past its share of LogMaxSizeMB,
+ * and prunes at start and at every rotation. Writes are synchronous: a record is on disk when log() returns,
+ * and nothing is lost when the demo is stopped with Ctrl+C.
+ */
+class LogFileTransport extends Transport {
+  private fd: number | undefined;
+  private size = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly limits: LogFileLimits,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+    this.once('finish', () => this.close());
+    mkdirSync(dir, { recursive: true });
+    pruneLogFiles(dir, limits, now());
+    this.open();
+  }
+
+  private open(): void {
+    // 'a' never truncates; a planted link in place of the file is refused by the lstat check below.
+    const path = join(this.dir, ACTIVE_LOG_NAME);
+    try {
+      if (!lstatSync(path).isFile()) throw new Error(`${path} is not a plain file`);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ENOENT') throw err;
+    }
+    this.fd = openSync(path, 'a', 0o600);
+    this.size = fstatSync(this.fd).size;
+  }
+
+  private rotate(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    const existing = ownLogFiles(this.dir).map((f) => f.name);
+    renameSync(join(this.dir, ACTIVE_LOG_NAME), join(this.dir, nextRotatedLogName(this.now(), existing)));
+    pruneLogFiles(this.dir, this.limits, this.now());
+    this.open();
+  }
+
+  override log(info: Record<string | symbol, unknown>, callback: () => void): void {
+    try {
+      const line = Buffer.from(`${String(info[Symbol.for('message')])}\n`, 'utf8');
+      if (this.size > 0 && this.size + line.length > logRotateAtBytes(this.limits)) this.rotate();
+      if (this.fd !== undefined) this.size += writeSync(this.fd, line);
+    } catch (err) {
+      this.emit('error', err);
+    }
+    callback();
+  }
+
+  override close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
 
 /**
  * The log folder's salt: read, or created once (never overwritten). Undefined when the folder cannot
@@ -221,6 +296,61 @@ export const logSaltFor = (dir: string, opts: { create?: boolean } = {}): string
   return read();
 };
 
+/** Gives the next chunk of a byte source, or null at its end (or on an error). */
+export type ChunkReader = () => Promise<Buffer | null>;
+
+/**
+ * Reads file descriptor 0 one chunk per call, never ahead: once the handshake line is in, no read is left
+ * pending (one would keep the process from exiting while the other end stays open). Not process.stdin: on
+ * Windows, Electron replaces process.stdin with a stream that only reports its end, while descriptor 0 is
+ * still the pipe the shim passed in the process's startup information.
+ */
+export const fdChunkReader =
+  (fd = 0): ChunkReader =>
+  () =>
+    new Promise((resolve) => {
+      const buffer = Buffer.alloc(4096);
+      read(fd, buffer, 0, buffer.length, null, (err, n) => resolve(err || n === 0 ? null : buffer.subarray(0, n)));
+    });
+
+/**
+ * On an install the overlay cannot read logs\ (Administrators and SYSTEM only), and a salt on the command
+ * line would be readable by other processes: the shim writes one line to the overlay's stdin before it runs,
+ * {"salt":"<hex>"}, and closes its end (docs/shim.md). Resolves to the salt, or undefined when none arrives
+ * within `timeoutMs`, the line is not that JSON, or the source ends first; the caller then uses a per-run
+ * salt and logs a warning.
+ */
+export const readSaltHandshake = async (next: ChunkReader, timeoutMs = 2000): Promise<string | undefined> => {
+  const parse = (line: string): string | undefined => {
+    try {
+      const value = JSON.parse(line) as { salt?: unknown };
+      return typeof value.salt === 'string' && /^[0-9a-f]{32,128}$/.test(value.salt) ? value.salt : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const readLine = async (): Promise<string | undefined> => {
+    let text = '';
+    while (text.length <= 4096) {
+      const chunk = await next();
+      if (chunk === null) return text.length > 0 ? parse(text) : undefined;
+      text += chunk.toString('utf8');
+      const newline = text.indexOf('\n');
+      if (newline >= 0) return parse(text.slice(0, newline));
+    }
+    return undefined;
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), timeoutMs);
+  });
+  try {
+    return await Promise.race([readLine().catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
 // ------------------------------------------------------------------------------------------ logger
 
 const wrap = (base: winston.Logger, verbose: boolean, bound: LogFields, close: () => Promise<void>): Logger => {
@@ -245,19 +375,11 @@ const wrap = (base: winston.Logger, verbose: boolean, bound: LogFields, close: (
 export const createLogger = (opts: LoggerOptions): Logger => {
   const salt = opts.salt ?? (opts.dir !== undefined ? logSaltFor(opts.dir) : undefined) ?? randomBytes(16).toString('hex');
   const transports: Transport[] = [];
-  let file: winston.transports.FileTransportInstance | undefined;
+  let file: LogFileTransport | undefined;
   const onError = (err: Error): void => opts.onTransportError?.(err);
   if (opts.dir !== undefined) {
-    if (opts.retentionDays !== undefined) pruneOldLogs(opts.dir, opts.retentionDays);
-    const totalBytes = (opts.maxSizeMB ?? 20) * 1024 * 1024;
     try {
-      file = new winston.transports.File({
-        dirname: opts.dir,
-        filename: LOG_FILE_NAME,
-        maxsize: Math.max(Math.floor(totalBytes / LOG_FILES), 64 * 1024),
-        maxFiles: LOG_FILES,
-        tailable: true,
-      });
+      file = new LogFileTransport(opts.dir, { retentionDays: opts.retentionDays ?? 14, maxSizeMB: opts.maxSizeMB ?? 20 });
       file.on('error', onError);
       transports.push(file);
     } catch (err) {

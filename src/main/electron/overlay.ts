@@ -5,6 +5,7 @@
  * only wires them to Electron.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { release as osRelease, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { app, BrowserWindow, Menu, protocol, session, type Session, type WebContents } from 'electron';
@@ -12,9 +13,9 @@ import type { Config } from '../../shared/config';
 import { ExitCode } from '../../shared/exitCodes';
 import { createCore, type Core, type CoreOptions } from '../core';
 import { createIpcDispatcher } from '../core/ipcBoundary';
-import { loadConfig } from '../core/config';
+import { loadConfig, resolveDataFolders } from '../core/config';
 import { parseLaunchArgs, type LaunchArgs } from '../core/launchArgs';
-import { createLogger, type Logger } from '../core/logging';
+import { createLogger, fdChunkReader, readSaltHandshake, type ChunkReader, type Logger } from '../core/logging';
 import { createWindowsRegistrySource, runExecFile } from '../core/registry';
 import { APP_ENTRY_URL, chromePolicy, dangerousEnvironment, dangerousSwitches, portalPolicy } from '../core/lockdown/policy';
 import { idleRemainingSeconds } from '../core/portal/outcome';
@@ -61,6 +62,10 @@ export interface OverlayDeps {
   clock?: Clock;
   /** Where startup refusals are reported before a logger exists. */
   stderr?: (line: string) => void;
+  /** Makes the logger when none is given (tests observe what it is made with). */
+  createLogger?: typeof createLogger;
+  /** Where the shim's salt handshake arrives on an install (default: file descriptor 0, see fdChunkReader). */
+  stdin?: ChunkReader;
   /** process-wide uncaughtException/unhandledRejection → exit 1 (off in unit tests that share a process). */
   processHandlers?: boolean;
   /** Parent of the per-run profile folder (default os.tmpdir()). */
@@ -314,14 +319,20 @@ const readStartup = async (deps: OverlayDeps, release: boolean, exits: ExitContr
   }
   const flags: Record<string, unknown> = { ...launch.configFlags };
   if (demo) Object.assign(flags, { Engine: launch.configFlags.Engine ?? 'native', Authority: demo.authority, ClientId: demo.clientId });
+  const folders = resolveDataFolders({ launch, release, env: deps.env ?? process.env });
   const { config, problems: configProblems } = await (deps.loadConfig ?? loadConfig)({
-    ...(launch.dataDir !== undefined ? { dataDir: launch.dataDir } : {}),
+    ...(folders.dataDir !== undefined ? { dataDir: folders.dataDir } : {}),
     ...(process.platform === 'win32' ? { registry: createWindowsRegistrySource() } : {}),
     ...(Object.keys(flags).length > 0 ? { flags } : {}),
   });
-  exits.logger ??= createLogger({
+  // Installed: the shim owns the log files and hands over the per-machine salt on stdin (docs/shim.md).
+  // (An admin starting the exe from a console has a terminal as stdin: nothing will come, so do not wait.)
+  const awaitsHandshake = release && folders.logDir === undefined && !exits.logger && (deps.stdin !== undefined || !isatty(0));
+  const salt = awaitsHandshake ? await readSaltHandshake(deps.stdin ?? fdChunkReader(0)) : undefined;
+  exits.logger ??= (deps.createLogger ?? createLogger)({
     verbose: config.EnableLogging,
-    ...(launch.logDir !== undefined ? { dir: launch.logDir } : {}),
+    ...(folders.logDir !== undefined ? { dir: folders.logDir } : {}),
+    ...(salt !== undefined ? { salt } : {}),
     // Always: the shim hands the overlay a pipe as stdout/stderr and appends each JSON line to the protected
     // log folder, which the restricted overlay cannot write itself (DESIGN.md "Logs", docs/shim.md).
     console: true,
@@ -329,6 +340,9 @@ const readStartup = async (deps: OverlayDeps, release: boolean, exits: ExitContr
     retentionDays: config.LogRetentionDays,
   });
   const log = exits.logger;
+  if (awaitsHandshake && salt === undefined) {
+    log.warn('log.salt_missing', { message: 'no salt from the credential provider; user ids are hashed with a per-run salt, so logs --user cannot find this run' });
+  }
   for (const p of launchProblems) log.warn('launch.problem', { arg: p.arg, message: p.message });
   for (const p of configProblems) log.warn('config.problem', { layer: p.layer, key: p.key, message: p.message });
   log.info('overlay.start', { engine: config.Engine, scenario: launch.scenario, proxyMode: config.ProxyMode, release });

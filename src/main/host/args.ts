@@ -15,7 +15,8 @@ Runs the SSPR Logon overlay in a browser on http://127.0.0.1, against the embedd
   --help, -h          show this text
 Overlay options (as the credential provider passes them, plus development settings):
   --scenario logon|unlock   --user NAME   --lang TAG (e.g. ar)
-  --set Key=Value (repeatable)   --data-dir DIR   --log-dir DIR`;
+  --set Key=Value (repeatable)   --log-dir DIR
+  --data-dir DIR   plays %ProgramData%\\SsprLogon: reads DIR/config.json, writes the logs to DIR/logs`;
 
 export interface HostArgs {
   help: boolean;

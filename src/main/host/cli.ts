@@ -94,6 +94,7 @@ const main = async () => {
     'Demo users (the emulator’s seeded directory):',
     ...DEMO_USERS.map((u) => `  ${u.username.padEnd(26)} ${u.note}`),
     '',
+    ...(demo.logDir !== undefined ? [`Logs: ${demo.logDir} (read them with: npm run cli -- logs --data-dir <the same folder> --user <upn>)`, ''] : []),
     `Codes "sent" by e-mail are listed at ${emulator.baseUrl}/outbox`,
     '  (HTTPS with the emulator’s own CA, so a browser will warn; they are also printed below).',
     'Press Ctrl+C to stop.',

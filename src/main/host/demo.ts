@@ -6,7 +6,8 @@
 import type { ExitCode } from '../../shared/exitCodes';
 import type { ConfigProblem } from '../../shared/config';
 import type { RunningEmulator } from '../../emulator';
-import { createCore, loadConfig, nullLogger, parseLaunchArgs, type CoreOptions, type Logger } from '../core';
+import { createCore, createLogger, loadConfig, nullLogger, parseLaunchArgs, type CoreOptions, type Logger } from '../core';
+import { resolveDataFolders } from '../core/config';
 import type { LaunchProblem } from '../core/launchArgs';
 import { startBrowserHost, type BrowserHost } from './server';
 
@@ -19,7 +20,10 @@ export interface DemoOptions {
   port?: number;
   /** Test seams of the core (shorter resend cooldown, poll timing). */
   core?: Pick<CoreOptions, 'resendCooldownSeconds' | 'pollTimeoutMs' | 'sleep' | 'now'>;
-  /** Default: no logging. */
+  /**
+   * Default: with --data-dir, the log files in `<data-dir>/logs` (the same names and rules as the shim's on an
+   * install, so `logs --data-dir` reads both alike); without it, no logging.
+   */
   logger?: Logger;
   /** Accepted for callers that want no console output; this function prints nothing either way. */
   quiet?: boolean;
@@ -36,6 +40,8 @@ export interface Demo {
   /** Every exit code any tab's core reported, in order. */
   exits: ExitCode[];
   problems: { launch: LaunchProblem[]; config: ConfigProblem[] };
+  /** Where the log files go (with --data-dir). */
+  logDir?: string;
   /** Stops the host (not the emulator, which belongs to the caller). */
   close(): Promise<void>;
 }
@@ -43,11 +49,17 @@ export interface Demo {
 export const startDemo = async (opts: DemoOptions): Promise<Demo> => {
   const { emulator } = opts;
   const { launch, problems: launchProblems } = parseLaunchArgs(['--demo', ...(opts.argv ?? [])]);
+  // The demo never reads the machine's %ProgramData%: only the folder it is given.
+  const folders = resolveDataFolders({ launch, release: false, env: {} });
   const { config, problems: configProblems } = await loadConfig({
-    ...(launch.dataDir !== undefined ? { dataDir: launch.dataDir } : {}),
+    ...(folders.dataDir !== undefined ? { dataDir: folders.dataDir } : {}),
     // The emulator decides where the service is; --set flags may still change everything else.
     flags: { Engine: 'native', ...launch.configFlags, Authority: emulator.authority, ClientId: emulator.clientId },
   });
+  const ownLogger =
+    opts.logger === undefined && folders.logDir !== undefined
+      ? createLogger({ dir: folders.logDir, verbose: config.EnableLogging, maxSizeMB: config.LogMaxSizeMB, retentionDays: config.LogRetentionDays })
+      : undefined;
   const exits: ExitCode[] = [];
   // Each tab gets its own core: its own flow state, correlation id, submission and exit tracking.
   const newSession = () =>
@@ -55,7 +67,7 @@ export const startDemo = async (opts: DemoOptions): Promise<Demo> => {
       config,
       launch,
       ca: emulator.caPem,
-      logger: opts.logger ?? nullLogger(),
+      logger: opts.logger ?? ownLogger ?? nullLogger(),
       demo: true,
       exit: (code) => {
         exits.push(code);
@@ -71,6 +83,10 @@ export const startDemo = async (opts: DemoOptions): Promise<Demo> => {
     dispatch: (channel, payload) => (bridged ??= newSession())(channel, payload),
     exits,
     problems: { launch: launchProblems, config: configProblems },
-    close: () => host.close(),
+    ...(ownLogger && folders.logDir !== undefined ? { logDir: folders.logDir } : {}),
+    close: async () => {
+      await host.close();
+      await ownLogger?.close();
+    },
   };
 };

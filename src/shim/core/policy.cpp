@@ -323,7 +323,9 @@ std::string SanitizeOverlayLogLine(const std::string& raw, const std::string& is
     while (!line.empty() && (static_cast<unsigned char>(line.back()) & 0xc0) == 0x80) line.pop_back();
     if (!line.empty() && static_cast<unsigned char>(line.back()) >= 0xc0) line.pop_back();
   }
-  return "{\"time\":" + JsonString(isoTime) + ",\"source\":\"overlay\",\"" + (tooLong ? "truncated" : "invalid") +
+  // In the record schema every reader expects (time, level, event), so `logs` shows the wrapped line too.
+  return "{\"time\":" + JsonString(isoTime) + ",\"level\":\"warn\",\"event\":\"overlay." +
+         (tooLong ? "truncated_line" : "invalid_line") + "\",\"source\":\"overlay\",\"" + (tooLong ? "truncated" : "invalid") +
          "\":true,\"line\":" + JsonString(line) + "}";
 }
 

@@ -343,7 +343,8 @@ LaunchResult RunOverlay(const LaunchRequest& request, HANDLE stopEvent, StartedC
   std::wstring desktop = L"winsta0\\" + request.desktopName;
 
   // The overlay's stdout/stderr is a pipe to us: it logs there, we store the lines where it cannot write.
-  // Only this one handle is inherited (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), nothing else of LogonUI's.
+  // Only the two pipe ends (this one and the stdin handshake below) are inherited
+  // (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), nothing else of LogonUI's.
   // Declared first so it is destroyed last: every early return closes the write end before the reader
   // waits for the end of the pipe.
   OverlayLogReader logReader;
@@ -359,6 +360,17 @@ LaunchResult RunOverlay(const LaunchRequest& request, HANDLE stopEvent, StartedC
     Fail(&failure, L"log-reader");
     return failed(false);
   }
+  // The overlay's stdin: one handshake line carrying the log salt (docs/shim.md "Overlay logs").
+  HANDLE handshakeReadRaw = nullptr;
+  Handle handshakeWrite;
+  if (!CreatePipe(&handshakeReadRaw, &handshakeWrite.h, &inheritable, 0) ||
+      !SetHandleInformation(handshakeWrite.h, HANDLE_FLAG_INHERIT, 0)) {
+    if (handshakeReadRaw != nullptr) CloseHandle(handshakeReadRaw);
+    Fail(&failure, L"handshake-pipe");
+    return failed(false);
+  }
+  Handle handshakeRead(handshakeReadRaw);
+  HANDLE inherited[2] = {logWrite.h, handshakeRead.h};
   SIZE_T attributeBytes = 0;
   InitializeProcThreadAttributeList(nullptr, 1, 0, &attributeBytes);
   std::vector<unsigned char> attributeBuffer(attributeBytes);
@@ -371,7 +383,7 @@ LaunchResult RunOverlay(const LaunchRequest& request, HANDLE stopEvent, StartedC
     LPPROC_THREAD_ATTRIBUTE_LIST list;
     ~AttributeListGuard() { DeleteProcThreadAttributeList(list); }
   } attributeGuard{attributes};
-  if (!UpdateProcThreadAttribute(attributes, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, &logWrite.h, sizeof(HANDLE),
+  if (!UpdateProcThreadAttribute(attributes, 0, PROC_THREAD_ATTRIBUTE_HANDLE_LIST, inherited, sizeof inherited,
                                  nullptr, nullptr)) {
     Fail(&failure, L"attribute-handle-list");
     return failed(false);
@@ -381,7 +393,7 @@ LaunchResult RunOverlay(const LaunchRequest& request, HANDLE stopEvent, StartedC
   startup.StartupInfo.cb = sizeof startup;
   startup.StartupInfo.lpDesktop = &desktop[0];
   startup.StartupInfo.dwFlags = STARTF_USESTDHANDLES;
-  startup.StartupInfo.hStdInput = nullptr;
+  startup.StartupInfo.hStdInput = handshakeRead.h;
   startup.StartupInfo.hStdOutput = logWrite.h;
   startup.StartupInfo.hStdError = logWrite.h;
   startup.lpAttributeList = attributes;
@@ -396,6 +408,12 @@ LaunchResult RunOverlay(const LaunchRequest& request, HANDLE stopEvent, StartedC
   }
   // Only the overlay (and what it passes the handle to) may hold the write end, so the pipe ends with it.
   logWrite.reset();
+  handshakeRead.reset();
+  // Fits the pipe's buffer, so this never blocks; without it the overlay hashes with a per-run salt.
+  const std::string handshake = OverlayHandshakeLine();
+  DWORD handshakeWritten = 0;
+  WriteFile(handshakeWrite.h, handshake.data(), static_cast<DWORD>(handshake.size()), &handshakeWritten, nullptr);
+  handshakeWrite.reset();
   Handle processHandle(process.hProcess);
   Handle threadHandle(process.hThread);
   if (!AssignProcessToJobObject(job.h, processHandle.h)) {

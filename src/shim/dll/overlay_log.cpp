@@ -1,6 +1,9 @@
 #include "overlay_log.h"
 
+#include <bcrypt.h>
 #include <sddl.h>
+
+#include <vector>
 
 #include "../core/policy.h"
 #include "settings.h"
@@ -9,47 +12,120 @@ namespace sspr {
 namespace {
 
 constexpr std::size_t kMaxBytesPerRun = 4u << 20;
-constexpr LONGLONG kRotateAtBytes = 10ll << 20;
 // Administrators and SYSTEM only: helpdesk reads the logs as an admin; nobody else may plant or edit.
 const wchar_t* const kLogFolderSddl = L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)";
 
-std::wstring LogFolder() {
-  const std::wstring product = EnsureProductDataFolder();
-  return product.empty() ? std::wstring() : JoinPath(product, L"logs");
+std::wstring Wide(const std::string& ascii) { return std::wstring(ascii.begin(), ascii.end()); }
+
+std::int64_t UnixNow() {
+  FILETIME ft;
+  GetSystemTimeAsFileTime(&ft);
+  const std::uint64_t ticks = (static_cast<std::uint64_t>(ft.dwHighDateTime) << 32) | ft.dwLowDateTime;
+  return static_cast<std::int64_t>((ticks - 116444736000000000ull) / 10000000ull);
 }
 
-HANDLE OpenLogFile() {
-  const std::wstring folder = LogFolder();
-  if (folder.empty()) return INVALID_HANDLE_VALUE;
+// Our own files in the folder (plain files only, never links), with their sizes.
+std::vector<LogFileInfo> ListLogFiles(const std::wstring& folder) {
+  std::vector<LogFileInfo> files;
+  WIN32_FIND_DATAW found;
+  HANDLE find = FindFirstFileW(JoinPath(folder, L"sspr-logon*.jsonl").c_str(), &found);
+  if (find == INVALID_HANDLE_VALUE) return files;
+  do {
+    if (found.dwFileAttributes & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_REPARSE_POINT)) continue;
+    const std::string name = ToUtf8(found.cFileName);
+    if (!IsOwnLogFile(name)) continue;
+    files.push_back({name, (static_cast<std::uint64_t>(found.nFileSizeHigh) << 32) | found.nFileSizeLow});
+  } while (FindNextFileW(find, &found));
+  FindClose(find);
+  return files;
+}
+
+bool IsPlainFolder(const std::wstring& folder) {
+  const DWORD attrs = GetFileAttributesW(folder.c_str());
+  return attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_DIRECTORY) && !(attrs & FILE_ATTRIBUTE_REPARSE_POINT);
+}
+
+bool IsHexSalt(const std::string& text) {
+  if (text.size() < 32 || text.size() > 128) return false;
+  for (char c : text) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+std::string ReadSalt(const std::wstring& path) {
+  HANDLE h = CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ, nullptr, OPEN_EXISTING,
+                         FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+  if (h == INVALID_HANDLE_VALUE) return std::string();
+  char buffer[256] = {};
+  DWORD read = 0;
+  if (!ReadFile(h, buffer, sizeof buffer - 1, &read, nullptr)) read = 0;
+  CloseHandle(h);
+  std::string text(buffer, read);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+  return IsHexSalt(text) ? text : std::string();
+}
+
+}  // namespace
+
+std::wstring EnsureLogFolder() {
+  const std::wstring product = EnsureProductDataFolder();
+  if (product.empty()) return std::wstring();
+  const std::wstring folder = JoinPath(product, L"logs");
   PSECURITY_DESCRIPTOR descriptor = nullptr;
   if (ConvertStringSecurityDescriptorToSecurityDescriptorW(kLogFolderSddl, SDDL_REVISION_1, &descriptor, nullptr)) {
     SECURITY_ATTRIBUTES attributes = {sizeof attributes, descriptor, FALSE};
     CreateDirectoryW(folder.c_str(), &attributes);
     LocalFree(descriptor);
   }
-  const DWORD attrs = GetFileAttributesW(folder.c_str());
-  if (attrs == INVALID_FILE_ATTRIBUTES || !(attrs & FILE_ATTRIBUTE_DIRECTORY) || (attrs & FILE_ATTRIBUTE_REPARSE_POINT)) {
-    return INVALID_HANDLE_VALUE;
-  }
-  const std::wstring path = OverlayLogPath();
-  WIN32_FILE_ATTRIBUTE_DATA data;
-  if (GetFileAttributesExW(path.c_str(), GetFileExInfoStandard, &data)) {
-    const LONGLONG size = (static_cast<LONGLONG>(data.nFileSizeHigh) << 32) | data.nFileSizeLow;
-    if (size > kRotateAtBytes) MoveFileExW(path.c_str(), JoinPath(folder, L"overlay.1.jsonl").c_str(), MOVEFILE_REPLACE_EXISTING);
-  }
-  return CreateFileW(path.c_str(), FILE_APPEND_DATA, FILE_SHARE_READ, nullptr, OPEN_ALWAYS,
-                     FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+  return IsPlainFolder(folder) ? folder : std::wstring();
 }
 
-}  // namespace
-
 std::wstring OverlayLogPath() {
-  const std::wstring folder = LogFolder();
-  return folder.empty() ? std::wstring() : JoinPath(folder, L"overlay.jsonl");
+  const std::wstring folder = EnsureLogFolder();
+  return folder.empty() ? std::wstring() : JoinPath(folder, Wide(kActiveLogName));
+}
+
+std::string EnsureLogSalt() {
+  const std::wstring folder = EnsureLogFolder();
+  if (folder.empty()) return std::string();
+  const std::wstring path = JoinPath(folder, Wide(kSaltFileName));
+  std::string salt = ReadSalt(path);
+  if (!salt.empty()) return salt;
+  unsigned char random[32];
+  if (!BCRYPT_SUCCESS(BCryptGenRandom(nullptr, random, sizeof random, BCRYPT_USE_SYSTEM_PREFERRED_RNG))) {
+    return std::string();
+  }
+  static const char kHex[] = "0123456789abcdef";
+  std::string fresh;
+  for (unsigned char b : random) {
+    fresh.push_back(kHex[b >> 4]);
+    fresh.push_back(kHex[b & 15]);
+  }
+  // CREATE_NEW: a salt that exists already is never replaced (a broken one is reported by `doctor`), or every
+  // earlier record could no longer be found by user.
+  HANDLE h = CreateFileW(path.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (h == INVALID_HANDLE_VALUE) return ReadSalt(path);
+  DWORD written = 0;
+  const bool ok = WriteFile(h, fresh.data(), static_cast<DWORD>(fresh.size()), &written, nullptr) && written == fresh.size();
+  CloseHandle(h);
+  return ok ? fresh : ReadSalt(path);
+}
+
+std::string OverlayHandshakeLine() {
+  const std::string salt = EnsureLogSalt();
+  return salt.empty() ? std::string("{}\n") : "{\"salt\":\"" + salt + "\"}\n";
+}
+
+void PruneLogFolder(const std::wstring& folder, const LogFileSettings& settings) {
+  for (const std::string& name : PlanLogDeletions(ListLogFiles(folder), UnixNow(), settings)) {
+    DeleteFileW(JoinPath(folder, Wide(name)).c_str());
+  }
 }
 
 bool OverlayLogReader::Start(HANDLE readEnd) {
   pipe_ = readEnd;
+  settings_ = LoadLogFileSettings();
   thread_ = CreateThread(nullptr, 0, &OverlayLogReader::ThreadMain, this, 0, nullptr);
   return thread_ != nullptr;
 }
@@ -98,20 +174,50 @@ void OverlayLogReader::Run() {
   if (!pending.empty()) Store(pending);
 }
 
+bool OverlayLogReader::OpenActive() {
+  if (folder_.empty()) {
+    folder_ = EnsureLogFolder();
+    if (folder_.empty()) return false;
+    // Retention and the size cap apply once per run before the first line, and again at every rotation.
+    PruneLogFolder(folder_, settings_);
+  }
+  file_ = CreateFileW(JoinPath(folder_, Wide(kActiveLogName)).c_str(), FILE_APPEND_DATA, FILE_SHARE_READ, nullptr,
+                      OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+  if (file_ == INVALID_HANDLE_VALUE) return false;
+  LARGE_INTEGER size = {};
+  activeSize_ = GetFileSizeEx(file_, &size) ? static_cast<std::uint64_t>(size.QuadPart) : 0;
+  return true;
+}
+
+void OverlayLogReader::Rotate() {
+  CloseHandle(file_);
+  file_ = INVALID_HANDLE_VALUE;
+  std::vector<std::string> names;
+  for (const auto& f : ListLogFiles(folder_)) names.push_back(f.name);
+  const std::wstring rotated = JoinPath(folder_, Wide(NextRotatedLogName(UnixNow(), names)));
+  MoveFileExW(JoinPath(folder_, Wide(kActiveLogName)).c_str(), rotated.c_str(), 0);
+  PruneLogFolder(folder_, settings_);
+  OpenActive();
+}
+
 void OverlayLogReader::Store(const std::string& line) {
   if (capReached_) return;
   const std::string record = SanitizeOverlayLogLine(line, UtcNowIso());
   if (record.empty()) return;
-  if (file_ == INVALID_HANDLE_VALUE) file_ = OpenLogFile();
-  if (file_ == INVALID_HANDLE_VALUE) return;
+  if (file_ == INVALID_HANDLE_VALUE && !OpenActive()) return;
   std::string out = record + "\n";
   if (written_ + out.size() > kMaxBytesPerRun) {
     capReached_ = true;
-    out = "{\"time\":\"" + UtcNowIso() + "\",\"source\":\"overlay\",\"dropped\":true,\"reason\":\"per-run log cap reached\"}\n";
+    out = "{\"time\":\"" + UtcNowIso() + "\",\"level\":\"warn\",\"event\":\"log.dropped\",\"source\":\"overlay\",\"dropped\":true,\"reason\":\"per-run log cap reached\"}\n";
+  }
+  if (activeSize_ > 0 && activeSize_ + out.size() > LogRotateAtBytes(settings_)) {
+    Rotate();
+    if (file_ == INVALID_HANDLE_VALUE) return;
   }
   DWORD done = 0;
   WriteFile(file_, out.data(), static_cast<DWORD>(out.size()), &done, nullptr);
   written_ += done;
+  activeSize_ += done;
 }
 
 }  // namespace sspr

@@ -90,7 +90,55 @@ void AppendDebugRecord(const std::wstring& file, const std::string& line) {
   CloseHandle(h);
 }
 
+// A registry layer's value: REG_DWORD, or a REG_SZ of digits (as the overlay accepts).
+std::optional<std::uint32_t> ReadNumber(const wchar_t* subKey, const wchar_t* name) {
+  if (const auto dword = ReadDword(subKey, name)) return dword;
+  const auto text = ReadString(subKey, name);
+  if (!text || text->empty() || text->size() > 9) return std::nullopt;
+  std::uint32_t value = 0;
+  for (wchar_t c : *text) {
+    if (c < L'0' || c > L'9') return std::nullopt;
+    value = value * 10 + static_cast<std::uint32_t>(c - L'0');
+  }
+  return value;
+}
+
+// config.json of the data folder: small, a plain file (no link), read whole. "" when absent or unusable.
+std::string ReadConfigJson() {
+  wchar_t programData[MAX_PATH + 1] = {};
+  const DWORD n = GetEnvironmentVariableW(L"ProgramData", programData, MAX_PATH);
+  if (n == 0 || n >= MAX_PATH || !IsAcceptableInstallDir(programData)) return std::string();
+  const std::wstring path = JoinPath(JoinPath(programData, L"SsprLogon"), L"config.json");
+  HANDLE h = CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ, nullptr, OPEN_EXISTING,
+                         FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+  if (h == INVALID_HANDLE_VALUE) return std::string();
+  std::string text;
+  BY_HANDLE_FILE_INFORMATION info;
+  // Same limit as the overlay (256 KiB); a bigger file is ignored there too.
+  if (GetFileInformationByHandle(h, &info) && !(info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) &&
+      info.nFileSizeHigh == 0 && info.nFileSizeLow <= 256 * 1024) {
+    text.resize(info.nFileSizeLow);
+    DWORD read = 0;
+    if (!ReadFile(h, &text[0], info.nFileSizeLow, &read, nullptr)) read = 0;
+    text.resize(read);
+  }
+  CloseHandle(h);
+  return text;
+}
+
 }  // namespace
+
+LogFileSettings LoadLogFileSettings() {
+  LogFileSettings settings;
+  const std::string config = ReadConfigJson();
+  for (const char* name : {"LogRetentionDays", "LogMaxSizeMB"}) {
+    const std::wstring wide(name, name + std::char_traits<char>::length(name));
+    ApplyLogSetting(&settings, name, JsonTopLevelUint(config, name));
+    ApplyLogSetting(&settings, name, ReadNumber(kSettingsKey, wide.c_str()));
+    ApplyLogSetting(&settings, name, ReadNumber(kPolicyKey, wide.c_str()));
+  }
+  return settings;
+}
 
 std::wstring EnsureProductDataFolder() {
   wchar_t programData[MAX_PATH + 1] = {};

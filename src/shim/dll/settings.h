@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "../core/log_files.h"
 #include "../core/policy.h"
 
 namespace sspr {
@@ -22,6 +23,10 @@ struct ShimSettings {
 };
 
 ShimSettings LoadSettings();
+
+// LogRetentionDays and LogMaxSizeMB from every layer, later wins: defaults < %ProgramData%\SsprLogon\config.json
+// < HKLM\SOFTWARE\SsprLogon < HKLM\SOFTWARE\Policies\SsprLogon (the overlay's order, docs/admin.md).
+LogFileSettings LoadLogFileSettings();
 
 FailureState LoadFailureState();
 void SaveFailureState(const FailureState& state);

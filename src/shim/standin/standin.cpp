@@ -4,8 +4,11 @@
 //
 // Files (next to the exe, because the shim gives the overlay a fixed command line and a minimal
 // environment): SsprLogon.control (read; one line: "exit <code>" | "crash abort" | "crash av" | "hang" |
-// "orphan <code>": start a child that hangs, then exit with <code>) and SsprLogon.record.jsonl (appended).
+// "orphan <code>": start a child that hangs, then exit with <code>) | "attempt <upn>": read the shim's stdin
+// handshake as the overlay's logger does, log one reset attempt for <upn> hashed with that salt, exit 0)
+// and SsprLogon.record.jsonl (appended).
 #include <windows.h>
+#include <bcrypt.h>
 #include <sddl.h>
 #include <shellapi.h>
 
@@ -187,6 +190,71 @@ void LogToStdout() {
   WriteFile(out, lines.data(), static_cast<DWORD>(lines.size()), &written, nullptr);
 }
 
+// The first line of stdin, as the overlay reads the shim's handshake ({"salt":"<hex>"}).
+std::string ReadHandshakeSalt() {
+  HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
+  if (in == nullptr || in == INVALID_HANDLE_VALUE) return std::string();
+  std::string line;
+  char c = 0;
+  DWORD read = 0;
+  while (line.size() < 4096 && ReadFile(in, &c, 1, &read, nullptr) && read == 1 && c != '\n') line.push_back(c);
+  const std::string key = "\"salt\":\"";
+  const auto at = line.find(key);
+  if (at == std::string::npos) return std::string();
+  const auto end = line.find('"', at + key.size());
+  return end == std::string::npos ? std::string() : line.substr(at + key.size(), end - at - key.size());
+}
+
+std::string Sha256Hex(const std::string& text) {
+  BCRYPT_ALG_HANDLE alg = nullptr;
+  BCRYPT_HASH_HANDLE hash = nullptr;
+  unsigned char digest[32] = {};
+  if (BCRYPT_SUCCESS(BCryptOpenAlgorithmProvider(&alg, BCRYPT_SHA256_ALGORITHM, nullptr, 0))) {
+    if (BCRYPT_SUCCESS(BCryptCreateHash(alg, &hash, nullptr, 0, nullptr, 0, 0))) {
+      BCryptHashData(hash, reinterpret_cast<PUCHAR>(const_cast<char*>(text.data())), static_cast<ULONG>(text.size()), 0);
+      BCryptFinishHash(hash, digest, sizeof digest, 0);
+      BCryptDestroyHash(hash);
+    }
+    BCryptCloseAlgorithmProvider(alg, 0);
+  }
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : digest) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
+// One reset attempt in the overlay's record schema, the user hashed like src/main/core/logging.ts hashUserId and
+// named on every record of the attempt, as the overlay's attempt logger does.
+// Returns the correlation id.
+std::string LogAttempt(const std::wstring& upn, const std::string& salt) {
+  unsigned char random[16] = {};
+  BCryptGenRandom(nullptr, random, sizeof random, BCRYPT_USE_SYSTEM_PREFERRED_RNG);
+  char id[40];
+  std::snprintf(id, sizeof id, "%02x%02x%02x%02x-%02x%02x-4%01x%02x-a%01x%02x-%02x%02x%02x%02x%02x%02x", random[0],
+                random[1], random[2], random[3], random[4], random[5], random[6] & 15, random[7], random[8] & 15,
+                random[9], random[10], random[11], random[12], random[13], random[14], random[15]);
+  std::string user = sspr::ToUtf8(upn);
+  for (auto& c : user) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  const std::string hash = "h:" + Sha256Hex(salt + "\n" + user).substr(0, 16);
+  SYSTEMTIME st;
+  GetSystemTime(&st);
+  char time[40];
+  std::snprintf(time, sizeof time, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", st.wYear, st.wMonth, st.wDay, st.wHour,
+                st.wMinute, st.wSecond, st.wMilliseconds);
+  const std::string head = std::string("{\"time\":\"") + time + "\",\"level\":\"info\",\"event\":";
+  const std::string lines = head + "\"flow.step\",\"correlationId\":\"" + id +
+                            "\",\"scenario\":\"logon\",\"engine\":\"native\",\"step\":\"start\",\"outcome\":\"ok\","
+                            "\"durationMs\":12,\"user\":\"" + hash + "\"}\n" +
+                            head + "\"app.exit\",\"correlationId\":\"" + id + "\",\"exitCode\":0,\"user\":\"" + hash + "\"}\n";
+  HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+  DWORD written = 0;
+  if (out != nullptr && out != INVALID_HANDLE_VALUE) WriteFile(out, lines.data(), static_cast<DWORD>(lines.size()), &written, nullptr);
+  return id;
+}
+
 // Like Electron's helper processes: a child that would outlive the overlay if nothing reaped it.
 DWORD StartHangingChild() {
   wchar_t exe[MAX_PATH + 1] = {};
@@ -212,6 +280,13 @@ int wmain(int argc, wchar_t** argv) {
   }
   const std::wstring action = ReadControl(sspr::JoinPath(folder, L"SsprLogon.control"));
   Append(record, Record(action));
+  if (action.rfind(L"attempt ", 0) == 0) {
+    const std::string salt = ReadHandshakeSalt();
+    const std::string id = LogAttempt(action.substr(8), salt);
+    // What the test needs to look the attempt up; the salt itself stays out of this file.
+    Append(record, "{\"attempt\":{\"correlationId\":\"" + id + "\",\"saltLength\":" + std::to_string(salt.size()) + "}}");
+    return 0;
+  }
   LogToStdout();
 
   if (action.rfind(L"exit ", 0) == 0) return _wtoi(action.c_str() + 5);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../src/shared/config';
-import { loadConfig } from '../../../src/main/core/config';
+import { loadConfig, resolveDataFolders } from '../../../src/main/core/config';
 import { parseLaunchArgs } from '../../../src/main/core/launchArgs';
 import {
   createWindowsRegistrySource,
@@ -216,5 +216,24 @@ describe('parseLaunchArgs', () => {
       dataDir: '/tmp/d',
       logDir: '/tmp/l',
     });
+    // `npm start -- --data-dir <dir>`: the spaced form means the same.
+    expect(parseLaunchArgs(['--data-dir', '/tmp/d', '--scenario=unlock']).launch).toMatchObject({ dataDir: '/tmp/d', scenario: 'unlock' });
+  });
+});
+
+describe('where the data folder is', () => {
+  const launch = { dataDir: '/dev/data' };
+  it('an install: %ProgramData%\\SsprLogon from the environment (any case), no log folder of its own', () => {
+    expect(resolveDataFolders({ launch: {}, release: true, env: { PROGRAMDATA: '/pd' } })).toEqual({ dataDir: join('/pd', 'SsprLogon') });
+    expect(resolveDataFolders({ launch: {}, release: true, env: { ProgramData: '/pd' } })).toEqual({ dataDir: join('/pd', 'SsprLogon') });
+    // Developer flags never move an installed overlay's configuration or logs.
+    expect(resolveDataFolders({ launch: { dataDir: '/planted', logDir: '/planted/logs' }, release: true, env: { ProgramData: '/pd' } })).toEqual({
+      dataDir: join('/pd', 'SsprLogon'),
+    });
+    expect(resolveDataFolders({ launch: {}, release: true, env: {} })).toEqual({});
+  });
+  it('the demo: --data-dir holds config.json and logs/', () => {
+    expect(resolveDataFolders({ launch, release: false, env: { ProgramData: '/pd' } })).toEqual({ dataDir: '/dev/data', logDir: join('/dev/data', 'logs') });
+    expect(resolveDataFolders({ launch: { dataDir: '/d', logDir: '/l' }, release: false, env: {} })).toEqual({ dataDir: '/d', logDir: '/l' });
   });
 });

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,7 @@ import { defaultConfig } from '../../../src/shared/config';
 import type { FlowResult } from '../../../src/shared/ipc';
 import { createCore } from '../../../src/main/core/index';
 import { parseLaunchArgs } from '../../../src/main/core/launchArgs';
-import { createLogger, hashUserId, LOG_FILE_NAME, logSaltFor, pruneOldLogs, redactObject } from '../../../src/main/core/logging';
+import { createLogger, hashUserId, LOG_FILE_NAME, logSaltFor, pruneLogFiles, readSaltHandshake, redactObject } from '../../../src/main/core/logging';
 import { ALICE, fastSleep, startTestEmulator, type EmulatorUnderTest } from './support';
 
 const tempDirs: string[] = [];
@@ -165,20 +166,23 @@ describe('redaction', () => {
 });
 
 describe('files', () => {
-  it('rotates within the size cap', async () => {
+  it('rotates to time-named files within the LogMaxSizeMB cap, keeping the newest records', async () => {
     const dir = tempDir();
     const logger = createLogger({ dir, verbose: false, maxSizeMB: 1 });
     const filler = 'y'.repeat(900);
-    // Written in bursts with the event loop free in between, as a real overlay logs; winston only checks
-    // the size of an open file, so one synchronous burst of 2 MB could legitimately land in one file.
-    for (let i = 0; i < 2000; i++) {
-      logger.info('filler', { i, filler });
-      if (i % 50 === 49) await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    for (let i = 0; i < 3000; i++) logger.info('filler', { i, filler });
     await logger.close();
-    const files = readdirSync(dir).filter((f) => f.endsWith('.log'));
-    expect(files.length).toBeGreaterThan(1);
-    expect(files.length).toBeLessThanOrEqual(5);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+    // sspr-logon.jsonl sorts after every sspr-logon.<time>.jsonl.
+    expect(files.at(-1)).toBe('sspr-logon.jsonl');
+    expect(files.length).toBeGreaterThan(2);
+    for (const f of files.slice(0, -1)) expect(f).toMatch(/^sspr-logon\.\d{8}T\d{6}Z\.jsonl$/);
+    const total = files.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+    expect(total).toBeLessThanOrEqual(1024 * 1024);
+    // The last record written is in the active file; the oldest were the ones deleted.
+    expect(readLines(dir).at(-1)).toContain('"i":2999');
+    const oldest = JSON.parse(readFileSync(join(dir, files[0]!), 'utf8').split('\n')[0]!) as { i: number };
+    expect(oldest.i).toBeGreaterThan(0);
   });
 
   it('keeps one salt per log folder, so the same user hashes the same across runs', async () => {
@@ -194,17 +198,49 @@ describe('files', () => {
     expect(users[0]).toBe(hashUserId(logSaltFor(dir)!, 'alice@contoso.com'));
   });
 
-  it('deletes only our own files older than the retention period', () => {
+  it('LogRetentionDays deletes only our own rotated files older than the period, at start', async () => {
     const dir = tempDir();
-    const old = Date.now() / 1000 - 30 * 86_400;
-    for (const name of ['sspr-logon.log', 'sspr-logon1.log', 'other.log']) {
-      writeFileSync(join(dir, name), 'x');
-      utimesSync(join(dir, name), old, old);
-    }
-    writeFileSync(join(dir, 'sspr-logon2.log'), 'fresh');
-    mkdirSync(join(dir, 'sspr-logon3.log'));
-    expect(pruneOldLogs(dir, 14).sort()).toEqual(['sspr-logon.log', 'sspr-logon1.log']);
-    expect(readdirSync(dir).sort()).toEqual(['other.log', 'sspr-logon2.log', 'sspr-logon3.log']);
+    const now = Date.now();
+    const name = (daysAgo: number): string => {
+      const d = new Date(now - daysAgo * 86_400_000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+      return `sspr-logon.${d}.jsonl`;
+    };
+    for (const f of [name(30), name(15), name(13), 'sspr-logon.log', 'overlay.jsonl', 'other.jsonl']) writeFileSync(join(dir, f), '{}\n');
+    mkdirSync(join(dir, name(40)));
+    const logger = createLogger({ dir, verbose: false, retentionDays: 14 });
+    logger.info('overlay.start');
+    await logger.close();
+    expect(readdirSync(dir).sort()).toEqual([name(40), name(13), 'other.jsonl', 'overlay.jsonl', 'sspr-logon.jsonl', 'sspr-logon.log', 'sspr-logon.salt'].sort());
+    expect(pruneLogFiles(dir, { retentionDays: 1, maxSizeMB: 20 })).toEqual([name(13)]);
+  });
+
+  it('reads the handshake from file descriptor 0 (what Electron leaves intact on Windows), without waiting for the pipe to close', async () => {
+    const salt = 'cd'.repeat(32);
+    const tsx = join(__dirname, '../../../node_modules/.bin/tsx');
+    const child = spawn(tsx, [join(__dirname, 'fixtures/saltHandshake.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    // The shim's end stays open here: the child must still answer and end by itself.
+    child.stdin.write(`{"salt":"${salt}"}\n`);
+    await new Promise((resolve) => child.on('exit', resolve));
+    child.stdin.destroy();
+    expect(JSON.parse(out)).toEqual({ salt });
+
+    const none = spawn(tsx, [join(__dirname, 'fixtures/saltHandshake.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let noneOut = '';
+    none.stdout.on('data', (d: Buffer) => (noneOut += d.toString()));
+    await new Promise((resolve) => none.on('exit', resolve));
+    expect(JSON.parse(noneOut)).toEqual({ salt: null });
+  }, 60_000);
+
+  it('takes the salt the shim writes on stdin, and falls back when none comes', async () => {
+    const salt = 'ab'.repeat(32);
+    const chunks = (...parts: (string | null)[]) => () => Promise.resolve(((p) => (p === null || p === undefined ? null : Buffer.from(p)))(parts.shift()));
+    await expect(readSaltHandshake(chunks(`{"salt":"${salt.slice(0, 10)}`, `${salt.slice(10)}"}\n`), 1000)).resolves.toBe(salt);
+    await expect(readSaltHandshake(() => new Promise<Buffer | null>(() => undefined), 50)).resolves.toBeUndefined();
+    await expect(readSaltHandshake(chunks('{"salt":"not hex"}\n'), 1000)).resolves.toBeUndefined();
+    await expect(readSaltHandshake(chunks(null), 1000)).resolves.toBeUndefined();
+    await expect(readSaltHandshake(chunks('{}\n'), 1000)).resolves.toBeUndefined();
   });
 
   it('a log folder that cannot be written is reported, never thrown', async () => {

@@ -26,7 +26,7 @@ import {
   resetElectronMock,
   session,
 } from '../../mocks/electron';
-import { scriptedEngine, startOverlay } from './helpers';
+import { collectingLogger, scriptedEngine, startOverlay } from './helpers';
 
 vi.mock('electron', () => import('../../mocks/electron'));
 
@@ -80,6 +80,66 @@ describe('start-up', () => {
     expect(recorded.calls.indexOf('protocol.registerSchemesAsPrivileged')).toBeLessThan(recorded.calls.indexOf('new BrowserWindow'));
     expect(recorded.appendedSwitches).toContainEqual(['disable-http-cache', undefined]);
     expect(recorded.appendedSwitches).toContainEqual(['js-flags', '--max-old-space-size=256']);
+  });
+});
+
+describe('data folder on an install', () => {
+  it('a release build reads config.json from %ProgramData%\\SsprLogon and ignores a --data-dir on its command line', async () => {
+    const seen: unknown[] = [];
+    await start({
+      argv: ['SsprLogon.exe', '--scenario=logon', '--data-dir=/tmp/planted'],
+      deps: {
+        env: { ProgramData: '/pd' },
+        loadConfig: async (opts) => {
+          seen.push(opts?.dataDir);
+          return loadConfig({});
+        },
+      },
+    });
+    expect(seen).toEqual([join('/pd', 'SsprLogon')]);
+  });
+
+  it('a development build honours --data-dir', async () => {
+    const seen: unknown[] = [];
+    await start({
+      argv: ['SsprLogon.exe', '--scenario=logon', '--data-dir=/tmp/dev-data'],
+      deps: {
+        release: false,
+        env: { ProgramData: '/pd' },
+        loadConfig: async (opts) => {
+          seen.push(opts?.dataDir);
+          return loadConfig({});
+        },
+      },
+    });
+    expect(seen).toEqual(['/tmp/dev-data']);
+  });
+});
+
+describe('the log salt on an install', () => {
+  const made: { salt?: string; dir?: string; console?: boolean }[] = [];
+  const recordingLogger = (records: ReturnType<typeof collectingLogger>) => (opts: { salt?: string; dir?: string; console?: boolean }) => {
+    made.push({ salt: opts.salt, dir: opts.dir, console: opts.console });
+    return records;
+  };
+  beforeEach(() => {
+    made.length = 0;
+  });
+
+  it("hashes with the salt the shim sent on stdin, logs to stdout only, and says nothing about it", async () => {
+    const salt = 'ef'.repeat(32);
+    const records = collectingLogger();
+    const lines = [Buffer.from(`{"salt":"${salt}"}\n`)];
+    await start({ deps: { logger: undefined, createLogger: recordingLogger(records), stdin: () => Promise.resolve(lines.shift() ?? null) } });
+    expect(made).toEqual([{ salt, dir: undefined, console: true }]);
+    expect(records.records.map((r) => r.event)).not.toContain('log.salt_missing');
+  });
+
+  it('without a handshake: a per-run salt and a warning, so the helpdesk knows why --user finds nothing', async () => {
+    const records = collectingLogger();
+    await start({ deps: { logger: undefined, createLogger: recordingLogger(records), stdin: () => Promise.resolve(null) } });
+    expect(made).toEqual([{ salt: undefined, dir: undefined, console: true }]);
+    expect(records.records.find((r) => r.event === 'log.salt_missing')?.level).toBe('warn');
   });
 });
 

@@ -228,7 +228,8 @@ static void TestOverlayLogLines() {
   CHECK(SanitizeOverlayLogLine("", t).empty());
   // Not a JSON object line: kept, but escaped inside a wrapper the overlay cannot shape.
   CHECK(SanitizeOverlayLogLine("plain text", t) ==
-        "{\"time\":\"2026-01-01T00:00:00.000Z\",\"source\":\"overlay\",\"invalid\":true,\"line\":\"plain text\"}");
+        "{\"time\":\"2026-01-01T00:00:00.000Z\",\"level\":\"warn\",\"event\":\"overlay.invalid_line\",\"source\":\"overlay\","
+        "\"invalid\":true,\"line\":\"plain text\"}");
   const std::string forged = SanitizeOverlayLogLine("{\"a\":1}\x1b[2J{\"level\":\"info\"}", t);
   CHECK(forged.find('\x1b') == std::string::npos);
   CHECK(forged.find("\"invalid\":true") != std::string::npos);
