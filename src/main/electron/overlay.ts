@@ -293,6 +293,9 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   window.once('ready-to-show', () => {
     window.show();
     window.focus();
+    // The shim's "UI ready" signal on our stdout/stderr pipe (docs/shim.md): from here on no crash or hang
+    // counts toward turning the link off for the whole machine.
+    log.info('ui.ready');
   });
 
   const language = launch.lang ?? config.Locale;
@@ -334,7 +337,14 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
 
   // ---------------------------------------------------------------- idle exit
   const idleLimit = config.IdleTimeoutSeconds + (portal ? 0 : NATIVE_IDLE_GRACE_SECONDS);
+  const startedAt = clock.now();
   const idleTimer = clock.setInterval(() => {
+    // The hard session limit: input keeps the idle timer alive, never this one (a held key must not keep
+    // the overlay up until the shim's watchdog kills it and counts a failure).
+    if (launch.sessionLimitSeconds !== undefined && clock.now() - startedAt >= launch.sessionLimitSeconds * 1000) {
+      exit(ExitCode.SessionLimit, 'session-limit');
+      return;
+    }
     if (idleRemainingSeconds(clock.now(), lastActivity, idleLimit) > 0) return;
     exit((portal ? portal.exitCode('idle') : ExitCode.IdleTimeout) as ExitCode, 'idle');
   }, 1000);
