@@ -18,6 +18,13 @@ class OverlayLogReader {
   OverlayLogReader& operator=(const OverlayLogReader&) = delete;
   ~OverlayLogReader() { Finish(); }
 
+  // Sees every line the overlay writes, before it is stored (the launcher watches for the UI-ready line).
+  using LineObserver = void (*)(void* context, const std::string& line);
+  void SetLineObserver(LineObserver observer, void* context) {
+    observer_ = observer;
+    observerContext_ = context;
+  }
+
   // Takes ownership of the pipe's read end and starts reading on a thread of its own.
   bool Start(HANDLE readEnd);
   // Waits for the end of the pipe (every writer gone), cancels a read that does not end, and joins.
@@ -33,6 +40,8 @@ class OverlayLogReader {
   HANDLE file_ = INVALID_HANDLE_VALUE;
   std::size_t written_ = 0;
   bool capReached_ = false;
+  LineObserver observer_ = nullptr;
+  void* observerContext_ = nullptr;
 };
 
 }  // namespace sspr

@@ -4,7 +4,9 @@
 //
 // Files (next to the exe, because the shim gives the overlay a fixed command line and a minimal
 // environment): SsprLogon.control (read; one line: "exit <code>" | "crash abort" | "crash av" | "hang" |
-// "orphan <code>": start a child that hangs, then exit with <code>) and SsprLogon.record.jsonl (appended).
+// "orphan <code>": start a child that hangs, then exit with <code>; prefixed with "ready " the stand-in
+// first prints the UI-ready line like the real overlay's main process, with "quoted-ready " only a log
+// record that quotes that line inside a string) and SsprLogon.record.jsonl (appended).
 #include <windows.h>
 #include <sddl.h>
 #include <shellapi.h>
@@ -187,6 +189,13 @@ void LogToStdout() {
   WriteFile(out, lines.data(), static_cast<DWORD>(lines.size()), &written, nullptr);
 }
 
+void WriteStdout(const std::string& text) {
+  HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+  if (out == nullptr || out == INVALID_HANDLE_VALUE) return;
+  DWORD written = 0;
+  WriteFile(out, text.data(), static_cast<DWORD>(text.size()), &written, nullptr);
+}
+
 // Like Electron's helper processes: a child that would outlive the overlay if nothing reaped it.
 DWORD StartHangingChild() {
   wchar_t exe[MAX_PATH + 1] = {};
@@ -210,9 +219,16 @@ int wmain(int argc, wchar_t** argv) {
     Append(record, Record(L"child"));
     for (;;) Sleep(INFINITE);
   }
-  const std::wstring action = ReadControl(sspr::JoinPath(folder, L"SsprLogon.control"));
+  std::wstring action = ReadControl(sspr::JoinPath(folder, L"SsprLogon.control"));
   Append(record, Record(action));
   LogToStdout();
+  if (action.rfind(L"ready ", 0) == 0) {
+    WriteStdout("{\"time\":\"2026-01-01T00:00:00.000Z\",\"level\":\"info\",\"event\":\"ui.ready\"}\n");
+    action = action.substr(6);
+  } else if (action.rfind(L"quoted-ready ", 0) == 0) {
+    WriteStdout("{\"level\":\"info\",\"event\":\"console\",\"message\":\"{\\\"event\\\":\\\"ui.ready\\\"}\",\"data\":{\"event\":\"ui.ready\"}}\n");
+    action = action.substr(13);
+  }
 
   if (action.rfind(L"exit ", 0) == 0) return _wtoi(action.c_str() + 5);
   if (action == L"crash abort") {
