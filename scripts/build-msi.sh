@@ -14,8 +14,9 @@
 #
 # After wixl: SecureCustomProperties (wixl ignores Secure="yes"), component conditions (wixl rejects Component/
 # Condition), same-version upgrades (wixl ignores AllowSameVersionUpgrades), the REG_EXPAND_SZ event message
-# file (wixl writes it as a plain string) and the protected folder DACLs (MsiLockPermissionsEx, which wixl
-# lacks), and removal of the whole settings key on uninstall (wixl has no RegistryKey Action).
+# file (wixl writes it as a plain string) and the protected folder DACLs of INSTALLDIR, DATAFOLDER and LOGFOLDER (MsiLockPermissionsEx, which wixl
+# lacks), removal of the whole settings key on uninstall (wixl has no RegistryKey Action), and the deferred
+# action that deletes the overlay's dedicated account on uninstall.
 # Each patch is read back with msiinfo; the build fails if one did not land.
 set -euo pipefail
 
@@ -52,8 +53,9 @@ case "$ARCH" in
     for a in "${ALL_ARGS[@]}"; do case "$a" in --arch|--arch=*|all) ;; *) rest+=("$a") ;; esac; done
     for a in x64 x86; do bash "$0" --arch "$a" ${rest[@]+"${rest[@]}"}; done
     exit 0 ;;
-  x64) SHIM_DIR="build/shim"; WIN64="yes"; ELECTRON_ARCH="x64" ;;
-  x86) SHIM_DIR="build/shim/x86"; WIN64="no"; ELECTRON_ARCH="ia32" ;;
+  # SYSTEM_DIR: the native System32 (System64Folder is set only on 64-bit Windows).
+  x64) SHIM_DIR="build/shim"; WIN64="yes"; ELECTRON_ARCH="x64"; SYSTEM_DIR="System64Folder" ;;
+  x86) SHIM_DIR="build/shim/x86"; WIN64="no"; ELECTRON_ARCH="ia32"; SYSTEM_DIR="SystemFolder" ;;
   *) echo "build-msi: --arch must be x64, x86 or all, got '$ARCH'" >&2; exit 2 ;;
 esac
 [ -n "$OUT" ] || OUT="build/SsprLogon-$ARCH.msi"
@@ -105,7 +107,8 @@ DLL_REL="$(realpath --relative-to="$ROOT" "$DLL")"
 mkdir -p "$(dirname "$OUT")"
 TMP_MSI="$WORK/SsprLogon.msi"
 # wixl prints GLib warnings for attributes it ignores (AllowSameVersionUpgrades); those are patched below.
-wixl --arch "$ARCH" -D "Arch=$ARCH" -D "Win64=$WIN64" -D "Version=$VERSION" -D "CpDll=$DLL_REL" -o "$TMP_MSI" installer/SsprLogon.wxs "$WORK/Payload.wxs" 2> >(grep -v -e 'AllowSameVersionUpgrades' -e '^$' >&2)
+DLL_SHA256="$(sha256sum "$DLL" | cut -d' ' -f1)"
+wixl --arch "$ARCH" -D "Arch=$ARCH" -D "Win64=$WIN64" -D "Version=$VERSION" -D "CpDll=$DLL_REL" -D "CpDllSha256=$DLL_SHA256" -o "$TMP_MSI" installer/SsprLogon.wxs "$WORK/Payload.wxs" 2> >(grep -v -e 'AllowSameVersionUpgrades' -e '^$' >&2)
 
 # --- patches ---------------------------------------------------------------------------------------------
 PUBLIC_PROPERTIES=(INSTALLDIR ENGINE PORTALURL AUTHORITY CLIENTID LINKTEXT HELPDESKTEXT LOCALE PROXYMODE PROXYSERVER PROXYBYPASS PACURL ENABLELOGGING)
@@ -126,6 +129,10 @@ declare -A SETTING_CONDITION=(
 # the log folder is for SYSTEM and administrators only.
 DATA_SDDL='D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)(A;OICI;0x1200a9;;;RC)'
 LOG_SDDL='D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)'
+# INSTALLDIR is a public property and LogonUI loads our DLL from it as SYSTEM: wherever the admin points it,
+# only SYSTEM and Administrators may write; Users and the overlay's restricted token read and execute. Its
+# sub-folders (resources, locales) inherit the same ACEs.
+INSTALL_SDDL='D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)(A;OICI;0x1200a9;;;RC)'
 UPGRADE_CODE='{0B6C4424-D339-4C00-A087-0F320B1C1659}'
 
 queries=(
@@ -139,6 +146,12 @@ queries=(
   "CREATE TABLE \`MsiLockPermissionsEx\` (\`MsiLockPermissionsEx\` CHAR(72) NOT NULL, \`LockObject\` CHAR(72) NOT NULL, \`Table\` CHAR(32) NOT NULL, \`SDDLText\` LONGCHAR NOT NULL, \`Condition\` CHAR(255) PRIMARY KEY \`MsiLockPermissionsEx\`)"
   "INSERT INTO \`MsiLockPermissionsEx\` (\`MsiLockPermissionsEx\`,\`LockObject\`,\`Table\`,\`SDDLText\`) VALUES ('LockDataFolder','DATAFOLDER','CreateFolder','$DATA_SDDL')"
   "INSERT INTO \`MsiLockPermissionsEx\` (\`MsiLockPermissionsEx\`,\`LockObject\`,\`Table\`,\`SDDLText\`) VALUES ('LockLogFolder','LOGFOLDER','CreateFolder','$LOG_SDDL')"
+  "INSERT INTO \`MsiLockPermissionsEx\` (\`MsiLockPermissionsEx\`,\`LockObject\`,\`Table\`,\`SDDLText\`) VALUES ('LockInstallDir','INSTALLDIR','CreateFolder','$INSTALL_SDDL')"
+  # Uninstall deletes the overlay's dedicated account the shim created: System32's net.exe, deferred, as SYSTEM
+  # (34 exe + 0x400 in-script + 0x800 no impersonation + 0x40 ignore the exit code: an account that never
+  # existed must not fail the uninstall). Not on the uninstall of an old version during an upgrade.
+  "INSERT INTO \`CustomAction\` (\`Action\`,\`Type\`,\`Source\`,\`Target\`) VALUES ('RemoveOverlayAccount',3170,'INSTALLDIR','\"[$SYSTEM_DIR]net.exe\" user SsprLogonOverlay /delete')"
+  "INSERT INTO \`InstallExecuteSequence\` (\`Action\`,\`Condition\`,\`Sequence\`) VALUES ('RemoveOverlayAccount','REMOVE=\"ALL\" AND NOT UPGRADINGPRODUCTCODE',3450)"
 )
 for c in "${!SETTING_CONDITION[@]}"; do
   queries+=("UPDATE \`Component\` SET \`Condition\`='${SETTING_CONDITION[$c]}' WHERE \`Component\`='$c'")
@@ -156,7 +169,10 @@ grep -qxF "SecureCustomProperties	$SECURE" <<<"$(table Property)" || fail "Secur
 grep -qF "	$VERSION		513		WIX_UPGRADE_DETECTED" <<<"$(table Upgrade)" || fail "Upgrade row"
 grep -qF 'EventMessageFile	#%%SystemRoot%' <<<"$(table Registry)" || fail "EventMessageFile type"
 grep -qF 'RemoveSettingsKey	2	SOFTWARE\SsprLogon	-		CredentialProvider' <<<"$(table Registry)" || fail "settings key removal row"
-[ "$(table MsiLockPermissionsEx | grep -c 'CreateFolder	D:PAI')" = 2 ] || fail "MsiLockPermissionsEx rows"
+[ "$(table MsiLockPermissionsEx | grep -c 'CreateFolder	D:PAI')" = 3 ] || fail "MsiLockPermissionsEx rows"
+grep -qF "RemoveOverlayAccount	3170	INSTALLDIR	\"[$SYSTEM_DIR]net.exe\" user SsprLogonOverlay /delete" <<<"$(table CustomAction)" || fail "account removal action"
+grep -qF "	SOFTWARE\SsprLogon\Payload	SsprLogonCP.dll	$DLL_SHA256	CredentialProvider" <<<"$(table Registry)" || fail "payload reference of SsprLogonCP.dll"
+grep -qP "\tSOFTWARE\\\\SsprLogon\\\\Payload\tSsprLogon\.exe\t[0-9a-f]{64}\t" <<<"$(table Registry)" || fail "payload reference of SsprLogon.exe"
 components="$(table Component)"
 for c in "${!SETTING_CONDITION[@]}"; do
   grep -qP "^$c\t[^\t]*\t[^\t]*\t[^\t]*\t${SETTING_CONDITION[$c]}\t" <<<"$components" || fail "condition of $c"

@@ -54,8 +54,9 @@ resources "$WINDRES" "$obj" "$obj/resources.o" VFT_DLL "SSPR Logon credential pr
 resources "$WINDRES" "$obj" "$obj/standin-resources.o" VFT_APP "SSPR Logon overlay (CI stand-in)" SsprLogon.exe
 
 dll_sources=("$src/dll/dll.cpp" "$src/dll/provider.cpp" "$src/dll/launcher.cpp" "$src/dll/settings.cpp" "$src/dll/overlay_log.cpp"
+             "$src/dll/payload_check.cpp" "$src/dll/safe_folder.cpp" "$src/dll/overlay_account.cpp"
              "$src/core/policy.cpp" "$src/core/log_files.cpp" "$src/include/credprov_iids.cpp" "$obj/resources.o" "$src/dll/SsprLogonCP.def")
-dll_libs=(-lole32 -luuid -ladvapi32 -lwtsapi32 -lbcrypt -lgdi32 -luser32)
+dll_libs=(-lole32 -luuid -ladvapi32 -lwtsapi32 -lbcrypt -lgdi32 -luser32 -lnetapi32)
 "$CXX" "${common[@]}" -shared -o "$stage/SsprLogonCP.dll" "${dll_sources[@]}" "${static[@]}" "${dll_libs[@]}"
 # Test-only variant: identical except for the checks wine cannot satisfy (docs/shim-least-privilege.md).
 # Never shipped; the MSI takes SsprLogonCP.dll.
@@ -88,7 +89,7 @@ g++ -std=c++17 -O1 -Wall -Wextra -Werror -o "$stage/log-plan" "$root/test/shim/n
 
 # The DLL is loaded into LogonUI: it must not drag in a mingw runtime DLL that Windows does not have.
 imports="$("$OBJDUMP" -p "$stage/SsprLogonCP.dll" "$stage/SsprLogonCP-winetest.dll" "$stage/x86/SsprLogonCP.dll" | sed -n 's/^[[:space:]]*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u)"
-allowed='^(kernel32|advapi32|ole32|user32|gdi32|wtsapi32|bcrypt|msvcrt|ntdll|api-ms-win-[a-z0-9-]+)\.dll$'
+allowed='^(kernel32|advapi32|ole32|user32|gdi32|wtsapi32|bcrypt|netapi32|msvcrt|ntdll|api-ms-win-[a-z0-9-]+)\.dll$'
 bad="$(printf '%s\n' "$imports" | grep -Ev "$allowed" || true)"
 if [ -n "$bad" ]; then
   echo "build-shim: SsprLogonCP.dll imports non-system DLLs:" >&2

@@ -2,10 +2,14 @@
 // Writes a WiX fragment (ComponentGroup "AppPayload") that installs every file of a staged app folder under
 // INSTALLDIR, keeping its sub-folders. wixl has no heat, so the MSI build runs this instead.
 // Usage: node scripts/harvest-payload.mjs <stagedDir> <out.wxs> [--exclude name]...
+// Each file the credential provider checks before a launch (every .exe and .dll beside SsprLogon.exe, and
+// resources\app.asar) also gets its SHA-256 written by its own component to HKLM\SOFTWARE\SsprLogon\Payload
+// (value name = path relative to INSTALLDIR, data = lower-case hex), so the reference is installed, repaired
+// and removed together with the file (docs/shim.md "Payload check").
 // Sources are written relative to the current directory because wixl cannot open absolute Source paths;
 // run wixl from the same directory. Ids and component GUIDs are derived from the relative path, so they are stable from one build to the next.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -30,6 +34,10 @@ const guidFor = (rel) => {
 };
 const xmlAttr = (s) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** What the shim checks: the overlay, the DLLs and programs beside it, and the app archive. */
+const isChecked = (rel) => /^[^/]+\.(exe|dll)$/i.test(rel) || rel.toLowerCase() === 'resources/app.asar';
+const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
 const componentIds = [];
 let fileCount = 0;
 
@@ -51,6 +59,9 @@ const walk = (absDir, relDir, indent) => {
       lines.push(
         `${indent}<Component Id="c${id}" Guid="${guidFor(rel)}" Win64="$(var.Win64)">`,
         `${indent}  <File Id="f${id}" Name="${xmlAttr(entry.name)}" Source="${xmlAttr(relative(process.cwd(), resolve(abs)))}" KeyPath="yes" />`,
+        ...(isChecked(rel)
+          ? [`${indent}  <RegistryValue Root="HKLM" Key="SOFTWARE\\SsprLogon\\Payload" Name="${xmlAttr(rel.replace(/\//g, '\\'))}" Type="string" Value="${sha256(abs)}" />`]
+          : []),
         `${indent}</Component>`,
       );
     }

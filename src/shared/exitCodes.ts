@@ -4,6 +4,11 @@ export const ExitCode = {
   InternalError: 1,
   Cancelled: 10,
   IdleTimeout: 11,
+  /**
+   * The hard session limit (--session-limit from the shim, always below its watchdog) was reached. Activity
+   * does not extend it. The shim never counts it toward self-disable (docs/shim.md).
+   */
+  SessionLimit: 12,
   NotEnabledOrRegistered: 20,
   ServiceUnreachable: 30,
   Throttled: 40,

@@ -50,6 +50,11 @@ describe('one MSI per architecture', () => {
     // Type 2 = raw registry value; +16 would read the 64-bit view.
     for (const r of searches) expect(Number(r.Type) & 16, r.Signature_).toBe(0);
 
+    // 32-bit Windows has no System64Folder: the uninstall's account removal must name the native System32.
+    const removal = (m: string) => msiTable(m, 'CustomAction').then((rows) => rows.find((r) => r.Action === 'RemoveOverlayAccount')?.Target);
+    expect(await removal(x86)).toBe('"[SystemFolder]net.exe" user SsprLogonOverlay /delete');
+    expect(await removal(x64)).toBe('"[System64Folder]net.exe" user SsprLogonOverlay /delete');
+
     const components64 = await msiTable(x64, 'Component');
     for (const c of components64) expect(Number(c.Attributes) & COMPONENT_64BIT, c.Component).toBe(COMPONENT_64BIT);
   });

@@ -1,6 +1,7 @@
 // The MSI's tables, read back with msiinfo: what Windows Installer will do before anything runs. These catch
 // what wixl silently drops (Secure, conditions, expandable strings, same-version upgrades) and drift between the
 // remembered properties, their searches and their registry values.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -37,6 +38,14 @@ afterAll(() => {
 });
 
 const byKey = (rows: Record<string, string>[], key: string) => new Map(rows.map((r) => [r[key] ?? '', r]));
+const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+/** The payload reference the provider checks before each launch: name → SHA-256, and the writing component. */
+const payloadReference = async (m: string): Promise<Map<string, { value: string; component: string }>> =>
+  new Map(
+    (await msiTable(m, 'Registry'))
+      .filter((r) => r.Root === '2' && r.Key === 'SOFTWARE\\SsprLogon\\Payload')
+      .map((r) => [r.Name ?? '', { value: r.Value ?? '', component: r.Component_ ?? '' }]),
+  );
 
 describe('MSI tables', () => {
   it('is a per-machine x64 package with our identity', async () => {
@@ -92,9 +101,11 @@ describe('MSI tables', () => {
         ['2', evKey, 'CustomSource', '#1'],
         ['2', 'SOFTWARE\\SsprLogon', 'InstallDir', '[INSTALLDIR]'],
         ['2', 'SOFTWARE\\SsprLogon', '-', ''],
+        ['2', 'SOFTWARE\\SsprLogon\\Payload', 'SsprLogonCP.dll', sha256(dll)],
+        ['2', 'SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\SpecialAccounts\\UserList', 'SsprLogonOverlay', '#0'],
       ]),
     );
-    expect(rows).toHaveLength(10);
+    expect(rows).toHaveLength(12);
     const file = byKey(await msiTable(msi, 'File'), 'File').get('SsprLogonCP.dll');
     expect(file?.Component_).toBe('CredentialProvider');
     expect(Number(file?.FileSize)).toBe(readFileSync(dll).length);
@@ -184,15 +195,43 @@ describe('MSI tables', () => {
     expect(files.map(pathOf).sort()).toEqual(['LICENSE.electron.txt', 'SsprLogon.exe', 'SsprLogonCP.dll', 'locales/en-US.pak', 'resources/app.asar']);
   });
 
-  it('locks the data and log folders with protected DACLs', async () => {
+  it('writes the SHA-256 of the overlay, its archive and the provider DLL, each with its own file', async () => {
+    const reference = await payloadReference(msi);
+    expect([...reference.keys()].sort()).toEqual(['SsprLogon.exe', 'SsprLogonCP.dll', 'resources\\app.asar']);
+    expect(reference.get('SsprLogon.exe')?.value).toBe(sha256(join(app, 'SsprLogon.exe')));
+    expect(reference.get('resources\\app.asar')?.value).toBe(sha256(join(app, 'resources', 'app.asar')));
+    expect(reference.get('SsprLogonCP.dll')).toEqual({ value: sha256(dll), component: 'CredentialProvider' });
+    // Written by the component that installs the file, so a repair or upgrade rewrites both together.
+    const files = byKey(await msiTable(msi, 'File'), 'FileName');
+    expect(reference.get('SsprLogon.exe')?.component).toBe(files.get('SsprLogon.exe')?.Component_);
+  });
+
+  it('locks the install folder, wherever INSTALLDIR points, and the data and log folders with protected DACLs', async () => {
     const rows = byKey(await msiTable(msi, 'MsiLockPermissionsEx'), 'LockObject');
+    // Write for SYSTEM and Administrators only; Users and the overlay's RESTRICTED SID read and execute.
+    expect(rows.get('INSTALLDIR')).toMatchObject({ Table: 'CreateFolder', SDDLText: 'D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)(A;OICI;0x1200a9;;;RC)' });
     expect(rows.get('DATAFOLDER')).toMatchObject({ Table: 'CreateFolder', SDDLText: 'D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)(A;OICI;0x1200a9;;;RC)' });
     expect(rows.get('LOGFOLDER')).toMatchObject({ Table: 'CreateFolder', SDDLText: 'D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)' });
     const created = (await msiTable(msi, 'CreateFolder')).map((r) => r.Directory_);
-    expect(created).toEqual(expect.arrayContaining(['DATAFOLDER', 'LOGFOLDER']));
-    // No custom actions that run code: nothing a standard user's "msiexec /fa" repair could hijack.
-    const types = (await msiTable(msi, 'CustomAction')).map((r) => Number(r.Type) & 0x3f);
-    expect(types.every((t) => t === 51)).toBe(true);
+    expect(created).toEqual(expect.arrayContaining(['INSTALLDIR', 'DATAFOLDER', 'LOGFOLDER']));
+    // Property setters only, plus one program run: System32's net.exe deleting the overlay's account at
+    // uninstall. No code of ours, nothing from a folder a user could write, so nothing a standard user's
+    // "msiexec /fa" repair could hijack.
+    const actions = await msiTable(msi, 'CustomAction');
+    const programs = actions.filter((r) => (Number(r.Type) & 0x3f) !== 51);
+    expect(programs).toEqual([
+      expect.objectContaining({ Action: 'RemoveOverlayAccount', Type: '3170', Source: 'INSTALLDIR', Target: '"[System64Folder]net.exe" user SsprLogonOverlay /delete' }),
+    ]);
+    // 34 = exe; 0x400 deferred, 0x800 as SYSTEM (no impersonation), 0x40 a missing account does not fail the uninstall.
+    expect(Number(programs[0]!.Type) & 0xc40).toBe(0xc40);
+    const sequence = byKey(await msiTable(msi, 'InstallExecuteSequence'), 'Action');
+    expect(sequence.get('RemoveOverlayAccount')?.Condition).toBe('REMOVE="ALL" AND NOT UPGRADINGPRODUCTCODE');
+    const at = Number(sequence.get('RemoveOverlayAccount')?.Sequence);
+    expect(at).toBeGreaterThan(Number(sequence.get('InstallInitialize')?.Sequence));
+    expect(at).toBeLessThan(Number(sequence.get('InstallFinalize')?.Sequence));
+    // The account is hidden from the logon screen from the first boot, and the entry leaves with the product.
+    const hide = (await msiTable(msi, 'Registry')).find((r) => r.Name === 'SsprLogonOverlay');
+    expect(hide).toMatchObject({ Root: '2', Key: 'SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\SpecialAccounts\\UserList', Value: '#0', Component_: 'CredentialProvider' });
   });
 });
 
@@ -250,6 +289,12 @@ describe('build-msi.sh', () => {
       return parts.join('/');
     });
     expect(paths.sort()).toEqual([...expected, 'SsprLogonCP.dll'].sort());
+    // Every program file beside the overlay and the app archive are in the payload reference; data files are not.
+    const reference = await payloadReference(m);
+    expect([...reference.keys()].sort()).toEqual(
+      ['SsprLogon.exe', 'SsprLogonCP.dll', 'd3dcompiler_47.dll', 'ffmpeg.dll', 'libEGL.dll', 'libGLESv2.dll', 'resources\\app.asar', 'vk_swiftshader.dll', 'vulkan-1.dll'].sort(),
+    );
+    expect(reference.get('ffmpeg.dll')?.value).toBe(sha256(join(stage, 'ffmpeg.dll')));
     // An empty folder gets no Directory row: MSI would create it, but it would be nothing but clutter.
     expect([...dirs.values()].some((d) => d.DefaultDir === 'empty-dir')).toBe(false);
   });

@@ -1,6 +1,7 @@
 // The MSI as an admin uses it: wine's msiexec installs, upgrades and removes it silently in a fresh prefix,
 // and we read back what Windows would have: files on C:, registry values, Programs and Features entries.
 // The steps build on each other (install -> refused changes -> upgrades -> uninstall), so they run in order.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,6 +68,8 @@ afterAll(async () => {
   if (tmp) (await import('node:fs')).rmSync(tmp, { recursive: true, force: true });
 });
 
+const USER_LIST = 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\SpecialAccounts\\UserList';
+
 describe('silent install, upgrade and removal under wine msiexec', { timeout: 120_000 }, () => {
   it('installs the files and writes exactly the settings passed on the command line', async () => {
     const r = await wine.msiexec(
@@ -104,6 +107,16 @@ describe('silent install, upgrade and removal under wine msiexec', { timeout: 12
       TypesSupported: { type: 'REG_DWORD', value: 7 },
       CustomSource: { type: 'REG_DWORD', value: 1 },
     });
+
+    // The payload reference the provider checks before each launch: the SHA-256 of each installed file.
+    const digest = (rel: string) => createHash('sha256').update(readFileSync(wine.cDrive(`${INSTALL_DIR}/${rel}`))).digest('hex');
+    expect(await wine.regValues(`${KEYS.settings}\\Payload`)).toEqual({
+      'SsprLogon.exe': { type: 'REG_SZ', value: digest('SsprLogon.exe') },
+      'SsprLogonCP.dll': { type: 'REG_SZ', value: digest('SsprLogonCP.dll') },
+      'resources\\app.asar': { type: 'REG_SZ', value: digest('resources/app.asar') },
+    });
+    // The overlay's dedicated account is hidden from the logon screen.
+    expect((await wine.regValues(USER_LIST))?.SsprLogonOverlay).toEqual({ type: 'REG_DWORD', value: 0 });
 
     const entries = await ssprUninstallEntries(wine);
     expect(entries.map((e) => e.productCode)).toEqual([await msiProperty(v1, 'ProductCode')]);
@@ -236,6 +249,9 @@ describe('silent install, upgrade and removal under wine msiexec', { timeout: 12
       expect(await wine.keyExists(key), key).toBe(false);
     }
     expect(await ssprUninstallEntries(wine)).toEqual([]);
+    expect((await wine.regValues(USER_LIST))?.SsprLogonOverlay).toBeUndefined();
+    // The deferred account removal ran (wine's net.exe has no "user" command, so its result is ignored).
+    expect(readFileSync(join(tmp, 'uninstall.log'), 'utf16le') + readFileSync(join(tmp, 'uninstall.log'), 'latin1')).toMatch(/RemoveOverlayAccount/);
     // Nothing of ours is left in Program Files at all.
     expect(readdirSync(wine.cDrive('Program Files')).filter((n) => /sspr/i.test(n))).toEqual([]);
   });

@@ -25,6 +25,7 @@ const EXPECTED_EVENT: Record<keyof typeof ExitCode, number> = {
   ResetDone: 110,
   Cancelled: 111,
   IdleTimeout: 112,
+  SessionLimit: 113,
   NotEnabledOrRegistered: 120,
   ServiceUnreachable: 130,
   Throttled: 140,

@@ -1,7 +1,8 @@
 // The real credential-provider DLL loaded through COM under wine, driven by cp-harness.exe the way LogonUI
 // drives it, launching the stand-in overlay. What wine can and cannot prove: docs/shim-least-privilege.md.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,6 +23,7 @@ import {
 const SETTINGS = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\SsprLogon';
 const POLICY = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\SsprLogon';
 const STATE = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\SsprLogon\\State';
+const PAYLOAD = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\SsprLogon\\Payload';
 const PROVIDER_KEY = `HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Authentication\\Credential Providers\\${CLSID}`;
 const UNAVAILABLE = 'Password reset is not available right now.';
 
@@ -31,6 +33,8 @@ let installDir: string;
 let runNo = 0;
 
 interface HarnessRun {
+  /** The dedicated-account calls the shim made, as the wine test build's recorder saw them. */
+  account: JsonLine[];
   lines: JsonLine[];
   steps: (name: string) => JsonLine[];
   events: JsonLine[];
@@ -47,19 +51,35 @@ interface HarnessOptions {
   /** Further registry changes applied with the same import. */
   reg?: RegBlock[];
   settings?: Record<string, RegValue | null>;
+  /**
+   * The payload reference the MSI would write (HKLM\SOFTWARE\SsprLogon\Payload); default: the SHA-256 of the
+   * installed stand-in as SsprLogon.exe. 'none' removes the key.
+   */
+  payload?: Record<string, string> | 'none';
+  /** Make this dedicated-account call fail in the recorder (add, password, logon). */
+  accountFail?: 'add' | 'password' | 'logon';
+  /** The Windows version wine reports to cp-harness.exe, i.e. to the DLL inside it (default win10). */
+  windows?: 'win7' | 'win81' | 'win10';
 }
 
 /** One harness run (one regedit import + one harness process) with its own event file and record file. */
 async function harness(steps: string[], opts: HarnessOptions = {}): Promise<HarnessRun> {
   runNo += 1;
   const eventsFile = join(work, `events-${runNo}.jsonl`);
+  const accountFile = join(work, `account-${runNo}.jsonl`);
   rmSync(join(installDir, 'SsprLogon.record.jsonl'), { force: true });
   const blocks: RegBlock[] = [...providerRegistration(join(SHIM_OUT, opts.dll === 'production' ? 'SsprLogonCP.dll' : 'SsprLogonCP-winetest.dll'))];
   if (opts.fresh !== false) {
     blocks.push({ key: STATE, delete: true }, { key: POLICY, delete: true }, { key: PROVIDER_KEY, values: { EnableLogging: null } });
-    blocks.push({ key: SETTINGS, values: { InstallDir: winPath(installDir), WatchdogSeconds: { dword: 900 }, LinkText: null } });
+    blocks.push({ key: SETTINGS, values: { InstallDir: winPath(installDir), WatchdogSeconds: { dword: 900 }, LinkText: null, UseOverlayAccount: null } });
   }
+  // NetUserAdd and LogonUser are stubs under wine: the test build records the account calls instead.
+  blocks.push({ key: SETTINGS, values: { TestAccountLog: winPath(accountFile), TestAccountFail: opts.accountFail ?? null } });
   blocks.push({ key: SETTINGS, values: { DebugLogFile: winPath(eventsFile), EnableLogging: { dword: opts.verbose === false ? 0 : 1 }, ...opts.settings } });
+  blocks.push({ key: PAYLOAD, delete: true });
+  if (opts.payload !== 'none') blocks.push({ key: PAYLOAD, values: opts.payload ?? { 'SsprLogon.exe': sha256(join(installDir, 'SsprLogon.exe')) } });
+  // Wine 8 reports Windows 7 unless told otherwise; the Windows 7 switch is tested on its own.
+  blocks.push({ key: 'HKEY_CURRENT_USER\\Software\\Wine\\AppDefaults\\cp-harness.exe', values: { Version: opts.windows ?? 'win10' } });
   blocks.push(...(opts.reg ?? []));
   await wine.importReg(blocks);
   const args = [
@@ -79,12 +99,17 @@ async function harness(steps: string[], opts: HarnessOptions = {}): Promise<Harn
   // Every run ends with the DLL unloadable: no monitor thread or object left behind.
   expect(lines.find((l) => l.step === 'drain')).toMatchObject({ unloadable: true });
   return {
+    account: readJsonLines(accountFile),
     lines,
     steps: (name) => lines.filter((l) => l.step === name),
     events: readJsonLines(eventsFile),
     records: readJsonLines(join(installDir, 'SsprLogon.record.jsonl')),
     stderr: r.stderr,
   };
+}
+
+function sha256(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
 function after(click: JsonLine): JsonLine {
@@ -171,8 +196,10 @@ describe('credential provider under wine', () => {
 
     expect(r.records).toHaveLength(7);
     const first = r.records[0]!;
-    expect(first.commandLine).toBe(`"${winPath(join(installDir, 'SsprLogon.exe'))}" --scenario=logon --lang=en-US`);
-    expect(first.args).toEqual(['--scenario=logon', '--lang=en-US']);
+    // The hard session limit is passed 60 s below the 900 s watchdog; wine reports Windows 10 by default, so
+    // no Windows 7 sandbox switch.
+    expect(first.commandLine).toBe(`"${winPath(join(installDir, 'SsprLogon.exe'))}" --scenario=logon --lang=en-US --session-limit=840`);
+    expect(first.args).toEqual(['--scenario=logon', '--lang=en-US', '--session-limit=840']);
     expect(first.cwd).toBe(winPath(installDir));
     expect(first.inJob).toBe(true);
     // Minimal environment: Windows' own folders, a private temp/profile folder, nothing of the caller's.
@@ -181,7 +208,9 @@ describe('credential provider under wine', () => {
     expect(ours).toEqual(
       ['ALLUSERSPROFILE', 'APPDATA', 'CommonProgramFiles', 'LOCALAPPDATA', 'NUMBER_OF_PROCESSORS', 'OS', 'PATH', 'PROCESSOR_ARCHITECTURE', 'ProgramData', 'ProgramFiles', 'SystemDrive', 'SystemRoot', 'TEMP', 'TMP', 'USERPROFILE', 'windir'].sort(),
     );
-    expect(env.TEMP).toBe('C:\\ProgramData\\SsprLogon\\Overlay');
+    // A profile and data folder of its own for every launch.
+    expect(env.TEMP).toMatch(/^C:\\ProgramData\\SsprLogon\\Overlay\\run-[0-9a-f]{16}$/);
+    expect(new Set(r.records.map((x) => (x.env as Record<string, string>).TEMP)).size).toBe(r.records.length);
     expect(env.PATH).toBe('C:\\windows\\system32;C:\\windows');
     // Not the caller's token: the restricted copy (Administrators deny-only is what wine keeps of it).
     expect((first.token as JsonLine).denyOnlySids).toContain('S-1-5-32-544');
@@ -245,6 +274,46 @@ describe('credential provider under wine', () => {
     expect(back.steps('open')[0]).toMatchObject({ setUsageScenarioHr: '0x00000000', credentialCount: 1 });
   }, SLOW);
 
+  it('after the UI-ready line, crashes, errors and hangs are reported but never counted; the session limit has its own text', async () => {
+    const r = await harness(
+      ['open:logon', 'click:ready crash abort', 'click:ready exit 1', 'click:ready hang', 'state', 'click:exit 12', 'state', 'click:quoted-ready exit 1', 'state'],
+      { settings: { WatchdogSeconds: { dword: 3 } } },
+    );
+    const [crash, internal, hang, limit, quoted] = r.steps('click');
+    for (const c of [crash, internal, hang]) expect(after(c!)).toMatchObject({ credentialCount: 1, linkState: 'selected', status: UNAVAILABLE });
+    // Three failures that would have switched the link off before: nothing counted, the link stays.
+    expect(r.steps('state').map((s) => [s.consecutiveFailures, s.disabled])).toEqual([
+      [null, null],
+      [null, null],
+      [1, 0],
+    ]);
+    expect(after(limit!)).toMatchObject({ credentialCount: 1, linkState: 'selected', status: 'Password reset was open too long and was closed. Start it again if you still need it.' });
+    // A log record that only quotes the signal inside a string is not the signal: that exit 1 counts.
+    expect(after(quoted!)).toMatchObject({ status: UNAVAILABLE });
+    const ids = r.events.map((e) => e.id);
+    expect(ids.filter((id) => id !== 100 && id !== 200), JSON.stringify(r.events)).toEqual([160, 150, 170, 113, 150]);
+    const notCounted = r.events.filter((e) => String(e.message).includes('Not counted toward turning the link off'));
+    expect(notCounted.map((e) => e.id)).toEqual([160, 150, 170]);
+    expect(r.events.find((e) => e.id === 113)).toMatchObject({ level: 'warning', verbose: false });
+    expect(r.records[0]!.args).toEqual(['--scenario=logon', '--lang=en-US', '--session-limit=2']);
+  }, SLOW);
+
+  // The overlay itself sets --allow-no-sandbox-job on Windows 7 and refuses it from its command line, so the
+  // shim must never pass it (it would stop every Windows 7 launch).
+  it('never passes --allow-no-sandbox-job, on Windows 7 either; the job forbids breakaway and allows 16 processes', async () => {
+    const win7 = await harness(['open:logon', 'click:exit 10'], { windows: 'win7' });
+    const win81 = await harness(['open:logon', 'click:exit 10'], { windows: 'win81' });
+    const win10 = await harness(['open:logon', 'click:exit 10'], { windows: 'win10' });
+    expect(win7.records[0]!.args).toEqual(['--scenario=logon', '--lang=en-US', '--session-limit=840']);
+    expect(win81.records[0]!.args).toEqual(['--scenario=logon', '--lang=en-US', '--session-limit=840']);
+    expect(win10.records[0]!.args).toEqual(['--scenario=logon', '--lang=en-US', '--session-limit=840']);
+    // Wine cannot read job limits back, so the shim reports what it handed to SetInformationJobObject.
+    for (const run of [win7, win81, win10]) {
+      expect(run.records[0]!.inJob).toBe(true);
+      expect(run.events.find((e) => e.id === 100)?.message).toMatch(/job limit 16 processes, breakaway not allowed\)\.$/);
+    }
+  }, SLOW);
+
   it("stores the overlay's stdout log lines in the protected log folder, escaping anything that is not one JSON record", async () => {
     const r = await harness(['open:logon', 'click:exit 10']);
     const record = r.records[0]!;
@@ -301,13 +370,98 @@ describe('credential provider under wine', () => {
     mkdirSync(empty, { recursive: true });
     const r = await harness(['open:logon', 'click:exit 0', 'state'], { reg: [{ key: SETTINGS, values: { InstallDir: winPath(empty) } }] });
     expect(after(r.steps('click')[0]!)).toMatchObject({ credentialCount: 1, linkState: 'selected', status: UNAVAILABLE });
-    const failure = r.events.find((e) => e.id === 101);
-    expect(failure?.message).toMatch(/step create-process-as-user, error 2\)/);
+    // The payload check is the first to notice: the reference lists a file that is not there.
+    const failure = r.events.find((e) => e.id === 105);
+    expect(failure?.message).toMatch(/cannot be opened for the check: ssprlogon\.exe\) \(step payload-check, error 2\)/);
     expect(r.steps('state')[0]).toMatchObject({ consecutiveFailures: 1 });
   }, SLOW);
 
+  it('checks the payload before every launch: the untampered install starts, a changed, unlisted or unreferenced file is refused with event 105', async () => {
+    const exe = join(installDir, 'SsprLogon.exe');
+    const good = sha256(exe);
+    const ok = await harness(['open:logon', 'click:exit 10', 'release-running:hang']);
+    expect(ok.records.map((x) => x.action)).toEqual(['exit 10', 'hang']);
+    // Held without write sharing from the check until the run has ended: ERROR_SHARING_VIOLATION.
+    expect(ok.steps('release-running')[0]).toMatchObject({ exeWriteError: 32, overlayEnded: true });
+
+    const refusedWith = async (opts: HarnessOptions, pattern: RegExp): Promise<void> => {
+      const r = await harness(['open:logon', 'click:exit 0', 'state'], opts);
+      expect(r.records).toEqual([]); // nothing was started
+      expect(after(r.steps('click')[0]!)).toMatchObject({ credentialCount: 1, linkState: 'selected', status: UNAVAILABLE });
+      const event = r.events.find((e) => e.id === 105);
+      expect(event, JSON.stringify(r.events)).toMatchObject({ level: 'error' });
+      expect(String(event!.message)).toMatch(pattern);
+      expect(r.events.map((e) => e.id)).not.toContain(100);
+      expect(r.steps('state')[0]).toMatchObject({ consecutiveFailures: 1 });
+    };
+    // One byte appended to the installed overlay.
+    appendFileSync(exe, Buffer.from([0]));
+    try {
+      await refusedWith({ payload: { 'SsprLogon.exe': good } }, /do not match what the MSI installed \(a payload file differs from what was installed: ssprlogon\.exe\) \(step payload-check, error 577\)/);
+    } finally {
+      copyFileSync(join(SHIM_OUT, 'SsprLogon.exe'), exe);
+    }
+    // A DLL planted beside the overlay that the MSI never installed.
+    writeFileSync(join(installDir, 'version.dll'), 'MZ planted');
+    try {
+      await refusedWith({}, /not in the payload reference: version\.dll\) \(step payload-check, error 577\)/);
+    } finally {
+      rmSync(join(installDir, 'version.dll'), { force: true });
+    }
+    // A listed file that is missing, and no reference at all.
+    await refusedWith({ payload: { 'SsprLogon.exe': good, 'resources\\app.asar': good } }, /cannot be opened for the check: resources\\app\.asar/);
+    await refusedWith({ payload: 'none' }, /no payload reference/);
+  }, SLOW);
+
+  it('holds ProgramData\\SsprLogon, logs and Overlay open for the whole run: none can be renamed away and replaced by a junction', async () => {
+    const r = await harness(['open:logon', 'release-running:hang']);
+    // ERROR_SHARING_VIOLATION (32) or ERROR_ACCESS_DENIED (5): the shim's handles deny delete sharing.
+    const release = r.steps('release-running')[0]!;
+    for (const key of ['renameErrorLogs', 'renameErrorOverlay', 'renameErrorProduct']) expect([5, 32], key).toContain(release[key]);
+    expect(release.overlayEnded).toBe(true);
+    // Afterwards they are free again (the next launch opens them anew).
+    const again = await harness(['open:logon', 'click:exit 10']);
+    expect(again.records).toHaveLength(1);
+  }, SLOW);
+
+  it('runs the overlay as the dedicated account: created on first use, hidden, a fresh password for every interactive logon', async () => {
+    const r = await harness(['open:logon', 'click:exit 10', 'click:exit 10', 'state']);
+    expect(r.records).toHaveLength(2);
+    const calls = r.account.map((c) => c.call);
+    expect(calls).toEqual(['QueryUser', 'AddUser', 'SetPassword', 'LogOn', 'QueryUser', 'SetPassword', 'LogOn']);
+    // USER_INFO_1, USER_PRIV_USER, UF_SCRIPT | UF_PASSWD_CANT_CHANGE | UF_NORMAL_ACCOUNT | UF_DONT_EXPIRE_PASSWD.
+    expect(r.account[1]).toMatchObject({ name: 'SsprLogonOverlay', level: 1, priv: 'user', flags: '0x10241', passwordLength: 32, passwordClasses: 4 });
+    for (const set of r.account.filter((c) => c.call === 'SetPassword')) expect(set).toMatchObject({ name: 'SsprLogonOverlay', level: 1003, passwordLength: 32, passwordClasses: 4 });
+    // LOGON32_LOGON_INTERACTIVE on the local machine, with the password set just before.
+    for (const logon of r.account.filter((c) => c.call === 'LogOn')) expect(logon).toMatchObject({ name: 'SsprLogonOverlay', domain: '.', logonType: 2, passwordJustSet: true });
+    // Hidden from the logon screen's list; status for doctor.
+    expect(r.steps('state')[0]).toMatchObject({ accountStatus: 'ok', accountError: 0, accountInUserList: 0 });
+    // The password is never written anywhere the tests can see.
+    expect(JSON.stringify(r.account)).not.toMatch(/"password":/);
+  }, SLOW);
+
+  it('an account that cannot be created or logged on raises event 106, starts nothing and never switches the link off', async () => {
+    const logon = await harness(['open:logon', 'click:exit 0', 'click:exit 0', 'click:exit 0', 'state', 'open:logon'], { accountFail: 'logon' });
+    expect(logon.records).toEqual([]);
+    for (const c of logon.steps('click')) expect(after(c)).toMatchObject({ credentialCount: 1, linkState: 'selected', status: UNAVAILABLE });
+    const failures = logon.events.filter((e) => e.id === 106);
+    expect(failures).toHaveLength(3);
+    expect(String(failures[0]!.message)).toMatch(/its local account is not usable\. Not counted toward turning the link off\. \(step account-logon, error 1385\)/);
+    expect(logon.events.map((e) => e.id)).not.toContain(180);
+    // Three in a row, and the link is still offered.
+    expect(logon.steps('state')[0]).toMatchObject({ consecutiveFailures: null, disabled: null, accountStatus: 'logon-failed', accountError: 1385 });
+    expect(logon.steps('open')[1]).toMatchObject({ setUsageScenarioHr: '0x00000000', credentialCount: 1 });
+
+    const create = await harness(['open:logon', 'click:exit 0', 'state'], { accountFail: 'add' });
+    expect(create.records).toEqual([]);
+    expect(create.account.map((c) => c.call)).toEqual(['QueryUser', 'AddUser']);
+    expect(create.steps('state')[0]).toMatchObject({ consecutiveFailures: null, accountStatus: 'create-failed', accountError: 5 });
+  }, SLOW);
+
   it('the production DLL fails closed under wine: no least-privilege token, so nothing is started', async () => {
-    const r = await harness(['open:logon', 'click:exit 0', 'state'], { dll: 'production' });
+    // Wine's NetUserSetInfo is not implemented at all (calling it ends the process), so this run uses the
+    // documented escape hatch without the dedicated account; the restricted-token check is what it proves.
+    const r = await harness(['open:logon', 'click:exit 0', 'state'], { dll: 'production', settings: { UseOverlayAccount: { dword: 0 } } });
     const click = r.steps('click')[0]!;
     expect(click.changed).toBe(true);
     expect(after(click)).toMatchObject({ credentialCount: 1, linkState: 'selected', status: UNAVAILABLE });

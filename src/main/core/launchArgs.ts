@@ -1,6 +1,7 @@
 /**
  * The overlay's command line, as the credential-provider shim writes it (DESIGN.md "Shim → overlay"):
- * `--scenario=logon|unlock [--user=<name on the tile>] [--lang=<BCP 47>]`, plus development flags.
+ * `--scenario=logon|unlock [--user=<name on the tile>] [--lang=<BCP 47>] [--session-limit=<seconds>]`, plus
+ * development flags.
  * A bad value is reported and falls back; it never stops the overlay. A release build ignores every
  * development flag: whoever can put arguments on its command line must not point it at another
  * configuration, log folder or the embedded emulator.
@@ -12,6 +13,8 @@ export interface LaunchArgs {
   /** Name shown on the tile, used only to prefill the user-id field ('' when none). */
   user: string;
   lang?: string;
+  /** Hard session limit from the shim, always below its watchdog; activity does not extend it. */
+  sessionLimitSeconds?: number;
   /** Development: run against the embedded emulator (the UI says so). */
   demo: boolean;
   /** Development: configuration overrides from --set=Key=Value (the "flags" layer). */
@@ -28,6 +31,8 @@ export interface LaunchProblem {
 }
 
 const MAX_USER = 256;
+/** The shim's largest watchdog (4 h). */
+const MAX_SESSION_LIMIT_SECONDS = 4 * 60 * 60;
 const MAX_ARG = 4096;
 const BCP47 = /^[a-zA-Z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 // eslint-disable-next-line no-control-regex
@@ -91,6 +96,12 @@ export const parseLaunchArgs = (argv: readonly string[], opts: LaunchArgsOptions
         if (value !== undefined && BCP47.test(value)) launch.lang = value;
         else problems.push({ arg: preview(arg), message: 'lang is not a BCP 47 tag; using the configured locale' });
         break;
+      case '--session-limit': {
+        const seconds = value !== undefined && /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+        if (seconds >= 1 && seconds <= MAX_SESSION_LIMIT_SECONDS) launch.sessionLimitSeconds = seconds;
+        else problems.push({ arg: preview(arg), message: `session limit must be 1..${MAX_SESSION_LIMIT_SECONDS} seconds; ignored` });
+        break;
+      }
       case '--demo':
         launch.demo = value === undefined || value === 'true' || value === '1';
         break;

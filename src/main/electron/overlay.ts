@@ -169,7 +169,7 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   };
   if (config.Engine === 'portal') openPortal();
   wireIpc({ window, core, config, portal: () => portal, openPortal, log, exits });
-  startIdleExit({ clock, activity, config, portal: () => portal, core, exits });
+  startIdleExit({ clock, activity, config, launch, portal: () => portal, core, exits });
   // Without the file-chooser interception the overlay is already exiting: show nothing.
   if (await hardened) await loadOurPage(window.webContents, log, exits);
   return { window, core, config, portal, exit: exits.exit, exited: exits.exited };
@@ -427,10 +427,26 @@ const trackActivity = (clock: Clock, config: Config): Activity => {
 };
 
 /** The renderer counts down itself; this is the backstop that ends the run when it stopped counting. */
-const startIdleExit = (i: { clock: Clock; activity: Activity; config: Config; portal: () => PortalController | null; core: Core; exits: ExitControl }): void => {
+const startIdleExit = (i: {
+  clock: Clock;
+  activity: Activity;
+  config: Config;
+  launch: LaunchArgs;
+  portal: () => PortalController | null;
+  core: Core;
+  exits: ExitControl;
+}): void => {
   const { clock, exits } = i;
+  const limitSeconds = i.launch.sessionLimitSeconds;
+  const startedAt = clock.now();
   let leaving = false;
   const idleTimer = clock.setInterval(() => {
+    // The hard session limit: input keeps the idle timer alive, never this one (a held key must not keep
+    // the overlay up until the shim's watchdog kills it and counts a failure).
+    if (limitSeconds !== undefined && clock.now() - startedAt >= limitSeconds * 1000) {
+      exits.exit(ExitCode.SessionLimit, 'session-limit');
+      return;
+    }
     // Read each tick: the portal view may open later, for the hosted web flow after a redirect answer.
     const portal = i.portal();
     const idleLimit = i.config.IdleTimeoutSeconds + (portal ? 0 : NATIVE_IDLE_GRACE_SECONDS);
@@ -503,6 +519,9 @@ const openKioskWindow = (w: {
   window.once('ready-to-show', () => {
     window.show();
     window.focus();
+    // The shim's "UI ready" signal on our stdout/stderr pipe (docs/shim.md): from here on no crash or hang
+    // counts toward turning the link off for the whole machine.
+    log.info('ui.ready');
   });
   return { window, hardened };
 };

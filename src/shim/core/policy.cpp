@@ -1,6 +1,8 @@
 #include "policy.h"
 
 #include <cstdio>
+#include <cwchar>
+#include <cwctype>
 
 namespace sspr {
 
@@ -75,13 +77,14 @@ std::wstring SanitizeTileUser(const std::wstring& user) {
 }
 
 std::wstring BuildOverlayCommandLine(const std::wstring& exePath, Scenario scenario, const std::wstring& user,
-                                     const std::wstring& lang) {
+                                     const std::wstring& lang, const LaunchExtras& extras) {
   // The program path is always quoted: an unquoted path with spaces is the classic hijack.
   std::wstring cmd = L"\"" + exePath + L"\"";
   cmd += scenario == Scenario::Logon ? L" --scenario=logon" : L" --scenario=unlock";
   const std::wstring cleanUser = SanitizeTileUser(user);
   if (!cleanUser.empty()) cmd += L" " + QuoteArgument(L"--user=" + cleanUser);
   if (IsSafeLanguageTag(lang)) cmd += L" --lang=" + lang;
+  if (extras.sessionLimitSeconds > 0) cmd += L" --session-limit=" + std::to_wstring(extras.sessionLimitSeconds);
   return cmd;
 }
 
@@ -139,9 +142,138 @@ std::uint32_t ResolveWatchdogSeconds(const std::optional<std::uint32_t>& configu
   return *configured;
 }
 
+std::uint32_t SessionLimitSeconds(std::uint32_t watchdogSeconds) {
+  std::uint32_t margin =
+      watchdogSeconds >= 4 * kSessionLimitMarginSeconds ? kSessionLimitMarginSeconds : watchdogSeconds / 4;
+  if (margin < 1) margin = 1;
+  const std::uint32_t limit = watchdogSeconds > margin ? watchdogSeconds - margin : 0;
+  return limit < 1 ? 1 : limit;
+}
+
+bool IsUiReadyLine(const std::string& raw) {
+  std::size_t begin = 0;
+  std::size_t end = raw.size();
+  while (begin < end && (raw[begin] == ' ' || raw[begin] == '\t')) ++begin;
+  while (end > begin && (raw[end - 1] == ' ' || raw[end - 1] == '\t' || raw[end - 1] == '\r')) --end;
+  if (end - begin < 2 || raw[begin] != '{' || raw[end - 1] != '}') return false;
+  // Walk the object at depth 1 only: a member nested in another object, or text inside a string value
+  // (a page's console message quoted in a log record), must never count as the signal.
+  const std::string key = "\"event\"";
+  const std::string value = "\"ui.ready\"";
+  int depth = 0;
+  bool inString = false;
+  bool expectKey = false;
+  for (std::size_t i = begin; i < end; ++i) {
+    const char c = raw[i];
+    if (inString) {
+      if (c == '\\') ++i;
+      else if (c == '"') inString = false;
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      ++depth;
+      expectKey = (c == '{' && depth == 1);
+      continue;
+    }
+    if (c == '}' || c == ']') {
+      --depth;
+      continue;
+    }
+    if (depth == 1 && c == ',') {
+      expectKey = true;
+      continue;
+    }
+    if (c == '"') {
+      if (depth == 1 && expectKey && raw.compare(i, key.size(), key) == 0) {
+        std::size_t j = i + key.size();
+        while (j < end && (raw[j] == ' ' || raw[j] == '\t')) ++j;
+        if (j < end && raw[j] == ':') {
+          ++j;
+          while (j < end && (raw[j] == ' ' || raw[j] == '\t')) ++j;
+          if (raw.compare(j, value.size(), value) == 0) return true;
+        }
+      }
+      expectKey = false;
+      inString = true;
+    }
+  }
+  return false;
+}
+
+bool IsAcceptablePayloadName(const std::wstring& name) {
+  if (name.empty() || name.size() > 200 || name[0] == L'\\') return false;
+  for (wchar_t c : name) {
+    if (IsControl(c) || IsFormatOrBidi(c) || c == L'/' || c == L':' || c == L'*' || c == L'?' || c == L'"' ||
+        c == L'<' || c == L'>' || c == L'|')
+      return false;
+  }
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    std::size_t end = name.find(L'\\', start);
+    if (end == std::wstring::npos) end = name.size();
+    const std::wstring segment = name.substr(start, end - start);
+    if (segment.empty() || segment == L"." || segment == L".." || segment.back() == L'.' || segment.back() == L' ')
+      return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+bool ParseSha256Hex(const std::wstring& hex, unsigned char out[32]) {
+  if (hex.size() != 64) return false;
+  auto nibble = [](wchar_t c) -> int {
+    if (c >= L'0' && c <= L'9') return c - L'0';
+    if (c >= L'a' && c <= L'f') return c - L'a' + 10;
+    if (c >= L'A' && c <= L'F') return c - L'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < 32; ++i) {
+    const int high = nibble(hex[2 * i]);
+    const int low = nibble(hex[2 * i + 1]);
+    if (high < 0 || low < 0) return false;
+    out[i] = static_cast<unsigned char>(high * 16 + low);
+  }
+  return true;
+}
+
+bool MustBeInPayloadReference(const std::wstring& fileName) {
+  if (fileName.size() < 4) return false;
+  std::wstring ext = fileName.substr(fileName.size() - 4);
+  for (auto& c : ext) c = static_cast<wchar_t>(std::towlower(c));
+  return ext == L".exe" || ext == L".dll";
+}
+
+std::wstring MakeAccountPassword(const unsigned char* random, std::size_t count) {
+  static const wchar_t* const kClasses[4] = {L"ABCDEFGHJKLMNPQRSTUVWXYZ", L"abcdefghijkmnopqrstuvwxyz", L"23456789",
+                                             L"!#$%*+-=?@^_~"};
+  if (random == nullptr || count < kAccountPasswordRandomBytes) return std::wstring();
+  std::wstring out;
+  for (std::size_t i = 0; i < kAccountPasswordChars; ++i) {
+    // The first four characters take one class each; the rest any class. Modulo bias over alphabets of
+    // 8 to 25 characters drawn from 256 values is irrelevant for a 32-character password.
+    const wchar_t* alphabet = kClasses[i < 4 ? i : random[2 * i] % 4];
+    const std::size_t size = std::wcslen(alphabet);
+    out.push_back(alphabet[random[2 * i + 1] % size]);
+  }
+  return out;
+}
+
 bool IsCrashExitCode(std::uint32_t exitCode) { return exitCode == 3 || exitCode >= 0xC0000000u; }
 
-Outcome ClassifyEnd(EndKind kind, std::uint32_t exitCode) {
+namespace {
+Outcome ClassifyEndBeforeReadiness(EndKind kind, std::uint32_t exitCode);
+}  // namespace
+
+Outcome ClassifyEnd(EndKind kind, std::uint32_t exitCode, bool uiReady) {
+  Outcome outcome = ClassifyEndBeforeReadiness(kind, exitCode);
+  if (uiReady && kind != EndKind::LaunchFailed && outcome.effect == FailureEffect::Count) {
+    outcome.effect = FailureEffect::None;
+  }
+  return outcome;
+}
+
+namespace {
+Outcome ClassifyEndBeforeReadiness(EndKind kind, std::uint32_t exitCode) {
   switch (kind) {
     case EndKind::WatchdogKilled:
       return {EventId::WatchdogKilled, EventLevel::Error, false, FailureEffect::Count, TileIcon::Error, kUnavailable,
@@ -152,6 +284,10 @@ Outcome ClassifyEnd(EndKind kind, std::uint32_t exitCode) {
     case EndKind::StoppedWithProvider:
       return {EventId::StoppedWithProvider, EventLevel::Info, true, FailureEffect::None, TileIcon::None, L"",
               L"The password reset overlay was stopped because the sign-in screen closed."};
+    case EndKind::AccountUnavailable:
+      // The account can fail on every PC at once (a GPO, password policy, LAPS): never a reason to switch off.
+      return {EventId::AccountUnavailable, EventLevel::Error, false, FailureEffect::None, TileIcon::Error,
+              kUnavailable, L"The password reset overlay was not started: its local account is not usable."};
     case EndKind::Exited:
       break;
   }
@@ -166,6 +302,11 @@ Outcome ClassifyEnd(EndKind kind, std::uint32_t exitCode) {
     case 11:
       return {EventId::IdleTimeout, EventLevel::Info, true, FailureEffect::Reset, TileIcon::None, L"",
               L"The password reset overlay closed after the idle timeout (exit code 11)."};
+    case 12:
+      // Neither counted nor a reset: the overlay worked, but nobody finished anything either.
+      return {EventId::SessionLimit, EventLevel::Warning, false, FailureEffect::None, TileIcon::Warning,
+              L"Password reset was open too long and was closed. Start it again if you still need it.",
+              L"The password reset overlay closed at its hard session limit (exit code 12)."};
     case 20:
       return {EventId::NotEnabled, EventLevel::Warning, false, FailureEffect::Reset, TileIcon::Warning,
               L"Password reset is not set up for this account. Contact your helpdesk.",
@@ -191,6 +332,7 @@ Outcome ClassifyEnd(EndKind kind, std::uint32_t exitCode) {
   return {EventId::UnexpectedExitCode, EventLevel::Error, false, FailureEffect::Count, TileIcon::Error, kUnavailable,
           L"The password reset overlay exited with an unexpected exit code."};
 }
+}  // namespace
 
 FailureState NextFailureState(const FailureState& current, FailureEffect effect, std::uint32_t threshold) {
   FailureState next = current;

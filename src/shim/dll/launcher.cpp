@@ -1,6 +1,9 @@
 #include "launcher.h"
 
+#include "overlay_account.h"
 #include "overlay_log.h"
+#include "payload_check.h"
+#include "safe_folder.h"
 #include "settings.h"
 
 #include <aclapi.h>
@@ -22,7 +25,6 @@ constexpr DWORD kDesktopRights = DESKTOP_READOBJECTS | DESKTOP_WRITEOBJECTS | DE
 constexpr DWORD kWinstaRights = WINSTA_ACCESSCLIPBOARD | WINSTA_ACCESSGLOBALATOMS | WINSTA_ENUMDESKTOPS |
                                 WINSTA_ENUMERATE | WINSTA_READATTRIBUTES | READ_CONTROL;
 
-constexpr DWORD kActiveProcessLimit = 32;                        // Electron: browser, GPU, renderer, utility...
 constexpr SIZE_T kJobMemoryLimit = static_cast<SIZE_T>(1536) << 20;  // 1.5 GiB for the whole overlay
 
 // The overlay's only writable folder. Protected DACL: SYSTEM and Administrators full, RESTRICTED (the
@@ -92,10 +94,15 @@ bool Fail(Failure* failure, const wchar_t* step, DWORD error = GetLastError()) {
 // The restricted, Low-integrity primary token the overlay runs with (docs/shim-least-privilege.md):
 // all privileges but SeChangeNotify removed, Administrators deny-only, every access additionally checked
 // against the restricting SIDs {per-launch, RESTRICTED, Everyone, Users, Authenticated Users}.
-bool MakeOverlayToken(PSID perLaunch, Handle* token, Failure* failure) {
+// `base`: the dedicated account's logon token, or (UseOverlayAccount = 0) null for the shim's own token.
+bool MakeOverlayToken(PSID perLaunch, HANDLE base, Handle* token, Failure* failure) {
   Handle own;
-  if (!OpenProcessToken(GetCurrentProcess(),
-                        TOKEN_DUPLICATE | TOKEN_QUERY | TOKEN_ASSIGN_PRIMARY | TOKEN_ADJUST_DEFAULT, &own.h)) {
+  if (base != nullptr) {
+    if (!DuplicateHandle(GetCurrentProcess(), base, GetCurrentProcess(), &own.h, 0, FALSE, DUPLICATE_SAME_ACCESS)) {
+      return Fail(failure, L"duplicate-account-token");
+    }
+  } else if (!OpenProcessToken(GetCurrentProcess(),
+                               TOKEN_DUPLICATE | TOKEN_QUERY | TOKEN_ASSIGN_PRIMARY | TOKEN_ADJUST_DEFAULT, &own.h)) {
     return Fail(failure, L"open-process-token");
   }
   WellKnownSid admins(WinBuiltinAdministratorsSid);
@@ -201,8 +208,11 @@ bool ChangeWindowObjectAccess(HANDLE object, PSID sid, DWORD rights, ACCESS_MODE
 // Grants the per-launch SID access to winsta0 and the overlay's desktop for the life of one run.
 class DesktopGrant {
  public:
-  bool grant(const std::wstring& desktopName, PSID sid, Failure* failure) {
+  // `identity` (may be null): the account's logon SID, which the token's normal (non-restricting) SIDs need on
+  // the Winlogon desktop, where its user has no access of its own.
+  bool grant(const std::wstring& desktopName, PSID sid, PSID identity, Failure* failure) {
     sid_ = sid;
+    identity_ = identity;
     winsta_ = OpenWindowStationW(L"WinSta0", FALSE, READ_CONTROL | WRITE_DAC);
     if (winsta_ == nullptr) return Fail(failure, L"open-window-station");
     desktop_ = OpenDesktopW(desktopName.c_str(), 0, FALSE, READ_CONTROL | WRITE_DAC);
@@ -211,9 +221,17 @@ class DesktopGrant {
     winstaGranted_ = true;
     if (!ChangeWindowObjectAccess(desktop_, sid, kDesktopRights, GRANT_ACCESS)) return Fail(failure, L"grant-desktop");
     desktopGranted_ = true;
+    if (identity != nullptr) {
+      if (!ChangeWindowObjectAccess(winsta_, identity, kWinstaRights, GRANT_ACCESS)) return Fail(failure, L"grant-winsta-logon-sid");
+      identityWinstaGranted_ = true;
+      if (!ChangeWindowObjectAccess(desktop_, identity, kDesktopRights, GRANT_ACCESS)) return Fail(failure, L"grant-desktop-logon-sid");
+      identityDesktopGranted_ = true;
+    }
     return true;
   }
   ~DesktopGrant() {
+    if (identityDesktopGranted_) ChangeWindowObjectAccess(desktop_, identity_, 0, REVOKE_ACCESS);
+    if (identityWinstaGranted_) ChangeWindowObjectAccess(winsta_, identity_, 0, REVOKE_ACCESS);
     if (desktopGranted_) ChangeWindowObjectAccess(desktop_, sid_, 0, REVOKE_ACCESS);
     if (winstaGranted_) ChangeWindowObjectAccess(winsta_, sid_, 0, REVOKE_ACCESS);
     if (desktop_ != nullptr) CloseDesktop(desktop_);
@@ -222,6 +240,9 @@ class DesktopGrant {
 
  private:
   PSID sid_ = nullptr;
+  PSID identity_ = nullptr;
+  bool identityWinstaGranted_ = false;
+  bool identityDesktopGranted_ = false;
   HWINSTA winsta_ = nullptr;
   HDESK desktop_ = nullptr;
   bool winstaGranted_ = false;
@@ -235,24 +256,78 @@ std::wstring EnvOrEmpty(const wchar_t* name) {
   return std::wstring(buffer, n);
 }
 
-bool PrepareRuntimeFolder(std::wstring* folder, Failure* failure) {
-  const std::wstring product = EnsureProductDataFolder();
-  if (product.empty()) return Fail(failure, L"runtime-folder", ERROR_PATH_NOT_FOUND);
-  *folder = JoinPath(product, L"Overlay");
-  PSECURITY_DESCRIPTOR descriptor = nullptr;
-  if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(kRuntimeFolderSddl, SDDL_REVISION_1, &descriptor,
-                                                            nullptr)) {
-    return Fail(failure, L"runtime-folder-sddl");
+// The logon SID of a token (S-1-5-5-x-y: unique to this logon, so to this launch), or its user SID when it has
+// none. Written into `buffer`.
+PSID IdentitySid(HANDLE token, std::vector<BYTE>* buffer) {
+  DWORD size = 0;
+  GetTokenInformation(token, TokenGroups, nullptr, 0, &size);
+  std::vector<BYTE> groups(size);
+  if (size != 0 && GetTokenInformation(token, TokenGroups, groups.data(), size, &size)) {
+    const auto* list = reinterpret_cast<TOKEN_GROUPS*>(groups.data());
+    for (DWORD i = 0; i < list->GroupCount; ++i) {
+      if ((list->Groups[i].Attributes & SE_GROUP_LOGON_ID) == SE_GROUP_LOGON_ID) {
+        buffer->assign(static_cast<BYTE*>(list->Groups[i].Sid),
+                       static_cast<BYTE*>(list->Groups[i].Sid) + GetLengthSid(list->Groups[i].Sid));
+        return buffer->data();
+      }
+    }
   }
-  SECURITY_ATTRIBUTES attributes = {sizeof attributes, descriptor, FALSE};
-  const BOOL created = CreateDirectoryW(folder->c_str(), &attributes);
-  const DWORD createError = GetLastError();
-  LocalFree(descriptor);
-  if (!created && createError != ERROR_ALREADY_EXISTS) return Fail(failure, L"runtime-folder", createError);
-  // A junction planted where the folder should be would redirect the overlay's writes.
-  const DWORD attrs = GetFileAttributesW(folder->c_str());
-  if (attrs == INVALID_FILE_ATTRIBUTES || !(attrs & FILE_ATTRIBUTE_DIRECTORY) || (attrs & FILE_ATTRIBUTE_REPARSE_POINT)) {
-    return Fail(failure, L"runtime-folder-check", ERROR_BAD_PATHNAME);
+  BYTE user[sizeof(TOKEN_USER) + SECURITY_MAX_SID_SIZE];
+  if (!GetTokenInformation(token, TokenUser, user, sizeof user, &size)) return nullptr;
+  PSID sid = reinterpret_cast<TOKEN_USER*>(user)->User.Sid;
+  buffer->assign(static_cast<BYTE*>(sid), static_cast<BYTE*>(sid) + GetLengthSid(sid));
+  return buffer->data();
+}
+
+std::wstring RandomHex(std::size_t bytes) {
+  std::vector<unsigned char> random(bytes);
+  if (!BCRYPT_SUCCESS(BCryptGenRandom(nullptr, random.data(), static_cast<ULONG>(bytes), BCRYPT_USE_SYSTEM_PREFERRED_RNG))) {
+    return std::wstring();
+  }
+  std::wstring out;
+  for (unsigned char b : random) {
+    wchar_t two[3];
+    swprintf(two, 3, L"%02x", b);
+    out += two;
+  }
+  return out;
+}
+
+// %ProgramData%\SsprLogon as the MSI creates it: Users and the overlay's RESTRICTED SID read (config.json).
+const wchar_t* const kProductFolderSddl =
+    L"D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)(A;OICI;0x1200a9;;;RC)";
+// ...\logs: SYSTEM and Administrators only (the overlay's lines reach it through the shim's pipe).
+const wchar_t* const kLogFolderSddl = L"D:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)";
+
+// The product-data folder and its two sub-folders, each opened through SafeFolder: never through a reparse
+// point, taken over when someone else owns it, and held open (no delete sharing) for the whole run.
+struct DataFolders {
+  SafeFolder product;
+  SafeFolder logs;
+  SafeFolder runtime;
+  SafeFolder run;  // Overlay\run-<random>: this launch's profile and data folder
+};
+
+bool PrepareDataFolders(DataFolders* folders, PSID identity, LaunchResult* result, Failure* failure) {
+  const std::wstring productPath = EnsureProductDataFolder();
+  if (productPath.empty()) return Fail(failure, L"product-folder", ERROR_PATH_NOT_FOUND);
+  FolderReport report;
+  const bool ok = folders->product.Open(productPath, kProductFolderSddl, &report) &&
+                  folders->logs.OpenChild(folders->product, L"logs", kLogFolderSddl, &report) &&
+                  folders->runtime.OpenChild(folders->product, L"Overlay", kRuntimeFolderSddl, &report);
+  result->productFolderTakenOver = report.tookOwnership;
+  if (!ok) return Fail(failure, (L"product-folder:" + report.failedStep).c_str(), report.error);
+  // This launch's own folder: the account's logon SID (normal check) and RESTRICTED (restricted check) may
+  // modify it, nobody else but SYSTEM and Administrators; Low label so the Low overlay can write.
+  LPWSTR identityText = nullptr;
+  if (identity == nullptr || !ConvertSidToStringSidW(identity, &identityText)) return Fail(failure, L"run-folder-sid");
+  const std::wstring sddl = std::wstring(L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1301bf;;;RC)(A;OICI;0x1301bf;;;") +
+                            identityText + L")S:(ML;OICI;NW;;;LW)";
+  LocalFree(identityText);
+  const std::wstring name = L"run-" + RandomHex(8);
+  if (name.size() != 20) return Fail(failure, L"run-folder-name");
+  if (!folders->run.OpenChild(folders->runtime, name, sddl.c_str(), &report)) {
+    return Fail(failure, (L"run-folder:" + report.failedStep).c_str(), report.error);
   }
   return true;
 }
@@ -283,7 +358,7 @@ std::vector<wchar_t> BuildEnvironment(const std::wstring& runtimeFolder) {
   return block;
 }
 
-bool ConfigureJob(HANDLE job, Failure* failure) {
+bool ConfigureJob(HANDLE job, LaunchResult* result, Failure* failure) {
   JOBOBJECT_EXTENDED_LIMIT_INFORMATION limits = {};
   limits.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE | JOB_OBJECT_LIMIT_ACTIVE_PROCESS |
                                             JOB_OBJECT_LIMIT_JOB_MEMORY |
@@ -293,6 +368,9 @@ bool ConfigureJob(HANDLE job, Failure* failure) {
   if (!SetInformationJobObject(job, JobObjectExtendedLimitInformation, &limits, sizeof limits)) {
     return Fail(failure, L"job-limits");
   }
+  result->jobProcessLimit = limits.BasicLimitInformation.ActiveProcessLimit;
+  result->jobAllowsBreakaway =
+      (limits.BasicLimitInformation.LimitFlags & (JOB_OBJECT_LIMIT_BREAKAWAY_OK | JOB_OBJECT_LIMIT_SILENT_BREAKAWAY_OK)) != 0;
   JOBOBJECT_BASIC_UI_RESTRICTIONS ui = {};
   ui.UIRestrictionsClass = JOB_OBJECT_UILIMIT_DESKTOP | JOB_OBJECT_UILIMIT_DISPLAYSETTINGS |
                            JOB_OBJECT_UILIMIT_EXITWINDOWS | JOB_OBJECT_UILIMIT_GLOBALATOMS |
@@ -303,7 +381,27 @@ bool ConfigureJob(HANDLE job, Failure* failure) {
   return true;
 }
 
+void NoteUiReady(void* context, const std::string& line) {
+  if (IsUiReadyLine(line)) InterlockedExchange(static_cast<volatile LONG*>(context), 1);
+}
+
 }  // namespace
+
+OsVersion CurrentOsVersion() {
+  OsVersion version;
+  using RtlGetVersionFn = LONG(WINAPI*)(OSVERSIONINFOW*);
+  const HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+  const auto rtlGetVersion =
+      ntdll != nullptr ? reinterpret_cast<RtlGetVersionFn>(reinterpret_cast<void*>(GetProcAddress(ntdll, "RtlGetVersion")))
+                       : nullptr;
+  OSVERSIONINFOW info = {};
+  info.dwOSVersionInfoSize = sizeof info;
+  if (rtlGetVersion != nullptr && rtlGetVersion(&info) == 0) {
+    version.major = info.dwMajorVersion;
+    version.minor = info.dwMinorVersion;
+  }
+  return version;
+}
 
 LaunchResult RunOverlay(const LaunchRequest& request, HANDLE stopEvent, StartedCallback onStarted, void* context) {
   LaunchResult result;
@@ -316,26 +414,66 @@ LaunchResult RunOverlay(const LaunchRequest& request, HANDLE stopEvent, StartedC
     return result;
   };
 
+  // The payload is checked first and stays open, write- and delete-sharing denied, until the run has ended.
+  PayloadLock payloadLock;
+  const PayloadVerdict payload = VerifyPayload(request.workingDir, &payloadLock);
+  if (!payload.ok) {
+    Fail(&failure, L"payload-check", payload.error);
+    result.failureEvent = EventId::PayloadRejected;
+    result.failureDetail = payload.reason + (payload.file.empty() ? L"" : L": " + payload.file);
+    return failed(false);
+  }
+
+  // The dedicated account (docs/shim-least-privilege.md). Its failures end here with their own event and
+  // never count toward self-disable: a policy can break it on every PC at once.
+  Handle accountToken;
+  if (OverlayAccountEnabled()) {
+    AccountLogon logon;
+    if (!LogOnOverlayAccount(ActiveAccountApi(), &logon)) {
+      result.kind = EndKind::AccountUnavailable;
+      result.failedStep = logon.failedStep;
+      result.win32Error = logon.error;
+      return result;
+    }
+    accountToken.reset(logon.token);
+    result.accountCreated = logon.created;
+  }
+  HANDLE identitySource = accountToken.h;
+  Handle ownToken;
+  if (identitySource == nullptr) {
+    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &ownToken.h)) {
+      Fail(&failure, L"open-process-token");
+      return failed(true);
+    }
+    identitySource = ownToken.h;
+  }
+  std::vector<BYTE> identityBuffer;
+  PSID identity = IdentitySid(identitySource, &identityBuffer);
+
   PerLaunchSid perLaunch;
   if (!perLaunch.create()) {
     Fail(&failure, L"per-launch-sid");
     return failed(true);
   }
   Handle token;
-  if (!MakeOverlayToken(perLaunch.sid, &token, &failure)) return failed(true);
+  if (!MakeOverlayToken(perLaunch.sid, accountToken.h, &token, &failure)) return failed(true);
 
-  std::wstring runtimeFolder;
-  if (!PrepareRuntimeFolder(&runtimeFolder, &failure)) return failed(false);
+  DataFolders folders;
+  if (!PrepareDataFolders(&folders, identity, &result, &failure)) {
+    result.failureEvent = EventId::ProductDataFolderRejected;
+    return failed(false);
+  }
+  const std::wstring runtimeFolder = folders.run.path();
 
   DesktopGrant grant;
-  if (!grant.grant(request.desktopName, perLaunch.sid, &failure)) return failed(false);
+  if (!grant.grant(request.desktopName, perLaunch.sid, accountToken ? identity : nullptr, &failure)) return failed(false);
 
   Handle job(CreateJobObjectW(nullptr, nullptr));
   if (!job) {
     Fail(&failure, L"create-job");
     return failed(false);
   }
-  if (!ConfigureJob(job.h, &failure)) return failed(false);
+  if (!ConfigureJob(job.h, &result, &failure)) return failed(false);
 
   std::vector<wchar_t> environment = BuildEnvironment(runtimeFolder);
   std::vector<wchar_t> commandLine(request.commandLine.begin(), request.commandLine.end());
@@ -347,7 +485,9 @@ LaunchResult RunOverlay(const LaunchRequest& request, HANDLE stopEvent, StartedC
   // (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), nothing else of LogonUI's.
   // Declared first so it is destroyed last: every early return closes the write end before the reader
   // waits for the end of the pipe.
+  volatile LONG uiReady = 0;  // before the reader, which writes it until it is destroyed
   OverlayLogReader logReader;
+  logReader.SetLineObserver(&NoteUiReady, const_cast<LONG*>(&uiReady));
   SECURITY_ATTRIBUTES inheritable = {sizeof inheritable, nullptr, TRUE};
   HANDLE logRead = nullptr;
   Handle logWrite;
@@ -427,7 +567,7 @@ LaunchResult RunOverlay(const LaunchRequest& request, HANDLE stopEvent, StartedC
     return failed(false);
   }
   result.processId = process.dwProcessId;
-  if (onStarted != nullptr) onStarted(context, process.dwProcessId);
+  if (onStarted != nullptr) onStarted(context, process.dwProcessId, result);
 
   HANDLE waits[2] = {processHandle.h, stopEvent};
   const DWORD waited = WaitForMultipleObjects(stopEvent != nullptr ? 2 : 1, waits, FALSE, request.watchdogMs);
@@ -445,6 +585,7 @@ LaunchResult RunOverlay(const LaunchRequest& request, HANDLE stopEvent, StartedC
   // Closing the job kills anything the overlay left behind (KILL_ON_JOB_CLOSE).
   job.reset();
   logReader.Finish();
+  result.uiReady = InterlockedCompareExchange(&uiReady, 0, 0) != 0;
   return result;
 }
 

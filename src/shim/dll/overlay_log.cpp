@@ -201,6 +201,7 @@ void OverlayLogReader::Rotate() {
 }
 
 void OverlayLogReader::Store(const std::string& line) {
+  if (observer_ != nullptr) observer_(observerContext_, line);
   if (capReached_) return;
   const std::string record = SanitizeOverlayLogLine(line, UtcNowIso());
   if (record.empty()) return;

@@ -32,6 +32,13 @@ class OverlayLogReader {
   OverlayLogReader& operator=(const OverlayLogReader&) = delete;
   ~OverlayLogReader() { Finish(); }
 
+  // Sees every line the overlay writes, before it is stored (the launcher watches for the UI-ready line).
+  using LineObserver = void (*)(void* context, const std::string& line);
+  void SetLineObserver(LineObserver observer, void* context) {
+    observer_ = observer;
+    observerContext_ = context;
+  }
+
   // Takes ownership of the pipe's read end and starts reading on a thread of its own.
   bool Start(HANDLE readEnd);
   // Waits for the end of the pipe (every writer gone), cancels a read that does not end, and joins.
@@ -52,6 +59,8 @@ class OverlayLogReader {
   std::uint64_t activeSize_ = 0;
   std::size_t written_ = 0;
   bool capReached_ = false;
+  LineObserver observer_ = nullptr;
+  void* observerContext_ = nullptr;
 };
 
 // Applies LogRetentionDays and LogMaxSizeMB to the folder's rotated files now.

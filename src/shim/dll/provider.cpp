@@ -132,22 +132,41 @@ struct MonitorContext {
   HMODULE pinnedModule;
 };
 
-void OnOverlayStarted(void* context, DWORD processId) {
+void OnOverlayStarted(void* context, DWORD processId, const LaunchResult& launch) {
   const auto* monitor = static_cast<MonitorContext*>(context);
   LogEvent(EventId::OverlayStarted, EventLevel::Info, false,
            std::wstring(L"The password reset overlay started (scenario ") +
                (monitor->scenario == Scenario::Logon ? L"logon" : L"unlock") + L", process id " +
-               std::to_wstring(processId) + L").");
+               std::to_wstring(processId) + L", job limit " + std::to_wstring(launch.jobProcessLimit) +
+               L" processes, breakaway " + (launch.jobAllowsBreakaway ? L"allowed" : L"not allowed") + L").");
 }
 
 void RecordOutcome(ProviderState* state, const LaunchResult& result) {
-  const Outcome outcome = ClassifyEnd(result.kind, result.exitCode);
-  if (result.kind == EndKind::LaunchFailed) {
-    const EventId id = result.leastPrivilegeRefused ? EventId::LaunchRefusedNoLeastPrivilege : EventId::LaunchFailed;
-    const std::wstring why = result.leastPrivilegeRefused
-                                 ? L"The password reset overlay was not started: no least-privilege token could be "
-                                   L"made, and it is never started with the sign-in screen's own token"
-                                 : L"The password reset overlay could not be started";
+  const Outcome outcome = ClassifyEnd(result.kind, result.exitCode, result.uiReady);
+  const bool forgivenAfterUiReady = result.uiReady && outcome.effect == FailureEffect::None &&
+                                    ClassifyEnd(result.kind, result.exitCode, false).effect == FailureEffect::Count;
+  if (result.productFolderTakenOver) {
+    LogEvent(EventId::ProductDataFolderRejected, EventLevel::Warning, false,
+             L"The product data folder (ProgramData\\SsprLogon) or a folder in it had an owner other than SYSTEM or Administrators; the shim "
+             L"took it over (owner SYSTEM, protected DACL) before using it.");
+  }
+  if (result.kind == EndKind::AccountUnavailable) {
+    LogEvent(EventId::AccountUnavailable, EventLevel::Error, false,
+             outcome.logMessage + L" Not counted toward turning the link off. (step " + result.failedStep + L", error " +
+                 std::to_wstring(result.win32Error) + L"); see HKLM\\SOFTWARE\\SsprLogon\\State AccountStatus.");
+  } else if (result.kind == EndKind::LaunchFailed) {
+    EventId id = result.leastPrivilegeRefused ? EventId::LaunchRefusedNoLeastPrivilege : result.failureEvent;
+    std::wstring why = L"The password reset overlay could not be started";
+    if (result.leastPrivilegeRefused) {
+      why = L"The password reset overlay was not started: no least-privilege token could be made, and it is never "
+            L"started with the sign-in screen's own token";
+    } else if (id == EventId::PayloadRejected) {
+      why = L"The password reset overlay was not started: its files do not match what the MSI installed (" +
+            result.failureDetail + L")";
+    } else if (id == EventId::ProductDataFolderRejected) {
+      why = L"The password reset overlay was not started: the product data folder (ProgramData\\SsprLogon) is not "
+            L"usable safely";
+    }
     LogEvent(id, EventLevel::Error, false,
              why + L" (step " + result.failedStep + L", error " + std::to_wstring(result.win32Error) + L").");
   } else {
@@ -157,6 +176,9 @@ void RecordOutcome(ProviderState* state, const LaunchResult& result) {
       wchar_t code[16];
       swprintf(code, 16, L"0x%08lX", static_cast<unsigned long>(result.exitCode));
       message += std::wstring(L" Exit code ") + code + L".";
+    }
+    if (forgivenAfterUiReady) {
+      message += L" Not counted toward turning the link off: the overlay had shown its first screen.";
     }
     LogEvent(outcome.eventId, outcome.level, outcome.verboseOnly, message);
   }
@@ -403,9 +425,11 @@ class Credential final : public ICredentialProviderCredential2 {
     monitor->request.workingDir = settings.installDir;
     monitor->request.desktopName = kOverlayDesktop;
     monitor->request.watchdogMs = settings.watchdogSeconds * 1000;
+    LaunchExtras extras;
+    extras.sessionLimitSeconds = SessionLimitSeconds(settings.watchdogSeconds);
     monitor->request.commandLine = BuildOverlayCommandLine(
         monitor->request.exePath, scenario, scenario == Scenario::Unlock ? SessionUserName() : std::wstring(),
-        UiLanguageTag());
+        UiLanguageTag(), extras);
     if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS, reinterpret_cast<LPCWSTR>(&MonitorThread),
                             &monitor->pinnedModule)) {
       CloseHandle(mutex);

@@ -464,6 +464,27 @@ void ReleaseRunning(const Options& options, Session* session, const std::wstring
   const DWORD pid = records.size() > before ? RecordPid(records.back()) : 0;
   HANDLE process = pid != 0 ? OpenProcess(SYNCHRONIZE, FALSE, pid) : nullptr;
   line += ",\"pid\":" + std::to_string(pid) + ",\"opened\":" + (process != nullptr ? "true" : "false");
+  // While the overlay runs, its checked files must not be writable (the shim holds them without write sharing).
+  const auto slash = options.control.find_last_of(L'\\');
+  const std::wstring exe = (slash == std::wstring::npos ? std::wstring() : options.control.substr(0, slash + 1)) + L"SsprLogon.exe";
+  HANDLE writer = CreateFileW(exe.c_str(), GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                              OPEN_EXISTING, 0, nullptr);
+  line += ",\"exeWriteError\":" + std::to_string(writer == INVALID_HANDLE_VALUE ? GetLastError() : 0);
+  if (writer != INVALID_HANDLE_VALUE) CloseHandle(writer);
+  // ...and the product-data folders cannot be renamed away (and replaced by a junction) meanwhile.
+  wchar_t programData[MAX_PATH] = {};
+  GetEnvironmentVariableW(L"ProgramData", programData, MAX_PATH);
+  const struct {
+    const wchar_t* folder;
+    const char* name;
+  } folders[] = {{L"\\SsprLogon\\logs", "Logs"}, {L"\\SsprLogon\\Overlay", "Overlay"}, {L"\\SsprLogon", "Product"}};
+  for (const auto& f : folders) {
+    const std::wstring from = std::wstring(programData) + f.folder;
+    const BOOL moved = MoveFileExW(from.c_str(), (from + L"-moved").c_str(), 0);
+    const DWORD error = moved ? 0 : GetLastError();
+    if (moved) MoveFileExW((from + L"-moved").c_str(), from.c_str(), 0);
+    line += ",\"renameError" + std::string(f.name) + "\":" + std::to_string(error);
+  }
   session->Close();
   if (process != nullptr) {
     const bool ended = WaitForSingleObject(process, options.waitMs) == WAIT_OBJECT_0;
@@ -509,8 +530,25 @@ void PrintState() {
   size = sizeof(DWORD);
   const LONG b = RegGetValueW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\SsprLogon\\State", L"Disabled", RRF_RT_REG_DWORD,
                               nullptr, &disabled, &size);
+  // The dedicated account's status for doctor, and whether it is hidden from the logon screen.
+  wchar_t status[64] = {};
+  DWORD statusSize = sizeof status - sizeof(wchar_t);
+  const LONG c = RegGetValueW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\SsprLogon\\State", L"AccountStatus", RRF_RT_REG_SZ, nullptr,
+                              status, &statusSize);
+  DWORD accountError = 0;
+  size = sizeof(DWORD);
+  const LONG d = RegGetValueW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\SsprLogon\\State", L"AccountError", RRF_RT_REG_DWORD,
+                              nullptr, &accountError, &size);
+  DWORD shown = 0;
+  size = sizeof(DWORD);
+  const LONG e = RegGetValueW(HKEY_LOCAL_MACHINE,
+                              L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon\\SpecialAccounts\\UserList",
+                              L"SsprLogonOverlay", RRF_RT_REG_DWORD, nullptr, &shown, &size);
   Emit("{\"step\":\"state\",\"consecutiveFailures\":" + (a == ERROR_SUCCESS ? std::to_string(failures) : "null") +
-       ",\"disabled\":" + (b == ERROR_SUCCESS ? std::to_string(disabled) : "null") + "}");
+       ",\"disabled\":" + (b == ERROR_SUCCESS ? std::to_string(disabled) : "null") +
+       ",\"accountStatus\":" + (c == ERROR_SUCCESS ? Json(status) : "null") +
+       ",\"accountError\":" + (d == ERROR_SUCCESS ? std::to_string(accountError) : "null") +
+       ",\"accountInUserList\":" + (e == ERROR_SUCCESS ? std::to_string(shown) : "null") + "}");
 }
 
 }  // namespace
@@ -571,6 +609,7 @@ int wmain(int argc, wchar_t** argv) {
       ReleaseRunning(options, &session, step.substr(16));
     } else if (step == L"state") {
       PrintState();
+
     } else {
       Emit("{\"step\":\"unknown\",\"name\":" + Json(step) + "}");
     }

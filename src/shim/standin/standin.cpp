@@ -4,9 +4,11 @@
 //
 // Files (next to the exe, because the shim gives the overlay a fixed command line and a minimal
 // environment): SsprLogon.control (read; one line: "exit <code>" | "crash abort" | "crash av" | "hang" |
-// "orphan <code>": start a child that hangs, then exit with <code>) | "attempt <upn>": read the shim's stdin
-// handshake as the overlay's logger does, log one reset attempt for <upn> hashed with that salt, exit 0)
-// and SsprLogon.record.jsonl (appended).
+// "orphan <code>": start a child that hangs, then exit with <code>; prefixed with "ready " the stand-in
+// first prints the UI-ready line like the real overlay's main process, with "quoted-ready " only a log
+// record that quotes that line inside a string) | "attempt <upn>": read the shim's stdin handshake as the
+// overlay's logger does, log one reset attempt for <upn> hashed with that salt, exit 0) and
+// SsprLogon.record.jsonl (appended).
 #include <windows.h>
 #include <bcrypt.h>
 #include <sddl.h>
@@ -255,6 +257,13 @@ std::string LogAttempt(const std::wstring& upn, const std::string& salt) {
   return id;
 }
 
+void WriteStdout(const std::string& text) {
+  HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE);
+  if (out == nullptr || out == INVALID_HANDLE_VALUE) return;
+  DWORD written = 0;
+  WriteFile(out, text.data(), static_cast<DWORD>(text.size()), &written, nullptr);
+}
+
 // Like Electron's helper processes: a child that would outlive the overlay if nothing reaped it.
 DWORD StartHangingChild() {
   wchar_t exe[MAX_PATH + 1] = {};
@@ -278,7 +287,7 @@ int wmain(int argc, wchar_t** argv) {
     Append(record, Record(L"child"));
     for (;;) Sleep(INFINITE);
   }
-  const std::wstring action = ReadControl(sspr::JoinPath(folder, L"SsprLogon.control"));
+  std::wstring action = ReadControl(sspr::JoinPath(folder, L"SsprLogon.control"));
   Append(record, Record(action));
   if (action.rfind(L"attempt ", 0) == 0) {
     const std::string salt = ReadHandshakeSalt();
@@ -288,6 +297,13 @@ int wmain(int argc, wchar_t** argv) {
     return 0;
   }
   LogToStdout();
+  if (action.rfind(L"ready ", 0) == 0) {
+    WriteStdout("{\"time\":\"2026-01-01T00:00:00.000Z\",\"level\":\"info\",\"event\":\"ui.ready\"}\n");
+    action = action.substr(6);
+  } else if (action.rfind(L"quoted-ready ", 0) == 0) {
+    WriteStdout("{\"level\":\"info\",\"event\":\"console\",\"message\":\"{\\\"event\\\":\\\"ui.ready\\\"}\",\"data\":{\"event\":\"ui.ready\"}}\n");
+    action = action.substr(13);
+  }
 
   if (action.rfind(L"exit ", 0) == 0) return _wtoi(action.c_str() + 5);
   if (action == L"crash abort") {

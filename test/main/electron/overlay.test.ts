@@ -72,6 +72,16 @@ describe('start-up', () => {
     expect(recorded.exitCode).toBe(1);
   });
 
+  it('prints the UI-ready line for the shim once, when the first screen shows, and not before', async () => {
+    const { logger } = await start({ config: native });
+    expect(logger.records.filter((r) => r.event === 'ui.ready')).toHaveLength(0);
+    expect(theWindow().shown).toBe(false);
+    theWindow().emit('ready-to-show');
+    theWindow().emit('ready-to-show');
+    expect(theWindow().shown).toBe(true);
+    expect(logger.records.filter((r) => r.event === 'ui.ready')).toEqual([{ level: 'info', event: 'ui.ready', fields: {} }]);
+  });
+
   it('enables the sandbox, removes the menu, registers app:// as privileged before ready', async () => {
     await start({ config: native });
     expect(recorded.sandboxEnabled).toBe(true);
@@ -387,6 +397,26 @@ describe('exit codes', () => {
     answer({ ok: true, continuationToken: 't4', polls: 1, info: { endpoint: 'poll_completion' } });
     await expect(submitted).resolves.toMatchObject({ ok: true, view: { step: 'done' } });
     expect(await exitsWith(overlay)).toBe(ExitCode.ResetDone);
+  });
+
+  it('hard session limit from the shim → 12, however busy the user keeps the overlay', async () => {
+    const { overlay, clock } = await start({ config: { ...native, IdleTimeoutSeconds: 60 }, argv: ['SsprLogon.exe', '--scenario=logon', '--session-limit=300'] });
+    // A held key: input every 10 s keeps the idle timer alive, never the session limit.
+    for (let t = 0; t < 290; t += 10) {
+      theWindow().webContents.fire('input-event', { type: 'rawKeyDown' });
+      clock.advance(10_000);
+    }
+    expect(recorded.exitCode).toBeNull();
+    theWindow().webContents.fire('input-event', { type: 'rawKeyDown' });
+    clock.advance(10_000);
+    expect(await exitsWith(overlay)).toBe(ExitCode.SessionLimit);
+  });
+
+  it('a bad --session-limit is reported and ignored (the idle timeout still ends the run)', async () => {
+    const { overlay, clock, logger } = await start({ config: { ...native, IdleTimeoutSeconds: 60 }, argv: ['SsprLogon.exe', '--session-limit=0'] });
+    expect(logger.records).toContainEqual(expect.objectContaining({ event: 'launch.problem', fields: expect.objectContaining({ arg: '"--session-limit=0"' }) }));
+    clock.advance(200_000);
+    expect(await exitsWith(overlay)).toBe(ExitCode.IdleTimeout);
   });
 
   it('not enabled → 20', async () => {

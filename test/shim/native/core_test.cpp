@@ -244,7 +244,111 @@ static void TestOverlayLogLines() {
   CHECK(cut.find("\"line\":\"{\\\"x\\\":\\\"aaaaaaaaaa\"}") != std::string::npos);
 }
 
+static void TestSessionLimit() {
+  // Always below the watchdog, so a user who keeps the overlay busy meets the limit (exit 12), not the watchdog.
+  CHECK(SessionLimitSeconds(900) == 840);
+  CHECK(SessionLimitSeconds(240) == 180);
+  CHECK(SessionLimitSeconds(30) == 23);  // short test watchdogs: a quarter below
+  CHECK(SessionLimitSeconds(2) == 1);
+  CHECK(SessionLimitSeconds(3) == 2);
+  for (std::uint32_t w = kMinWatchdogSeconds; w <= kMaxWatchdogSeconds; w += 7) {
+    const std::uint32_t limit = SessionLimitSeconds(w);
+    CHECK(limit >= 1);
+    CHECK(limit < w);
+  }
+  const std::wstring exe = L"C:\\Program Files\\SSPR Logon\\SsprLogon.exe";
+  LaunchExtras extras;
+  extras.sessionLimitSeconds = 840;
+  CHECK(BuildOverlayCommandLine(exe, Scenario::Logon, L"", L"en-US", extras) ==
+        L"\"C:\\Program Files\\SSPR Logon\\SsprLogon.exe\" --scenario=logon --lang=en-US --session-limit=840");
+}
+
+static void TestUiReady() {
+  CHECK(IsUiReadyLine("{\"event\":\"ui.ready\"}"));
+  CHECK(IsUiReadyLine("{\"time\":\"2026-01-01T00:00:00.000Z\",\"level\":\"info\",\"event\":\"ui.ready\",\"n\":1}\r"));
+  CHECK(IsUiReadyLine("  { \"event\" : \"ui.ready\" }  "));
+  CHECK(!IsUiReadyLine(""));
+  CHECK(!IsUiReadyLine("ui.ready"));
+  CHECK(!IsUiReadyLine("{\"event\":\"ui.ready.not\"}"));
+  CHECK(!IsUiReadyLine("{\"event\":\"ui.readyx\"}"));
+  CHECK(!IsUiReadyLine("{\"event\":\"overlay.start\"}"));
+  // Quoted inside a string (a page's console message in a log record) or nested: not the signal.
+  CHECK(!IsUiReadyLine("{\"event\":\"console\",\"message\":\"{\\\"event\\\":\\\"ui.ready\\\"}\"}"));
+  CHECK(!IsUiReadyLine("{\"event\":\"console\",\"data\":{\"event\":\"ui.ready\"}}"));
+  CHECK(!IsUiReadyLine("{\"message\":\"\\\"event\\\":\\\"ui.ready\\\"\"}"));
+  CHECK(!IsUiReadyLine("{\"list\":[{\"event\":\"ui.ready\"}]}"));
+  // A value that is the key's text is not a key.
+  CHECK(!IsUiReadyLine("{\"a\":\"event\",\"b\":\"ui.ready\"}"));
+  CHECK(!IsUiReadyLine("[{\"event\":\"ui.ready\"}]"));
+}
+
+static void TestReadinessDecidesCounting() {
+  // Before UI ready: errors, crashes, hangs and launch failures count (the install is broken).
+  for (const auto& o : {ClassifyEnd(EndKind::Exited, 1, false), ClassifyEnd(EndKind::Exited, 0xC0000005u, false),
+                        ClassifyEnd(EndKind::Exited, 7, false), ClassifyEnd(EndKind::WatchdogKilled, 0, false)}) {
+    CHECK(o.effect == FailureEffect::Count);
+  }
+  // After UI ready the same ends are reported with the same event, but never counted.
+  CHECK(ClassifyEnd(EndKind::Exited, 1, true).effect == FailureEffect::None);
+  CHECK(ClassifyEnd(EndKind::Exited, 1, true).eventId == EventId::InternalError);
+  CHECK(ClassifyEnd(EndKind::Exited, 0xC0000005u, true).effect == FailureEffect::None);
+  CHECK(ClassifyEnd(EndKind::Exited, 0xC0000005u, true).eventId == EventId::Crashed);
+  CHECK(ClassifyEnd(EndKind::WatchdogKilled, 0, true).effect == FailureEffect::None);
+  CHECK(ClassifyEnd(EndKind::WatchdogKilled, 0, true).eventId == EventId::WatchdogKilled);
+  // A launch failure always counts; defined outcomes keep resetting.
+  CHECK(ClassifyEnd(EndKind::LaunchFailed, 0, true).effect == FailureEffect::Count);
+  CHECK(ClassifyEnd(EndKind::Exited, 0, true).effect == FailureEffect::Reset);
+  // The session limit: its own event and tile text, never counted, ready or not.
+  for (bool ready : {false, true}) {
+    const auto limit = ClassifyEnd(EndKind::Exited, kExitSessionLimit, ready);
+    CHECK(limit.eventId == EventId::SessionLimit);
+    CHECK(limit.effect == FailureEffect::None);
+    CHECK(limit.tileMessage.find(L"open too long") != std::wstring::npos);
+  }
+  // The dedicated account failing never counts (it can fail on every PC at once).
+  const auto account = ClassifyEnd(EndKind::AccountUnavailable, 0, false);
+  CHECK(account.eventId == EventId::AccountUnavailable);
+  CHECK(account.effect == FailureEffect::None);
+  CHECK(account.level == EventLevel::Error);
+}
+
+static void TestSandboxSwitch() {
+  CHECK(kActiveProcessLimit == 16);
+  CHECK(kActiveProcessLimit >= 2 * kExpectedPeakProcesses);
+}
+
+static void TestAccountPassword() {
+  unsigned char random[kAccountPasswordRandomBytes];
+  for (std::size_t i = 0; i < sizeof random; ++i) random[i] = static_cast<unsigned char>(i * 37 + 11);
+  const std::wstring password = MakeAccountPassword(random, sizeof random);
+  CHECK(password.size() == kAccountPasswordChars);
+  bool upper = false, lower = false, digit = false, symbol = false;
+  for (wchar_t c : password) {
+    if (c >= L'A' && c <= L'Z') upper = true;
+    else if (c >= L'a' && c <= L'z') lower = true;
+    else if (c >= L'0' && c <= L'9') digit = true;
+    else symbol = true;
+    CHECK(c > 0x20 && c < 0x7f);
+  }
+  CHECK(upper && lower && digit && symbol);
+  // Even all-zero randomness still meets every complexity class; too little randomness gives nothing.
+  unsigned char zeros[kAccountPasswordRandomBytes] = {};
+  const std::wstring flat = MakeAccountPassword(zeros, sizeof zeros);
+  CHECK(flat.size() == kAccountPasswordChars);
+  CHECK(flat.substr(0, 4) == L"Aa2!");
+  CHECK(MakeAccountPassword(random, kAccountPasswordChars).empty());
+  CHECK(MakeAccountPassword(nullptr, 64).empty());
+  // Different randomness, different password.
+  random[9] ^= 0x55;
+  CHECK(MakeAccountPassword(random, sizeof random) != password);
+}
+
 int main() {
+  TestAccountPassword();
+  TestSessionLimit();
+  TestUiReady();
+  TestReadinessDecidesCounting();
+  TestSandboxSwitch();
   TestQuoting();
   TestCommandLine();
   TestLanguageTags();

@@ -1,0 +1,235 @@
+#include "safe_folder.h"
+
+#include <aclapi.h>
+#include <sddl.h>
+#include <winternl.h>
+
+#include "../core/policy.h"
+
+namespace sspr {
+namespace {
+
+// What the shim needs on its own folders: list, create, read the security descriptor and, when the folder
+// has to be taken over, set owner and DACL.
+constexpr ACCESS_MASK kFolderAccess = FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE_ADD_FILE | FILE_ADD_SUBDIRECTORY |
+                                      FILE_READ_ATTRIBUTES | READ_CONTROL | WRITE_DAC | WRITE_OWNER | SYNCHRONIZE;
+
+using NtCreateFileFn = NTSTATUS(NTAPI*)(PHANDLE, ACCESS_MASK, POBJECT_ATTRIBUTES, PIO_STATUS_BLOCK, PLARGE_INTEGER,
+                                        ULONG, ULONG, ULONG, ULONG, PVOID, ULONG);
+using RtlNtStatusToDosErrorFn = ULONG(NTAPI*)(NTSTATUS);
+
+// Looked up at run time so the DLL's import table stays the documented list of system DLLs.
+NtCreateFileFn NtCreate() {
+  static const auto fn = reinterpret_cast<NtCreateFileFn>(
+      reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtCreateFile")));
+  return fn;
+}
+
+DWORD DosError(NTSTATUS status) {
+  static const auto fn = reinterpret_cast<RtlNtStatusToDosErrorFn>(
+      reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "RtlNtStatusToDosError")));
+  return fn != nullptr ? fn(status) : ERROR_GEN_FAILURE;
+}
+
+bool Fail(FolderReport* report, const wchar_t* step, DWORD error) {
+  report->failedStep = step;
+  report->error = error == 0 ? ERROR_GEN_FAILURE : error;
+  return false;
+}
+
+// SeTakeOwnership, SeRestore and SeBackup on a thread token for the duration of one folder operation: a folder
+// someone else created may grant SYSTEM nothing, and the take-over must still work. LogonUI's own process
+// token is never changed.
+class BackupPrivileges {
+ public:
+  BackupPrivileges() {
+    if (!ImpersonateSelf(SecurityImpersonation)) return;
+    impersonating_ = true;
+    HANDLE token = nullptr;
+    if (!OpenThreadToken(GetCurrentThread(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, TRUE, &token)) return;
+    const wchar_t* names[] = {SE_TAKE_OWNERSHIP_NAME, SE_RESTORE_NAME, SE_BACKUP_NAME};
+    for (const wchar_t* name : names) {
+      TOKEN_PRIVILEGES privileges = {};
+      privileges.PrivilegeCount = 1;
+      privileges.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED;
+      if (LookupPrivilegeValueW(nullptr, name, &privileges.Privileges[0].Luid)) {
+        AdjustTokenPrivileges(token, FALSE, &privileges, 0, nullptr, nullptr);
+      }
+    }
+    CloseHandle(token);
+  }
+  ~BackupPrivileges() {
+    if (impersonating_) RevertToSelf();
+  }
+  BackupPrivileges(const BackupPrivileges&) = delete;
+  BackupPrivileges& operator=(const BackupPrivileges&) = delete;
+
+ private:
+  bool impersonating_ = false;
+};
+
+// SYSTEM, Administrators, or the shim's own token user (SYSTEM inside LogonUI; the test user under wine).
+bool IsTrustedOwner(PSID owner) {
+  if (owner == nullptr) return false;
+  if (IsWellKnownSid(owner, WinLocalSystemSid) || IsWellKnownSid(owner, WinBuiltinAdministratorsSid)) return true;
+  HANDLE token = nullptr;
+  if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token)) return false;
+  BYTE buffer[sizeof(TOKEN_USER) + SECURITY_MAX_SID_SIZE];
+  DWORD size = 0;
+  const bool ok = GetTokenInformation(token, TokenUser, buffer, sizeof buffer, &size) &&
+                  EqualSid(owner, reinterpret_cast<TOKEN_USER*>(buffer)->User.Sid);
+  CloseHandle(token);
+  return ok;
+}
+
+HANDLE CreateRelative(HANDLE root, const std::wstring& name, ACCESS_MASK access, ULONG share, ULONG disposition,
+                      ULONG options, PSECURITY_DESCRIPTOR descriptor, DWORD* error) {
+  const NtCreateFileFn create = NtCreate();
+  if (create == nullptr) {
+    *error = ERROR_PROC_NOT_FOUND;
+    return INVALID_HANDLE_VALUE;
+  }
+  UNICODE_STRING unicode;
+  unicode.Buffer = const_cast<PWSTR>(name.c_str());
+  unicode.Length = static_cast<USHORT>(name.size() * sizeof(wchar_t));
+  unicode.MaximumLength = unicode.Length;
+  OBJECT_ATTRIBUTES attributes;
+  InitializeObjectAttributes(&attributes, &unicode, OBJ_CASE_INSENSITIVE, root, descriptor);
+  IO_STATUS_BLOCK io = {};
+  HANDLE handle = nullptr;
+  // FILE_OPEN_REPARSE_POINT: a junction or symlink planted under this name is opened itself, never followed.
+  const NTSTATUS status = create(&handle, access | SYNCHRONIZE, &attributes, &io, nullptr, FILE_ATTRIBUTE_NORMAL, share,
+                                 disposition, options | FILE_OPEN_REPARSE_POINT | FILE_SYNCHRONOUS_IO_NONALERT, nullptr, 0);
+  if (status < 0) {
+    *error = DosError(status);
+    return INVALID_HANDLE_VALUE;
+  }
+  return handle;
+}
+
+}  // namespace
+
+void SafeFolder::Close() {
+  if (handle_ != INVALID_HANDLE_VALUE) CloseHandle(handle_);
+  handle_ = INVALID_HANDLE_VALUE;
+}
+
+bool SafeFolder::Open(const std::wstring& path, const wchar_t* sddl, FolderReport* report) {
+  Close();
+  path_ = path;
+  BackupPrivileges privileges;
+  PSECURITY_DESCRIPTOR descriptor = nullptr;
+  if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &descriptor, nullptr)) {
+    return Fail(report, L"folder-sddl", GetLastError());
+  }
+  SECURITY_ATTRIBUTES attributes = {sizeof attributes, descriptor, FALSE};
+  CreateDirectoryW(path.c_str(), &attributes);
+  LocalFree(descriptor);
+  // No FILE_SHARE_DELETE: while we hold it, the folder cannot be renamed away and replaced by a junction.
+  handle_ = CreateFileW(path.c_str(), kFolderAccess, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr, OPEN_EXISTING,
+                        FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+  if (handle_ == INVALID_HANDLE_VALUE) return Fail(report, L"folder-open", GetLastError());
+  return Finish(sddl, report);
+}
+
+bool SafeFolder::OpenChild(const SafeFolder& parent, const std::wstring& name, const wchar_t* sddl,
+                           FolderReport* report) {
+  Close();
+  path_ = JoinPath(parent.path(), name);
+  BackupPrivileges privileges;
+  PSECURITY_DESCRIPTOR descriptor = nullptr;
+  if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &descriptor, nullptr)) {
+    return Fail(report, L"folder-sddl", GetLastError());
+  }
+  DWORD error = 0;
+  handle_ = CreateRelative(parent.handle(), name, kFolderAccess, FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN_IF,
+                           FILE_DIRECTORY_FILE | FILE_OPEN_FOR_BACKUP_INTENT, descriptor, &error);
+  LocalFree(descriptor);
+  if (handle_ == INVALID_HANDLE_VALUE) return Fail(report, L"folder-open", error);
+  return Finish(sddl, report);
+}
+
+bool SafeFolder::Finish(const wchar_t* sddl, FolderReport* report) {
+  BY_HANDLE_FILE_INFORMATION info = {};
+  if (!GetFileInformationByHandle(handle_, &info)) return Fail(report, L"folder-info", GetLastError());
+  if ((info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) || !(info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) {
+    Close();
+    return Fail(report, L"folder-reparse-point", ERROR_BAD_PATHNAME);
+  }
+  PSID owner = nullptr;
+  PSECURITY_DESCRIPTOR current = nullptr;
+  const DWORD read = GetSecurityInfo(handle_, SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION, &owner, nullptr, nullptr,
+                                     nullptr, &current);
+  if (read != ERROR_SUCCESS) {
+    Close();
+    return Fail(report, L"folder-owner-read", read);
+  }
+  const bool trusted = IsTrustedOwner(owner);
+  LocalFree(current);
+  if (trusted) return true;
+
+  // Someone else created it, so they could change its DACL at any time: take it over.
+  PSECURITY_DESCRIPTOR wanted = nullptr;
+  if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1, &wanted, nullptr)) {
+    Close();
+    return Fail(report, L"folder-sddl", GetLastError());
+  }
+  BOOL present = FALSE;
+  BOOL defaulted = FALSE;
+  PACL dacl = nullptr;
+  GetSecurityDescriptorDacl(wanted, &present, &dacl, &defaulted);
+  BYTE systemSid[SECURITY_MAX_SID_SIZE];
+  DWORD size = sizeof systemSid;
+  DWORD set = ERROR_INVALID_SID;
+  if (CreateWellKnownSid(WinLocalSystemSid, nullptr, systemSid, &size)) {
+    set = SetSecurityInfo(handle_, SE_FILE_OBJECT,
+                          OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
+                          systemSid, nullptr, dacl, nullptr);
+  }
+  LocalFree(wanted);
+  if (set != ERROR_SUCCESS) {
+    Close();
+    return Fail(report, L"folder-take-ownership", set);
+  }
+  // Read back: fail closed if the take-over did not hold.
+  owner = nullptr;
+  current = nullptr;
+  if (GetSecurityInfo(handle_, SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION, &owner, nullptr, nullptr, nullptr, &current) !=
+          ERROR_SUCCESS ||
+      !IsTrustedOwner(owner)) {
+    if (current != nullptr) LocalFree(current);
+    Close();
+    return Fail(report, L"folder-owner-verify", ERROR_INVALID_OWNER);
+  }
+  LocalFree(current);
+  report->tookOwnership = true;
+  return true;
+}
+
+HANDLE SafeFolder::OpenFile(const std::wstring& name, ACCESS_MASK access, DWORD share, DWORD disposition) const {
+  if (handle_ == INVALID_HANDLE_VALUE || name.empty() || name.find_first_of(L"\\/:") != std::wstring::npos ||
+      name == L"." || name == L"..") {
+    return INVALID_HANDLE_VALUE;
+  }
+  ULONG ntDisposition = FILE_OPEN;
+  if (disposition == OPEN_ALWAYS) ntDisposition = FILE_OPEN_IF;
+  else if (disposition == CREATE_ALWAYS) ntDisposition = FILE_OVERWRITE_IF;
+  else if (disposition == CREATE_NEW) ntDisposition = FILE_CREATE;
+  DWORD error = 0;
+  HANDLE file = CreateRelative(handle_, name, access, share, ntDisposition, FILE_NON_DIRECTORY_FILE, nullptr, &error);
+  if (file == INVALID_HANDLE_VALUE) {
+    SetLastError(error);
+    return INVALID_HANDLE_VALUE;
+  }
+  BY_HANDLE_FILE_INFORMATION info = {};
+  // A second hard link means the name may be a link to a file elsewhere (a system file): never write to it.
+  if (!GetFileInformationByHandle(file, &info) || (info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) ||
+      info.nNumberOfLinks != 1) {
+    CloseHandle(file);
+    SetLastError(ERROR_BAD_PATHNAME);
+    return INVALID_HANDLE_VALUE;
+  }
+  return file;
+}
+
+}  // namespace sspr

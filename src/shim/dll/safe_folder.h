@@ -1,0 +1,47 @@
+// Folders the shim (SYSTEM) writes into under %ProgramData%, opened so that no one else's preparation can
+// redirect those writes (docs/security.md "ProgramData"):
+//  - opened as a handle that never follows a reparse point (a junction or symlink is refused, not followed);
+//  - owned by SYSTEM or Administrators; a folder someone else created (and so could re-ACL at will) is taken
+//    over: owner SYSTEM and the expected protected DACL;
+//  - held open without delete sharing while in use, so it cannot be renamed and replaced;
+//  - sub-folders and files are created relative to that handle, never by a path string re-read later.
+#pragma once
+
+#include <windows.h>
+
+#include <string>
+
+namespace sspr {
+
+struct FolderReport {
+  bool tookOwnership = false;  // the folder had another owner and was taken over (owner + DACL reset)
+  std::wstring failedStep;
+  DWORD error = 0;
+};
+
+class SafeFolder {
+ public:
+  SafeFolder() = default;
+  SafeFolder(const SafeFolder&) = delete;
+  SafeFolder& operator=(const SafeFolder&) = delete;
+  ~SafeFolder() { Close(); }
+
+  // Opens (creating when missing, with `sddl`) the folder at an absolute path.
+  bool Open(const std::wstring& path, const wchar_t* sddl, FolderReport* report);
+  // Opens (creating when missing, with `sddl`) the sub-folder `name` of `parent`, relative to its handle.
+  bool OpenChild(const SafeFolder& parent, const std::wstring& name, const wchar_t* sddl, FolderReport* report);
+  // Opens or creates the file `name` inside this folder, relative to its handle; refuses a reparse point and
+  // a file with more than one hard link (a link to a system file). INVALID_HANDLE_VALUE on refusal.
+  HANDLE OpenFile(const std::wstring& name, ACCESS_MASK access, DWORD share, DWORD disposition) const;
+
+  HANDLE handle() const { return handle_; }
+  const std::wstring& path() const { return path_; }
+  void Close();
+
+ private:
+  bool Finish(const wchar_t* sddl, FolderReport* report);
+  HANDLE handle_ = INVALID_HANDLE_VALUE;
+  std::wstring path_;
+};
+
+}  // namespace sspr
