@@ -39,6 +39,8 @@ if ! [[ "$version" =~ ^([0-9]+)\.([0-9]+)\.([0-9]+)$ ]]; then
   echo "build-shim: package.json version must be x.y.z, got '$version'" >&2; exit 1
 fi
 version_defs=(-DSSPR_VERSION_MAJOR="${BASH_REMATCH[1]}" -DSSPR_VERSION_MINOR="${BASH_REMATCH[2]}" -DSSPR_VERSION_PATCH="${BASH_REMATCH[3]}")
+# The same version in the code: the Event Log's launch record (event 100) names it.
+common+=(-DSSPR_PRODUCT_VERSION="L\"$version\"")
 
 # resources <windres> <folder> <object> <type> <description> <original file name> [extra windres flags]
 resources() {

@@ -15,11 +15,13 @@ import {
   readJsonLines,
   RegBlock,
   RegValue,
+  ROOT,
   SHIM_OUT,
   WinePrefix,
   winPath,
 } from './support';
 
+const PACKAGE_VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const SETTINGS = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\SsprLogon';
 const POLICY = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\SsprLogon';
 const STATE = 'HKEY_LOCAL_MACHINE\\SOFTWARE\\SsprLogon\\State';
@@ -107,6 +109,7 @@ async function harness(steps: string[], opts: HarnessOptions = {}): Promise<Harn
     stderr: r.stderr,
   };
 }
+
 
 function sha256(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -311,6 +314,8 @@ describe('credential provider under wine', () => {
     for (const run of [win7, win81, win10]) {
       expect(run.records[0]!.inJob).toBe(true);
       expect(run.events.find((e) => e.id === 100)?.message).toMatch(/job limit 16 processes, breakaway not allowed\)\.$/);
+      // The launch record names the version package.json gives, like the DLL, the MSI and SsprLogon.exe --version.
+      expect(run.events.find((e) => e.id === 100)?.message).toMatch(new RegExp(`^SSPR Logon ${PACKAGE_VERSION.replace(/\./g, '\\.')}: `));
     }
   }, SLOW);
 

@@ -12,15 +12,20 @@ import { app } from 'electron';
 import { ExitCode } from '../../shared/exitCodes';
 import type { CliIo } from '../cli/io';
 import { runCli } from '../cli/run';
+import { PRODUCT_VERSION } from '../core/version';
 
 export const HELPDESK_SWITCH = '--helpdesk';
+/** `SsprLogon.exe --version`: prints the product version and exits 0, before anything else starts. */
+export const VERSION_SWITCH = '--version';
 /** The shim always passes --scenario; no helpdesk command has such an option. */
 const SHIM_ARGUMENT = /^--scenario(=|$)/;
 
-export type HelpdeskRequest = { kind: 'none' } | { kind: 'run'; args: string[] } | { kind: 'refused'; why: string };
+export type HelpdeskRequest = { kind: 'none' } | { kind: 'version' } | { kind: 'run'; args: string[] } | { kind: 'refused'; why: string };
 
 /** argv as Electron gives it: the executable, in development the script path, then our arguments. */
 export const helpdeskRequest = (argv: readonly string[], firstArg = 1): HelpdeskRequest => {
+  const ours = argv.slice(firstArg);
+  if (ours.length === 1 && ours[0] === VERSION_SWITCH) return { kind: 'version' };
   const at = argv.indexOf(HELPDESK_SWITCH);
   if (at < 0) return { kind: 'none' };
   const before = argv.slice(firstArg, at);
@@ -37,6 +42,9 @@ export const runHelpdesk = async (request: Exclude<HelpdeskRequest, { kind: 'non
   if (request.kind === 'refused') {
     io.err(`SsprLogon: ${request.why}`);
     code = ExitCode.InternalError;
+  } else if (request.kind === 'version') {
+    io.out(`SSPR Logon ${PRODUCT_VERSION}`);
+    code = 0;
   } else {
     code = await runCli(request.args, io);
   }

@@ -17,6 +17,7 @@ import { loadConfig, resolveDataFolders } from '../core/config';
 import { parseLaunchArgs, type LaunchArgs } from '../core/launchArgs';
 import { createLogger, fdChunkReader, readSaltHandshake, type ChunkReader, type Logger } from '../core/logging';
 import { createWindowsRegistrySource, runExecFile } from '../core/registry';
+import { PRODUCT_VERSION } from '../core/version';
 import { APP_ENTRY_URL, chromePolicy, dangerousEnvironment, dangerousSwitches, portalPolicy } from '../core/lockdown/policy';
 import { idleRemainingSeconds } from '../core/portal/outcome';
 import { portalUrl } from '../core/portal/url';
@@ -345,7 +346,7 @@ const readStartup = async (deps: OverlayDeps, release: boolean, exits: ExitContr
   }
   for (const p of launchProblems) log.warn('launch.problem', { arg: p.arg, message: p.message });
   for (const p of configProblems) log.warn('config.problem', { layer: p.layer, key: p.key, message: p.message });
-  log.info('overlay.start', { engine: config.Engine, scenario: launch.scenario, proxyMode: config.ProxyMode, release });
+  log.info('overlay.start', { version: PRODUCT_VERSION, engine: config.Engine, scenario: launch.scenario, proxyMode: config.ProxyMode, release });
   return { launch, config, demo, log };
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include "text_format.h"
 
 namespace sspr {
 
@@ -167,11 +168,9 @@ std::string RotatedLogName(std::int64_t unixSeconds) {
   unsigned m = 0;
   unsigned d = 0;
   CivilFromDays(days, &y, &m, &d);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "sspr-logon.%04lld%02u%02uT%02u%02u%02uZ.jsonl", static_cast<long long>(y), m, d,
-                static_cast<unsigned>(rest / 3600), static_cast<unsigned>(rest % 3600 / 60),
-                static_cast<unsigned>(rest % 60));
-  return buffer;
+  return "sspr-logon." + Decimal(static_cast<unsigned long long>(y), 4) + Decimal(m, 2) + Decimal(d, 2) + "T" +
+         Decimal(static_cast<unsigned long long>(rest / 3600), 2) + Decimal(static_cast<unsigned long long>(rest % 3600 / 60), 2) +
+         Decimal(static_cast<unsigned long long>(rest % 60), 2) + "Z.jsonl";
 }
 
 std::optional<std::int64_t> RotatedLogTime(const std::string& name) {

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cwchar>
 #include <cwctype>
+#include "text_format.h"
 
 namespace sspr {
 
@@ -84,7 +85,7 @@ std::wstring BuildOverlayCommandLine(const std::wstring& exePath, Scenario scena
   const std::wstring cleanUser = SanitizeTileUser(user);
   if (!cleanUser.empty()) cmd += L" " + QuoteArgument(L"--user=" + cleanUser);
   if (IsSafeLanguageTag(lang)) cmd += L" --lang=" + lang;
-  if (extras.sessionLimitSeconds > 0) cmd += L" --session-limit=" + std::to_wstring(extras.sessionLimitSeconds);
+  if (extras.sessionLimitSeconds > 0) cmd += L" --session-limit=" + DecimalW(extras.sessionLimitSeconds);
   return cmd;
 }
 
@@ -359,9 +360,7 @@ std::wstring EscapeForLog(const std::wstring& text, std::size_t maxChars) {
       break;
     }
     if (IsControl(c) || IsFormatOrBidi(c) || c == L'%') {
-      wchar_t buffer[8];
-      std::swprintf(buffer, 8, L"\\u%04x", static_cast<unsigned>(c) & 0xffffu);
-      out += buffer;
+      out += L"\\u" + HexW(static_cast<unsigned>(c) & 0xffffu, 4);
     } else {
       out.push_back(c);
     }
@@ -421,9 +420,7 @@ std::string JsonString(const std::string& utf8) {
       out.push_back('\\');
       out.push_back(static_cast<char>(c));
     } else if (c < 0x20) {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-      out += buffer;
+      out += "\\u" + Hex(static_cast<unsigned>(c), 4);
     } else {
       out.push_back(static_cast<char>(c));
     }
@@ -436,7 +433,7 @@ std::string JsonString(const std::string& utf8) {
 std::string FormatDebugRecord(const std::string& isoTime, EventId id, EventLevel level, bool verboseOnly,
                               const std::wstring& message) {
   std::string line = "{\"time\":" + JsonString(isoTime) + ",\"source\":\"SsprLogon\",\"id\":" +
-                     std::to_string(static_cast<unsigned>(id)) + ",\"level\":\"" + LevelName(level) +
+                     Decimal(static_cast<unsigned>(id)) + ",\"level\":\"" + LevelName(level) +
                      "\",\"verbose\":" + (verboseOnly ? "true" : "false") +
                      ",\"message\":" + JsonString(ToUtf8(EscapeForLog(message))) + "}";
   return line;

@@ -14,6 +14,20 @@ namespace __gnu_cxx {
 void __verbose_terminate_handler() { std::abort(); }
 }  // namespace __gnu_cxx
 
+// The string and container code of libstdc++ reports misuse through these helpers; the library's own versions
+// build std::logic_error and friends on its copy-on-write std::string, about 35 KB more in the DLL. Every COM
+// entry point catches any exception and answers with an HRESULT (provider.cpp, Guard), so the type thrown
+// does not matter to anyone: each throws std::bad_alloc.
+namespace std {
+[[noreturn]] void __throw_bad_alloc() { throw bad_alloc(); }
+[[noreturn]] void __throw_bad_array_new_length() { throw bad_alloc(); }
+[[noreturn]] void __throw_length_error(const char*) { throw bad_alloc(); }
+[[noreturn]] void __throw_logic_error(const char*) { throw bad_alloc(); }
+[[noreturn]] void __throw_out_of_range(const char*) { throw bad_alloc(); }
+[[noreturn]] void __throw_out_of_range_fmt(const char*, ...) { throw bad_alloc(); }
+[[noreturn]] void __throw_invalid_argument(const char*) { throw bad_alloc(); }
+}  // namespace std
+
 namespace {
 
 HMODULE g_module = nullptr;

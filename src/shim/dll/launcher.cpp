@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cwctype>
 #include <vector>
+#include "../core/text_format.h"
 
 namespace sspr {
 namespace {
@@ -285,11 +286,7 @@ std::wstring RandomHex(std::size_t bytes) {
     return std::wstring();
   }
   std::wstring out;
-  for (unsigned char b : random) {
-    wchar_t two[3];
-    swprintf(two, 3, L"%02x", b);
-    out += two;
-  }
+  for (unsigned char b : random) out += HexW(b, 2);
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../core/policy.h"
+#include "../core/text_format.h"
 
 namespace sspr {
 
@@ -115,8 +116,7 @@ class RecordingApi final : public AccountApi {
   }
   DWORD AddUser(const std::wstring& name, const std::wstring& password, const std::wstring& comment,
                 DWORD flags) override {
-    char flagsText[16];
-    std::snprintf(flagsText, sizeof flagsText, "0x%lX", static_cast<unsigned long>(flags));
+    const std::string flagsText = "0x" + Hex(flags, 0, true);
     Record("{\"call\":\"AddUser\",\"name\":\"" + Ascii(name) + "\",\"level\":1,\"priv\":\"user\",\"flags\":\"" +
            flagsText + "\",\"comment\":\"" + Ascii(comment) + "\"," + Describe(password) + "}");
     if (failing_ == L"add") return ERROR_ACCESS_DENIED;
@@ -132,7 +132,7 @@ class RecordingApi final : public AccountApi {
   DWORD LogOn(const std::wstring& name, const std::wstring& domain, const std::wstring& password, DWORD logonType,
               HANDLE* token) override {
     Record("{\"call\":\"LogOn\",\"name\":\"" + Ascii(name) + "\",\"domain\":\"" + Ascii(domain) +
-           "\",\"logonType\":" + std::to_string(logonType) + ",\"passwordJustSet\":" +
+           "\",\"logonType\":" + Decimal(logonType) + ",\"passwordJustSet\":" +
            (password == password_ && !password.empty() ? "true" : "false") + "}");
     if (failing_ == L"logon") return ERROR_LOGON_TYPE_NOT_GRANTED;
     HANDLE own = nullptr;
@@ -156,8 +156,8 @@ class RecordingApi final : public AccountApi {
       else if (c >= L'0' && c <= L'9') digit = true;
       else symbol = true;
     }
-    return "\"passwordLength\":" + std::to_string(password.size()) +
-           ",\"passwordClasses\":" + std::to_string(upper + lower + digit + symbol);
+    return "\"passwordLength\":" + Decimal(password.size()) +
+           ",\"passwordClasses\":" + Decimal(upper + lower + digit + symbol);
   }
   void Record(const std::string& line) {
     HANDLE h = CreateFileW(file_.c_str(), FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, nullptr, OPEN_ALWAYS,

@@ -9,6 +9,7 @@
 #include "../core/policy.h"
 #include "launcher.h"
 #include "settings.h"
+#include "../core/text_format.h"
 
 namespace sspr {
 namespace {
@@ -135,9 +136,9 @@ struct MonitorContext {
 void OnOverlayStarted(void* context, DWORD processId, const LaunchResult& launch) {
   const auto* monitor = static_cast<MonitorContext*>(context);
   LogEvent(EventId::OverlayStarted, EventLevel::Info, false,
-           std::wstring(L"The password reset overlay started (scenario ") +
+           std::wstring(L"SSPR Logon " SSPR_PRODUCT_VERSION L": the password reset overlay started (scenario ") +
                (monitor->scenario == Scenario::Logon ? L"logon" : L"unlock") + L", process id " +
-               std::to_wstring(processId) + L", job limit " + std::to_wstring(launch.jobProcessLimit) +
+               DecimalW(processId) + L", job limit " + DecimalW(launch.jobProcessLimit) +
                L" processes, breakaway " + (launch.jobAllowsBreakaway ? L"allowed" : L"not allowed") + L").");
 }
 
@@ -153,7 +154,7 @@ void RecordOutcome(ProviderState* state, const LaunchResult& result) {
   if (result.kind == EndKind::AccountUnavailable) {
     LogEvent(EventId::AccountUnavailable, EventLevel::Error, false,
              outcome.logMessage + L" Not counted toward turning the link off. (step " + result.failedStep + L", error " +
-                 std::to_wstring(result.win32Error) + L"); see HKLM\\SOFTWARE\\SsprLogon\\State AccountStatus.");
+                 DecimalW(result.win32Error) + L"); see HKLM\\SOFTWARE\\SsprLogon\\State AccountStatus.");
   } else if (result.kind == EndKind::LaunchFailed) {
     EventId id = result.leastPrivilegeRefused ? EventId::LaunchRefusedNoLeastPrivilege : result.failureEvent;
     std::wstring why = L"The password reset overlay could not be started";
@@ -168,14 +169,12 @@ void RecordOutcome(ProviderState* state, const LaunchResult& result) {
             L"usable safely";
     }
     LogEvent(id, EventLevel::Error, false,
-             why + L" (step " + result.failedStep + L", error " + std::to_wstring(result.win32Error) + L").");
+             why + L" (step " + result.failedStep + L", error " + DecimalW(result.win32Error) + L").");
   } else {
     std::wstring message = outcome.logMessage;
     if (result.kind == EndKind::Exited && (outcome.eventId == EventId::Crashed ||
                                            outcome.eventId == EventId::UnexpectedExitCode)) {
-      wchar_t code[16];
-      swprintf(code, 16, L"0x%08lX", static_cast<unsigned long>(result.exitCode));
-      message += std::wstring(L" Exit code ") + code + L".";
+      message += L" Exit code 0x" + HexW(result.exitCode, 8, true) + L".";
     }
     if (forgivenAfterUiReady) {
       message += L" Not counted toward turning the link off: the overlay had shown its first screen.";
@@ -190,7 +189,7 @@ void RecordOutcome(ProviderState* state, const LaunchResult& result) {
   }
   if (after.disabled && !before.disabled) {
     LogEvent(EventId::SelfDisabled, EventLevel::Error, false,
-             L"The password reset link was turned off after " + std::to_wstring(after.consecutiveFailures) +
+             L"The password reset link was turned off after " + DecimalW(after.consecutiveFailures) +
                  L" consecutive failures. Fix the cause, then set HKLM\\SOFTWARE\\SsprLogon\\State Disabled to 0.");
   } else if (outcome.effect == FailureEffect::Reset && before.consecutiveFailures > 0) {
     LogEvent(EventId::FailureCounterReset, EventLevel::Info, true,

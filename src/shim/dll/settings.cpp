@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <vector>
+#include "../core/text_format.h"
 
 namespace sspr {
 
@@ -162,10 +163,8 @@ std::wstring EnsureProductDataFolder() {
 std::string UtcNowIso() {
   SYSTEMTIME st;
   GetSystemTime(&st);
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", st.wYear, st.wMonth, st.wDay, st.wHour,
-                st.wMinute, st.wSecond, st.wMilliseconds);
-  return buffer;
+  return Decimal(st.wYear, 4) + "-" + Decimal(st.wMonth, 2) + "-" + Decimal(st.wDay, 2) + "T" + Decimal(st.wHour, 2) + ":" +
+         Decimal(st.wMinute, 2) + ":" + Decimal(st.wSecond, 2) + "." + Decimal(st.wMilliseconds, 3) + "Z";
 }
 
 ShimSettings LoadSettings() {

