@@ -14,7 +14,7 @@ const boot = async () => {
   } catch {
     info = null;
   }
-  initI18n(pickLanguage(info?.locale ?? navigator.language));
+  await initI18n(pickLanguage(info?.locale ?? navigator.language));
   const container = document.getElementById('root');
   if (!container) return;
   // The portal engine's chrome is a whole window of its own around the locked portal view.

@@ -10,7 +10,7 @@
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { AppInfo, ExitReason, PortalChannel, PortalRequestOf, PortalState } from '../../shared/ipc';
-import { isRtl, PORTAL_LANGUAGES, portalStrings } from './strings';
+import { isRtl, PORTAL_LANGUAGES, usePortalStrings } from './strings';
 import './portal.css';
 
 export type PortalChromeApi = {
@@ -42,7 +42,7 @@ export const PortalChrome = ({ info, api, pollMs = 1000 }: PortalChromeProps) =>
   const headerRef = useRef<HTMLElement>(null);
 
   const language = state?.language ?? info.locale;
-  const s = portalStrings(language);
+  const s = usePortalStrings(language);
   const warnAt = idleWarningSeconds(info.idleTimeoutSeconds);
   const warning = state !== null && state.phase !== 'error' && state.idleRemainingSeconds <= warnAt;
   const error = state?.phase === 'error' ? state.error : undefined;

@@ -1,8 +1,12 @@
 /**
- * The portal chrome's own texts. Kept beside the component (the portal page itself is localised by
- * Microsoft through mkt=); unknown languages fall back to English.
+ * The portal chrome's texts, read from the overlay's one i18n system (the "portal" section of each
+ * catalogue; the portal page itself is localised by Microsoft through mkt=). A language whose catalogue is
+ * not loaded yet shows English until it arrives.
  */
+import i18next from 'i18next';
+import { useEffect, useState } from 'react';
 import type { PortalErrorReason } from '../../shared/ipc';
+import { isRightToLeft, loadLanguage, pickLanguage } from '../i18n';
 
 export interface PortalStrings {
   language: string;
@@ -21,72 +25,43 @@ export interface PortalStrings {
   portalRegion: string;
 }
 
-const en: PortalStrings = {
-  language: 'Language',
-  backToSignIn: 'Back to sign-in',
-  finish: 'Finish and sign in',
-  loading: 'Opening the password reset page…',
-  unavailableTitle: 'Password reset is not available here',
-  unavailableBody: 'This window cannot show the password reset page. Go back to sign-in and contact your IT helpdesk.',
-  errorTitle: {
-    offline: 'You are not connected to the internet',
-    dns: 'The password reset service cannot be found',
-    timeout: 'The password reset service did not answer in time',
-    tls: 'A secure connection could not be made',
-    certificate: 'The connection is not secure',
-    proxy: 'The proxy server did not let the connection through',
-    blocked: 'That page cannot be opened here',
-    http: 'The password reset service has a problem',
-    crashed: 'Something went wrong',
-    other: 'The password reset page could not be opened',
-  },
-  errorBody: {
-    offline: 'Check the network cable or Wi-Fi, then try again.',
-    dns: 'The network may need you to sign in first, or it blocks the service. Try another network or contact your IT helpdesk.',
-    timeout: 'The network may be slow or blocked. Try again in a moment.',
-    tls: 'This network may need you to sign in first (as in a hotel or airport), or it blocks secure connections. Use another network or contact your IT helpdesk.',
-    certificate: 'Someone may be intercepting the connection, or this computer\u2019s date and time are wrong. Check the date and time, use another network, or contact your IT helpdesk.',
-    proxy: 'Contact your IT helpdesk: the proxy settings for this computer need attention.',
-    blocked: 'For your security, only the password reset page can be shown on this screen. Finish on another device or contact your IT helpdesk.',
-    http: 'Try again later.',
-    crashed: 'Go back to sign-in and try again.',
-    other: 'Try again, or go back to sign-in.',
-  },
-  retry: 'Try again',
-  reference: (id) => `Reference: ${id}`,
-  idleTitle: 'Are you still there?',
-  idleBody: (s) => `For your security this screen closes in ${s} seconds.`,
-  idleContinue: 'Continue',
-  portalRegion: 'Microsoft password reset',
+const reasons: readonly PortalErrorReason[] = ['offline', 'dns', 'timeout', 'tls', 'certificate', 'proxy', 'blocked', 'http', 'crashed', 'other'];
+
+export const portalStrings = (language: string): PortalStrings => {
+  const lng = pickLanguage(language);
+  const t = i18next.getFixedT(i18next.hasResourceBundle(lng, 'translation') ? lng : 'en');
+  const byReason = (section: string) => Object.fromEntries(reasons.map((r) => [r, t(`portal.${section}.${r}`)])) as Record<PortalErrorReason, string>;
+  return {
+    language: t('app.language'),
+    backToSignIn: t('app.backToSignIn'),
+    finish: t('portal.finish'),
+    loading: t('portal.loading'),
+    unavailableTitle: t('portal.unavailableTitle'),
+    unavailableBody: t('portal.unavailableBody'),
+    errorTitle: byReason('errorTitle'),
+    errorBody: byReason('errorBody'),
+    retry: t('common.tryAgain'),
+    reference: (id) => t('portal.reference', { id }),
+    idleTitle: t('portal.idleTitle'),
+    idleBody: (seconds) => t('portal.idleBody', { seconds }),
+    idleContinue: t('idle.continue'),
+    portalRegion: t('portal.region'),
+  };
 };
 
-const ar: PortalStrings = {
-  ...en,
-  language: 'اللغة',
-  backToSignIn: 'العودة إلى تسجيل الدخول',
-  finish: 'إنهاء وتسجيل الدخول',
-  loading: 'جارٍ فتح صفحة إعادة تعيين كلمة المرور…',
-  retry: 'حاول مرة أخرى',
-  idleTitle: 'هل ما زلت هنا؟',
-  idleBody: (s) => `حفاظًا على أمانك ستُغلق هذه الشاشة خلال ${s} ثانية.`,
-  idleContinue: 'متابعة',
+/** portalStrings for a language that may still be loading: renders again once its catalogue arrives. */
+export const usePortalStrings = (language: string): PortalStrings => {
+  const [, setLoaded] = useState('');
+  useEffect(() => {
+    let live = true;
+    const lng = pickLanguage(language);
+    void loadLanguage(lng).then(() => live && setLoaded(lng));
+    return () => {
+      live = false;
+    };
+  }, [language]);
+  return portalStrings(language);
 };
-
-const de: PortalStrings = {
-  ...en,
-  language: 'Sprache',
-  backToSignIn: 'Zurück zur Anmeldung',
-  finish: 'Fertig – anmelden',
-  loading: 'Die Seite zum Zurücksetzen des Kennworts wird geöffnet…',
-  retry: 'Erneut versuchen',
-  idleTitle: 'Sind Sie noch da?',
-  idleBody: (s) => `Zu Ihrer Sicherheit wird dieser Bildschirm in ${s} Sekunden geschlossen.`,
-  idleContinue: 'Weiter',
-};
-
-const catalogues: Record<string, PortalStrings> = { en, ar, de };
-
-export const portalStrings = (language: string): PortalStrings => catalogues[language.toLowerCase().split('-')[0] ?? 'en'] ?? en;
 
 /** Languages offered for the portal (its mkt values) with their own names. */
 export const PORTAL_LANGUAGES: readonly { code: string; name: string }[] = [
@@ -103,4 +78,4 @@ export const PORTAL_LANGUAGES: readonly { code: string; name: string }[] = [
   { code: 'zh-cn', name: '中文(简体)' },
 ];
 
-export const isRtl = (language: string): boolean => /^(ar|he|fa|ur)(-|$)/i.test(language);
+export const isRtl = (language: string): boolean => isRightToLeft(language) || /^(fa|ur)(-|$)/i.test(language);
