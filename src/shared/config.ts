@@ -17,7 +17,8 @@ export const configFields = {
   ClientId: v.pipe(v.string(), v.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)),
   LinkText: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
   HelpdeskText: v.pipe(v.string(), v.maxLength(500)),
-  Locale: v.pipe(v.string(), v.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)),
+  /** Empty: not set, so the language the shim passes (the Windows display language) decides. */
+  Locale: v.union([v.literal(''), v.pipe(v.string(), v.maxLength(35), v.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/i))]),
   IdleTimeoutSeconds: v.pipe(v.number(), v.integer(), v.minValue(30), v.maxValue(3600)),
   ProxyMode: v.picklist(['system', 'direct', 'fixed', 'pac']),
   ProxyServer: v.pipe(v.string(), v.maxLength(500)),
@@ -45,7 +46,7 @@ export const defaultConfig: Config = {
   LinkText: 'Forgot password?',
   /** Empty: the overlay shows its own localised "contact your IT helpdesk" sentence. */
   HelpdeskText: '',
-  Locale: 'en',
+  Locale: '',
   IdleTimeoutSeconds: 180,
   ProxyMode: 'system',
   ProxyServer: '',
@@ -57,6 +58,12 @@ export const defaultConfig: Config = {
   BrandName: '',
   RequestTimeoutSeconds: 30,
 };
+
+/**
+ * The overlay's language: Locale (policy or MSI) when an admin set it; else --lang, the Windows display
+ * language the shim passes; else English. The in-overlay switch then overrides it for the session.
+ */
+export const overlayLanguage = (config: Pick<Config, 'Locale'>, lang: string | undefined): string => config.Locale || lang || 'en';
 
 export interface ConfigProblem {
   layer: string;

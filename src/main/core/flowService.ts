@@ -4,7 +4,7 @@
  * (the renderer is not trusted), and every engine outcome is mapped onto the closed ErrorCode set.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Config } from '../../shared/config';
+import { overlayLanguage, type Config } from '../../shared/config';
 import type { ErrorCode } from '../../shared/errors';
 import { isScreenError } from '../../shared/errors';
 import type { ExitCode } from '../../shared/exitCodes';
@@ -302,7 +302,7 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
     scenario: deps.launch.scenario,
     engine: deps.config.Engine,
     userHint: deps.launch.user,
-    locale: deps.launch.lang ?? deps.config.Locale,
+    locale: overlayLanguage(deps.config, deps.launch.lang),
     helpdeskText: deps.config.HelpdeskText,
     idleTimeoutSeconds: deps.config.IdleTimeoutSeconds,
     demo: deps.demo ?? deps.launch.demo,

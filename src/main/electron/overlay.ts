@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, protocol, session, type Session, type WebContents } from 'electron';
 import * as v from 'valibot';
-import type { Config } from '../../shared/config';
+import { overlayLanguage, type Config } from '../../shared/config';
 import { ExitCode } from '../../shared/exitCodes';
 import { ipcContract, type AppInfo } from '../../shared/ipc';
 import { createCore, type Core, type CoreOptions } from '../core';
@@ -295,7 +295,7 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
     window.focus();
   });
 
-  const language = launch.lang ?? config.Locale;
+  const language = overlayLanguage(config, launch.lang);
   if (config.Engine === 'portal') {
     portal = createPortalController({
       window,

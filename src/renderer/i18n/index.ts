@@ -63,13 +63,18 @@ export interface I18nOptions {
   domain?: string;
 }
 
-export const initI18n = async (lng: Language, options: I18nOptions = {}): Promise<typeof i18next> => {
+/**
+ * Sets i18next up with English (synchronously, so a component rendered before initI18n still has texts).
+ * Safe to call more than once; the first caller's options win.
+ */
+export const ensureI18n = (options: I18nOptions = {}): typeof i18next => {
+  if (i18next.isInitialized) return i18next;
   globalScope[CATALOGUE_CALLBACK] = (code, data) => {
     // Only the catalogues we ship, and only once: a stray call cannot swap the language's texts later.
     if (!onDemandLanguages.includes(code as Language) || i18next.hasResourceBundle(code, 'translation')) return;
     i18next.addResourceBundle(code, 'translation', data);
   };
-  await i18next.use(initReactI18next).init({
+  void i18next.use(initReactI18next).init({
     resources: { en: { translation: en } },
     lng: 'en',
     fallbackLng: 'en',
@@ -79,6 +84,11 @@ export const initI18n = async (lng: Language, options: I18nOptions = {}): Promis
     returnNull: false,
     showSupportNotice: false,
   });
+  return i18next;
+};
+
+export const initI18n = async (lng: Language, options: I18nOptions = {}): Promise<typeof i18next> => {
+  ensureI18n(options);
   await changeLanguage(lng);
   return i18next;
 };

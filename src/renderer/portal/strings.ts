@@ -6,7 +6,7 @@
 import i18next from 'i18next';
 import { useEffect, useState } from 'react';
 import type { PortalErrorReason } from '../../shared/ipc';
-import { isRightToLeft, loadLanguage, pickLanguage } from '../i18n';
+import { ensureI18n, isRightToLeft, loadLanguage, pickLanguage } from '../i18n';
 
 export interface PortalStrings {
   language: string;
@@ -28,6 +28,7 @@ export interface PortalStrings {
 const reasons: readonly PortalErrorReason[] = ['offline', 'dns', 'timeout', 'tls', 'certificate', 'proxy', 'blocked', 'http', 'crashed', 'other'];
 
 export const portalStrings = (language: string): PortalStrings => {
+  ensureI18n();
   const lng = pickLanguage(language);
   const t = i18next.getFixedT(i18next.hasResourceBundle(lng, 'translation') ? lng : 'en');
   const byReason = (section: string) => Object.fromEntries(reasons.map((r) => [r, t(`portal.${section}.${r}`)])) as Record<PortalErrorReason, string>;
