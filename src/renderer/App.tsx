@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { AppInfo, ExitReason, FlowError, FlowResult, FlowView, SsprApi } from '../shared/ipc';
 import { isScreenError, type ScreenErrorCode } from '../shared/errors';
 import { checkUsername } from '../shared/validation';
+import { displayName } from './branding';
 import { Header } from './components/Header';
 import { IdleWarning } from './components/IdleWarning';
 import { loopFocus } from './focusLoop';
@@ -62,8 +63,8 @@ export const App = ({ api, info, started = true }: { api: SsprApi; info: AppInfo
   const go = (next: Stage) => setStageState((s) => ({ id: s.id + 1, stage: next }));
 
   useEffect(() => {
-    document.title = info.productName;
-  }, [info.productName]);
+    document.title = displayName(info);
+  }, [info]);
 
   const exit = async (reason: ExitReason) => {
     if (exiting.current) return;
@@ -187,7 +188,7 @@ export const App = ({ api, info, started = true }: { api: SsprApi; info: AppInfo
   const warnAt = warningSeconds(info.idleTimeoutSeconds);
   return (
     <div className="overlay" data-stage={current.kind} onKeyDown={loopFocus}>
-      <Header productName={info.productName} demo={info.demo} language={language} onLanguage={onLanguage} />
+      <Header productName={displayName(info)} demo={info.demo} language={language} onLanguage={onLanguage} />
       <main className="content">
         <div className="card" key={stage.id}>
           {renderStage()}

@@ -5,6 +5,7 @@
  * discarding the rest (see src/main/core/config.ts).
  */
 import * as v from 'valibot';
+import { accentProblem, HEX_COLOUR } from './branding';
 
 const httpsUrl = v.pipe(v.string(), v.url(), v.startsWith('https://'));
 const hostList = v.array(v.pipe(v.string(), v.regex(/^(\*\.)?[a-z0-9.-]+(:\d+)?$/i)));
@@ -28,6 +29,17 @@ export const configFields = {
   LogRetentionDays: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365)),
   LogMaxSizeMB: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1024)),
   BrandName: v.pipe(v.string(), v.maxLength(64)),
+  /** #RRGGBB for buttons and links; refused unless it keeps button text and controls readable. */
+  AccentColor: v.union([
+    v.literal(''),
+    v.pipe(
+      v.string(),
+      v.regex(HEX_COLOUR, 'accent colour must be #RRGGBB'),
+      v.check((c) => accentProblem(c) === null, (issue) => accentProblem(String(issue.input)) ?? 'accent colour refused'),
+    ),
+  ]),
+  /** The organisation's UPN suffix (e.g. fabrikam.com): the user-id hint and examples use it. */
+  UpnSuffix: v.union([v.literal(''), v.pipe(v.string(), v.maxLength(48), v.regex(/^(?=.{1,48}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i))]),
   /** Seconds the overlay waits for the service on one request before calling it unreachable. */
   RequestTimeoutSeconds: v.pipe(v.number(), v.integer(), v.minValue(5), v.maxValue(120)),
 } as const;
@@ -56,6 +68,8 @@ export const defaultConfig: Config = {
   LogRetentionDays: 14,
   LogMaxSizeMB: 20,
   BrandName: '',
+  AccentColor: '',
+  UpnSuffix: '',
   RequestTimeoutSeconds: 30,
 };
 
@@ -64,6 +78,13 @@ export const defaultConfig: Config = {
  * language the shim passes; else English. The in-overlay switch then overrides it for the session.
  */
 export const overlayLanguage = (config: Pick<Config, 'Locale'>, lang: string | undefined): string => config.Locale || lang || 'en';
+
+/** The branding settings the overlay's screens need, only those an admin set. */
+export const brandingInfo = (config: Pick<Config, 'BrandName' | 'AccentColor' | 'UpnSuffix'>): { brandName?: string; accentColor?: string; upnSuffix?: string } => ({
+  ...(config.BrandName.trim() ? { brandName: config.BrandName.trim() } : {}),
+  ...(config.AccentColor ? { accentColor: config.AccentColor } : {}),
+  ...(config.UpnSuffix ? { upnSuffix: config.UpnSuffix.toLowerCase() } : {}),
+});
 
 export interface ConfigProblem {
   layer: string;

@@ -61,6 +61,10 @@ export const AppInfoSchema = v.object({
   demo: v.boolean(),
   /** Portal engine only: the URL the locked view shows. */
   portalUrl: v.string(),
+  /** The organisation's look (BrandName, AccentColor, UpnSuffix); absent when not configured. */
+  brandName: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  accentColor: v.optional(v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i))),
+  upnSuffix: v.optional(v.pipe(v.string(), v.maxLength(48))),
 });
 export type AppInfo = v.InferOutput<typeof AppInfoSchema>;
 

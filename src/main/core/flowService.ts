@@ -4,7 +4,7 @@
  * (the renderer is not trusted), and every engine outcome is mapped onto the closed ErrorCode set.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { overlayLanguage, type Config } from '../../shared/config';
+import { brandingInfo, overlayLanguage, type Config } from '../../shared/config';
 import type { ErrorCode } from '../../shared/errors';
 import { isScreenError } from '../../shared/errors';
 import type { ExitCode } from '../../shared/exitCodes';
@@ -307,6 +307,7 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
     idleTimeoutSeconds: deps.config.IdleTimeoutSeconds,
     demo: deps.demo ?? deps.launch.demo,
     portalUrl: deps.config.PortalUrl,
+    ...brandingInfo(deps.config),
   });
 
   return {

@@ -11,6 +11,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { AppInfo, ExitReason, PortalChannel, PortalRequestOf, PortalState } from '../../shared/ipc';
 import { isRtl, PORTAL_LANGUAGES, usePortalStrings } from './strings';
+import { displayName } from '../branding';
 import './portal.css';
 
 export type PortalChromeApi = {
@@ -103,7 +104,7 @@ export const PortalChrome = ({ info, api, pollMs = 1000 }: PortalChromeProps) =>
     <div className="portal-chrome" lang={language} dir={isRtl(language) ? 'rtl' : 'ltr'}>
       <header className="topbar portal-chrome__header" ref={headerRef}>
         <div className="topbar__brand">
-          <span className="topbar__product">{info.productName}</span>
+          <span className="topbar__product">{displayName(info)}</span>
         </div>
         {supported && (
           <div className="topbar__language">
