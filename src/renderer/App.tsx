@@ -188,7 +188,7 @@ export const App = ({ api, info, started = true }: { api: SsprApi; info: AppInfo
   const warnAt = warningSeconds(info.idleTimeoutSeconds);
   return (
     <div className="overlay" data-stage={current.kind} onKeyDown={loopFocus}>
-      <Header productName={displayName(info)} demo={info.demo} language={language} onLanguage={onLanguage} />
+      <Header productName={displayName(info)} logo={info.logoDataUrl} demo={info.demo} language={language} onLanguage={onLanguage} />
       <main className="content">
         <div className="card" key={stage.id}>
           {renderStage()}

@@ -38,6 +38,8 @@ export const configFields = {
       v.check((c) => accentProblem(c) === null, (issue) => accentProblem(String(issue.input)) ?? 'accent colour refused'),
     ),
   ]),
+  /** A PNG or SVG file in the data folder shown beside the name in the header (see src/main/core/logo.ts). */
+  LogoFile: v.union([v.literal(''), v.pipe(v.string(), v.maxLength(64), v.regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*\.(png|svg)$/i))]),
   /** The organisation's UPN suffix (e.g. fabrikam.com): the user-id hint and examples use it. */
   UpnSuffix: v.union([v.literal(''), v.pipe(v.string(), v.maxLength(48), v.regex(/^(?=.{1,48}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i))]),
   /** Seconds the overlay waits for the service on one request before calling it unreachable. */
@@ -69,6 +71,7 @@ export const defaultConfig: Config = {
   LogMaxSizeMB: 20,
   BrandName: '',
   AccentColor: '',
+  LogoFile: '',
   UpnSuffix: '',
   RequestTimeoutSeconds: 30,
 };

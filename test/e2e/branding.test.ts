@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openOverlay, startTestEmulator, type Overlay, type TestEmulator } from './support';
@@ -46,5 +49,22 @@ describe("the organisation's look: name, accent colour and user-id examples from
     const { page } = await overlay(['--set=AccentColor=#ffcc00']);
     await page.locator('.button--primary').first().waitFor();
     await expect(primaryBackground(page)).resolves.toBe('rgb(10, 88, 202)');
+  });
+
+  it('a logo in the data folder shows beside the name, as an image from a data: URL; a scripted SVG never shows', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sspr-brand-'));
+    writeFileSync(join(dataDir, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="#6b2c91"/></svg>');
+    writeFileSync(join(dataDir, 'evil.svg'), '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    const good = await overlay([`--data-dir=${dataDir}`, '--set=LogoFile=logo.svg', '--set=BrandName=Fabrikam']);
+    const logo = good.page.locator('.topbar img');
+    await logo.waitFor();
+    await expect(logo.getAttribute('src')).resolves.toMatch(/^data:image\/svg\+xml;base64,/);
+    await expect(logo.getAttribute('alt')).resolves.toBe('');
+    await expect.poll(() => logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(40);
+
+    const evil = await overlay([`--data-dir=${dataDir}`, '--set=LogoFile=evil.svg']);
+    await evil.page.locator('.topbar__product').waitFor();
+    await expect(evil.page.locator('.topbar img').count()).resolves.toBe(0);
+    expect(evil.dialogs).toEqual([]);
   });
 });

@@ -33,6 +33,8 @@ export interface FlowDeps {
   now?: () => number;
   newCorrelationId?: () => string;
   tracker?: ExitTracker;
+  /** The organisation's logo, already checked (src/main/core/logo.ts). */
+  logoDataUrl?: string;
 }
 
 type State =
@@ -308,6 +310,7 @@ export const createFlowHandlers = (deps: FlowDeps): IpcHandlers => {
     demo: deps.demo ?? deps.launch.demo,
     portalUrl: deps.config.PortalUrl,
     ...brandingInfo(deps.config),
+    ...(deps.logoDataUrl ? { logoDataUrl: deps.logoDataUrl } : {}),
   });
 
   return {

@@ -104,6 +104,7 @@ export const PortalChrome = ({ info, api, pollMs = 1000 }: PortalChromeProps) =>
     <div className="portal-chrome" lang={language} dir={isRtl(language) ? 'rtl' : 'ltr'}>
       <header className="topbar portal-chrome__header" ref={headerRef}>
         <div className="topbar__brand">
+          {info.logoDataUrl?.startsWith('data:image/') && <img className="topbar__logo" src={info.logoDataUrl} alt="" />}
           <span className="topbar__product">{displayName(info)}</span>
         </div>
         {supported && (
