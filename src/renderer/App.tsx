@@ -6,6 +6,7 @@ import { checkUsername } from '../shared/validation';
 import { displayName } from './branding';
 import { Header } from './components/Header';
 import { IdleWarning } from './components/IdleWarning';
+import { LiveRegions } from './components/LiveRegions';
 import { loopFocus } from './focusLoop';
 import { useIdleTimer } from './hooks';
 import { changeLanguage, pickLanguage, type Language } from './i18n';
@@ -188,6 +189,7 @@ export const App = ({ api, info, started = true }: { api: SsprApi; info: AppInfo
   const warnAt = warningSeconds(info.idleTimeoutSeconds);
   return (
     <div className="overlay" data-stage={current.kind} onKeyDown={loopFocus}>
+      <LiveRegions />
       <Header productName={displayName(info)} logo={info.logoDataUrl} demo={info.demo} language={language} onLanguage={onLanguage} />
       <main className="content">
         <div className="card" key={stage.id}>
