@@ -69,6 +69,9 @@ describe('languages: chosen from policy, the Windows display language or the swi
 
   it('the switch in the header changes the language for the session, loading that catalogue then', async () => {
     const { page, catalogues } = await overlay(['--lang=en']);
+    // 23 languages, each named in its own words; the pseudo-locale is not offered to users.
+    await expect(page.locator('#language option').count()).resolves.toBe(23);
+    await expect(page.locator('#language option[value="en-XA"]').count()).resolves.toBe(0);
     await page.locator('#language').selectOption('ja');
     await expect.poll(() => heading(page)).toBe(ja.userId.title.logon);
     await expect.poll(() => page.getByRole('button', { name: ja.app.backToSignIn }).count()).toBe(1);

@@ -6,7 +6,7 @@ import { InlineErrorCodes, ScreenErrorCodes } from '../../src/shared/errors';
 import type { CodeProblem, UsernameProblem } from '../../src/shared/validation';
 import type { PasswordProblem, PasswordRule } from '../../src/shared/passwordPolicy';
 import { checkCatalogue, describeProblems, flatten, type Catalogue } from '../../src/renderer/i18n/catalogue';
-import { languages, onDemandLanguages, pickLanguage } from '../../src/renderer/i18n/languages';
+import { languages, onDemandLanguages, pickLanguage, selectableLanguages } from '../../src/renderer/i18n/languages';
 
 const dir = join(__dirname, '../../src/renderer/i18n');
 const shipped = readdirSync(dir)
@@ -113,6 +113,11 @@ describe('choosing a language', () => {
     ['xx-YY', 'en'], ['', 'en'], [undefined, 'en'],
   ])('%s → %s', (tag, expected) => {
     expect(pickLanguage(tag)).toBe(expected);
+  });
+
+  it('the header offers every real language, and the pseudo-locale only to whoever started in it', () => {
+    expect(selectableLanguages('de').map((l) => l.code)).toEqual(['en', ...onDemandLanguages]);
+    expect(selectableLanguages('en-XA').map((l) => l.code)).toContain('en-XA');
   });
 
   it('every language is named in its own words', () => {

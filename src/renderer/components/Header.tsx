@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { languages, type Language } from '../i18n';
+import { selectableLanguages, type Language } from '../i18n';
 
 interface Props {
   productName: string;
@@ -26,7 +26,7 @@ export const Header = ({ productName, logo, demo, language, onLanguage }: Props)
       <div className="topbar__language">
         <label htmlFor="language">{t('app.language')}</label>
         <select id="language" value={language} onChange={(e) => onLanguage(e.target.value as Language)}>
-          {languages.map((l) => (
+          {selectableLanguages(language).map((l) => (
             <option key={l.code} value={l.code} lang={l.code}>
               {l.name}
             </option>

@@ -8,10 +8,10 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './en.json';
 import type { Catalogue } from './catalogue';
-import { isRightToLeft, languages, onDemandLanguages, pickLanguage, type Language } from './languages';
+import { isRightToLeft, languages, onDemandLanguages, pickLanguage, selectableLanguages, type Language } from './languages';
 import { pseudoCatalogue } from './pseudo';
 
-export { isRightToLeft, languages, pickLanguage, type Language };
+export { isRightToLeft, languages, pickLanguage, selectableLanguages, type Language };
 
 /** Shown in user-id hints and examples when no UpnSuffix is configured. */
 export const EXAMPLE_DOMAIN = 'contoso.com';

@@ -36,6 +36,9 @@ export type Language = (typeof languages)[number]['code'];
 /** Catalogues shipped as files of their own and loaded on demand (English is in the first load). */
 export const onDemandLanguages: readonly Language[] = languages.map((l) => l.code).filter((c) => c !== 'en' && c !== 'en-XA');
 
+/** The header's list: every real language; the pseudo-locale only while it is in use (it is for testers). */
+export const selectableLanguages = (current: string) => languages.filter((l) => l.code !== 'en-XA' || current === 'en-XA');
+
 const RTL = new Set<string>(['ar', 'he']);
 export const isRightToLeft = (lng: string): boolean => RTL.has(lng.split('-')[0]?.toLowerCase() ?? '');
 
