@@ -36,7 +36,7 @@ cp "$src/dll/version.rc" "$obj/version.rc"
 (cd "$obj" && "$WINDRES" -I"$obj" version.rc -O coff -o "$obj/resources.o")
 
 dll_sources=("$src/dll/dll.cpp" "$src/dll/provider.cpp" "$src/dll/launcher.cpp" "$src/dll/settings.cpp" "$src/dll/overlay_log.cpp"
-             "$src/core/policy.cpp" "$src/include/credprov_iids.cpp" "$obj/resources.o" "$src/dll/SsprLogonCP.def")
+             "$src/dll/tile_language.cpp" "$src/core/policy.cpp" "$src/core/tile_text.cpp" "$src/include/credprov_iids.cpp" "$obj/resources.o" "$src/dll/SsprLogonCP.def")
 dll_libs=(-lole32 -luuid -ladvapi32 -lwtsapi32 -lbcrypt -lgdi32 -luser32)
 "$CXX" "${common[@]}" -shared -o "$stage/SsprLogonCP.dll" "${dll_sources[@]}" "${static[@]}" "${dll_libs[@]}"
 # Test-only variant: identical except for the checks wine cannot satisfy (docs/shim-least-privilege.md).
@@ -51,7 +51,7 @@ dll_libs=(-lole32 -luuid -ladvapi32 -lwtsapi32 -lbcrypt -lgdi32 -luser32)
   "${static[@]}" -lole32 -luuid -ladvapi32 -lgdi32 -luser32
 
 g++ -std=c++17 -O1 -Wall -Wextra -Werror -o "$stage/core-test" \
-  "$root/test/shim/native/core_test.cpp" "$src/core/policy.cpp"
+  "$root/test/shim/native/core_test.cpp" "$src/core/policy.cpp" "$src/core/tile_text.cpp"
 
 # The DLL is loaded into LogonUI: it must not drag in a mingw runtime DLL that Windows does not have.
 imports="$("$OBJDUMP" -p "$stage/SsprLogonCP.dll" "$stage/SsprLogonCP-winetest.dll" | sed -n 's/^[[:space:]]*DLL Name: //p' | tr 'A-Z' 'a-z' | sort -u)"

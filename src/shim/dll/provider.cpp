@@ -6,16 +6,16 @@
 #include <string>
 
 #include "../core/policy.h"
+#include "../core/tile_text.h"
 #include "launcher.h"
 #include "settings.h"
+#include "tile_language.h"
 
 namespace sspr {
 namespace {
 
 enum FieldId : DWORD { FID_IMAGE = 0, FID_TITLE = 1, FID_LINK = 2, FID_STATUS = 3, FID_COUNT = 4 };
 
-const wchar_t* const kTitle = L"Password reset";
-const wchar_t* const kRunningStatus = L"Password reset is open.";
 const wchar_t* const kOverlayDesktop = L"Winlogon";
 const wchar_t* const kLaunchMutexName = L"Local\\SsprLogonOverlay";
 
@@ -84,6 +84,7 @@ class ProviderState {
   UINT_PTR adviseContext = 0;
   Scenario scenario = Scenario::Logon;
   std::wstring linkText = kDefaultLinkText;
+  std::wstring language;  // the tile's texts (tile_text.h); empty: English
   std::wstring status;
   bool running = false;
   bool disabled = false;
@@ -176,7 +177,7 @@ void RecordOutcome(ProviderState* state, const LaunchResult& result) {
 
   Lock lock(&state->cs);
   state->running = false;
-  state->status = outcome.tileMessage;
+  state->status = LocalizeTileMessage(outcome.tileMessage, state->language);
   state->disabled = after.disabled;
 }
 
@@ -193,7 +194,7 @@ DWORD WINAPI MonitorThread(void* parameter) {
                L"An unexpected error was contained in the overlay monitor.");
       Lock lock(&monitor->state->cs);
       monitor->state->running = false;
-      monitor->state->status = ClassifyEnd(EndKind::LaunchFailed, 0).tileMessage;
+      monitor->state->status = LocalizeTileMessage(ClassifyEnd(EndKind::LaunchFailed, 0).tileMessage, monitor->state->language);
     } catch (...) {
     }
   }
@@ -289,7 +290,7 @@ class Credential final : public ICredentialProviderCredential2 {
         Lock lock(&state_->cs);
         switch (field) {
           case FID_TITLE:
-            text = kTitle;
+            text = TileTextFor(TileText::Title, state_->language);
             break;
           case FID_LINK:
             text = state_->linkText;
@@ -414,7 +415,7 @@ class Credential final : public ICredentialProviderCredential2 {
     {
       Lock lock(&state_->cs);
       state_->running = true;
-      state_->status = kRunningStatus;
+      state_->status = TileTextFor(TileText::Running, state_->language);
     }
     state_->AddRef();
     HANDLE thread = CreateThread(nullptr, 0, &MonitorThread, monitor, 0, nullptr);
@@ -508,7 +509,10 @@ class Provider final : public ICredentialProvider {
       {
         Lock lock(&state_->cs);
         state_->scenario = scenario;
-        state_->linkText = settings.linkText;
+        state_->language = TileLanguage();
+        // LinkText set by policy or the MSI is the admin's own words; the built-in one follows the language.
+        state_->linkText = settings.linkText == kDefaultLinkText ? std::wstring(TileTextFor(TileText::Link, state_->language))
+                                                                 : settings.linkText;
         state_->disabled = false;
       }
       if (credential_ == nullptr) credential_ = new Credential(state_);
@@ -557,7 +561,7 @@ class Provider final : public ICredentialProvider {
       std::wstring label;
       {
         Lock lock(&state_->cs);
-        label = index == FID_TITLE ? std::wstring(kTitle)
+        label = index == FID_TITLE ? std::wstring(TileTextFor(TileText::Title, state_->language))
                 : index == FID_LINK ? state_->linkText
                 : index == FID_STATUS ? std::wstring(L"Status")
                                       : std::wstring(L"Image");
