@@ -39,9 +39,9 @@ export const configFields = {
     ),
   ]),
   /** A PNG or SVG file in the data folder shown beside the name in the header (see src/main/core/logo.ts). */
-  LogoFile: v.union([v.literal(''), v.pipe(v.string(), v.maxLength(64), v.regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*\.(png|svg)$/i))]),
+  LogoFile: v.union([v.literal(''), v.pipe(v.string(), v.maxLength(64), v.regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*\.(png|svg)$/i, 'expected the name of a .png or .svg file in the data folder, not a path'))]),
   /** The organisation's UPN suffix (e.g. fabrikam.com): the user-id hint and examples use it. */
-  UpnSuffix: v.union([v.literal(''), v.pipe(v.string(), v.maxLength(48), v.regex(/^(?=.{1,48}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i))]),
+  UpnSuffix: v.union([v.literal(''), v.pipe(v.string(), v.maxLength(48), v.regex(/^(?=.{1,48}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'expected a domain such as fabrikam.com'))]),
   /** Seconds the overlay waits for the service on one request before calling it unreachable. */
   RequestTimeoutSeconds: v.pipe(v.number(), v.integer(), v.minValue(5), v.maxValue(120)),
 } as const;

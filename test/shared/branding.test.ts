@@ -61,7 +61,14 @@ describe('UpnSuffix and BrandName', () => {
   });
 
   it.each(['@fabrikam.com', 'fabrikam', 'fab rikam.com', 'fabrikam..com', `${'a'.repeat(45)}.com`])('refuses %s', (suffix) => {
-    expect(validateLayer('policy', { UpnSuffix: suffix }).problems).toHaveLength(1);
+    const { problems } = validateLayer('policy', { UpnSuffix: suffix });
+    expect(problems).toHaveLength(1);
+  });
+
+  it('a refused UpnSuffix or LogoFile is reported in words an admin understands', () => {
+    expect(validateLayer('policy', { UpnSuffix: '@fabrikam.com' }).problems[0]?.message).toMatch(/a domain such as fabrikam\.com/);
+    expect(validateLayer('policy', { LogoFile: '..\\logo.png' }).problems[0]?.message).toMatch(/\.png or \.svg file in the data folder, not a path/);
+    expect(validateLayer('policy', { LogoFile: 'logo.svg' }).values).toEqual({ LogoFile: 'logo.svg' });
   });
 
   it('the overlay is told only what an admin set', () => {
