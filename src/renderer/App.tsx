@@ -189,7 +189,6 @@ export const App = ({ api, info, started = true }: { api: SsprApi; info: AppInfo
   const warnAt = warningSeconds(info.idleTimeoutSeconds);
   return (
     <div className="overlay" data-stage={current.kind} onKeyDown={loopFocus}>
-      <LiveRegions />
       <Header productName={displayName(info)} logo={info.logoDataUrl} demo={info.demo} language={language} onLanguage={onLanguage} />
       <main className="content">
         <div className="card" key={stage.id}>
@@ -205,6 +204,7 @@ export const App = ({ api, info, started = true }: { api: SsprApi; info: AppInfo
         )}
       </footer>
       {!closed && warnAt > 0 && idle.secondsLeft <= warnAt && <IdleWarning secondsLeft={idle.secondsLeft} onContinue={idle.reset} />}
+      <LiveRegions />
     </div>
   );
 };
