@@ -56,8 +56,8 @@ resources "$WINDRES" "$obj" "$obj/resources.o" VFT_DLL "SSPR Logon credential pr
 resources "$WINDRES" "$obj" "$obj/standin-resources.o" VFT_APP "SSPR Logon overlay (CI stand-in)" SsprLogon.exe
 
 dll_sources=("$src/dll/dll.cpp" "$src/dll/provider.cpp" "$src/dll/launcher.cpp" "$src/dll/settings.cpp" "$src/dll/overlay_log.cpp"
-             "$src/dll/payload_check.cpp" "$src/dll/safe_folder.cpp" "$src/dll/overlay_account.cpp"
-             "$src/core/policy.cpp" "$src/core/log_files.cpp" "$src/include/credprov_iids.cpp" "$obj/resources.o" "$src/dll/SsprLogonCP.def")
+             "$src/dll/payload_check.cpp" "$src/dll/safe_folder.cpp" "$src/dll/overlay_account.cpp" "$src/dll/tile_language.cpp"
+             "$src/core/policy.cpp" "$src/core/log_files.cpp" "$src/core/tile_text.cpp" "$src/include/credprov_iids.cpp" "$obj/resources.o" "$src/dll/SsprLogonCP.def")
 dll_libs=(-lole32 -luuid -ladvapi32 -lwtsapi32 -lbcrypt -lgdi32 -luser32 -lnetapi32)
 "$CXX" "${common[@]}" -shared -o "$stage/SsprLogonCP.dll" "${dll_sources[@]}" "${static[@]}" "${dll_libs[@]}"
 # Test-only variant: identical except for the checks wine cannot satisfy (docs/shim-least-privilege.md).
@@ -85,7 +85,7 @@ mkdir -p "$stage/x86"
   "${static[@]}" -ladvapi32 -lshell32 -luser32 -lbcrypt
 
 g++ -std=c++17 -O1 -Wall -Wextra -Werror -o "$stage/core-test" \
-  "$root/test/shim/native/core_test.cpp" "$src/core/policy.cpp"
+  "$root/test/shim/native/core_test.cpp" "$src/core/policy.cpp" "$src/core/tile_text.cpp"
 # The log-file rules, run natively against the fixture the TypeScript logger is checked with.
 g++ -std=c++17 -O1 -Wall -Wextra -Werror -o "$stage/log-plan" "$root/test/shim/native/log_plan.cpp" "$src/core/log_files.cpp"
 

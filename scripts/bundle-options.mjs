@@ -1,5 +1,6 @@
 // esbuild options for what ships, shared by scripts/build.mjs and the tests that bundle into private
 // folders, so a test always runs the same bundle the product does.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Main-process entries (and the preload): Electron 22's Node 16.17, CommonJS, Electron left external. */
@@ -19,7 +20,29 @@ export const mainBundleOptions = (entry, outfile) => ({
 /** Files copied as they are from src/renderer next to the renderer bundle. */
 export const RENDERER_STATIC_FILES = ['index.html'];
 
-/** The renderer: Electron 22's Chrome 108, one minified IIFE plus its CSS. */
+/**
+ * Every catalogue but English (which app.js carries) as a script of its own, i18n/<code>.js, that hands its
+ * messages to the renderer's i18n (src/renderer/i18n/index.ts): loaded only when that language is chosen.
+ * Classic scripts because the overlay's CSP allows our own scripts but no fetch().
+ */
+const catalogueScripts = (root, outdir) => ({
+  name: 'catalogue-scripts',
+  setup(b) {
+    b.onEnd((result) => {
+      if (result.errors.length) return;
+      const from = join(root, 'src/renderer/i18n');
+      const to = join(outdir, 'i18n');
+      mkdirSync(to, { recursive: true });
+      for (const file of readdirSync(from).filter((f) => f.endsWith('.json') && f !== 'en.json')) {
+        const code = file.slice(0, -'.json'.length);
+        const messages = JSON.stringify(JSON.parse(readFileSync(join(from, file), 'utf8')));
+        writeFileSync(join(to, `${code}.js`), `self.__ssprCatalogue&&self.__ssprCatalogue(${JSON.stringify(code)},${messages});\n`);
+      }
+    });
+  },
+});
+
+/** The renderer: Electron 22's Chrome 108, one minified IIFE plus its CSS, and the on-demand catalogues. */
 export const rendererBuildOptions = (root, outdir) => ({
   entryPoints: [join(root, 'src/renderer/main.tsx')],
   outfile: join(outdir, 'app.js'),
@@ -33,4 +56,5 @@ export const rendererBuildOptions = (root, outdir) => ({
   loader: { '.css': 'css' },
   logLevel: 'warning',
   legalComments: 'none',
+  plugins: [catalogueScripts(root, outdir)],
 });

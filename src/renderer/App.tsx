@@ -5,8 +5,10 @@ import type { RendererApi } from './api';
 import { PortalChrome } from './portal/PortalChrome';
 import { isScreenError, type ScreenErrorCode } from '../shared/errors';
 import { checkUsername } from '../shared/validation';
+import { displayName } from './branding';
 import { Header } from './components/Header';
 import { IdleWarning } from './components/IdleWarning';
+import { LiveRegions } from './components/LiveRegions';
 import { loopFocus } from './focusLoop';
 import { useIdleTimer } from './hooks';
 import { changeLanguage, pickLanguage, type Language } from './i18n';
@@ -62,8 +64,8 @@ export const App = ({ api, info, started = true }: { api: RendererApi; info: App
   const go = (next: Stage) => setStageState((s) => ({ id: s.id + 1, stage: next }));
 
   useEffect(() => {
-    document.title = info.productName;
-  }, [info.productName]);
+    document.title = displayName(info);
+  }, [info]);
 
   const exit = async (reason: ExitReason) => {
     if (exiting.current) return;
@@ -202,7 +204,7 @@ export const App = ({ api, info, started = true }: { api: RendererApi; info: App
   const warnAt = warningSeconds(info.idleTimeoutSeconds);
   return (
     <div className="overlay" data-stage={current.kind} onKeyDown={loopFocus}>
-      <Header productName={info.productName} demo={info.demo} language={language} onLanguage={onLanguage} />
+      <Header productName={displayName(info)} logo={info.logoDataUrl} demo={info.demo} language={language} onLanguage={onLanguage} />
       <main className="content">
         <div className="card" key={stage.id}>
           {renderStage()}
@@ -217,6 +219,7 @@ export const App = ({ api, info, started = true }: { api: RendererApi; info: App
         )}
       </footer>
       {!closed && warnAt > 0 && idle.secondsLeft <= warnAt && <IdleWarning secondsLeft={idle.secondsLeft} onContinue={idle.reset} />}
+      <LiveRegions />
     </div>
   );
 };

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import type { AppInfo } from '../shared/ipc';
 import { createApi } from './api';
 import { App, FALLBACK_INFO } from './App';
+import { applyAccent } from './branding';
 import { initI18n, pickLanguage } from './i18n';
 import { PortalChrome } from './portal/PortalChrome';
 
@@ -14,7 +15,8 @@ const boot = async () => {
   } catch {
     info = null;
   }
-  initI18n(pickLanguage(info?.locale ?? navigator.language));
+  applyAccent(info?.accentColor);
+  await initI18n(pickLanguage(info?.locale ?? navigator.language), { ...(info?.upnSuffix ? { domain: info.upnSuffix } : {}) });
   const container = document.getElementById('root');
   if (!container) return;
   // The portal engine's chrome is a whole window of its own around the locked portal view.

@@ -5,10 +5,12 @@
  * discarding the rest (see src/main/core/config.ts).
  */
 import * as v from 'valibot';
+import { accentProblem, HEX_COLOUR } from './branding';
 import { checkHostEntry } from './hosts';
 
 /** One admin marker: outcome, where to look, and a plain text (matched as a case-insensitive substring). */
 export const PORTAL_MARKER_ENTRY = /^(success|not_enabled|not_registered|not_saved|throttled|cancel):(url|title|text):.{2,200}$/;
+
 
 const httpsUrl = v.pipe(v.string(), v.url(), v.startsWith('https://'));
 /** Exact host names, or a wildcard on a built-in documented suffix only (src/shared/hosts.ts). */
@@ -40,7 +42,8 @@ export const configFields = {
   ClientId: v.pipe(v.string(), v.regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)),
   LinkText: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
   HelpdeskText: v.pipe(v.string(), v.maxLength(500)),
-  Locale: v.pipe(v.string(), v.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)),
+  /** Empty: not set, so the language the shim passes (the Windows display language) decides. */
+  Locale: v.union([v.literal(''), v.pipe(v.string(), v.maxLength(35), v.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/i))]),
   IdleTimeoutSeconds: v.pipe(v.number(), v.integer(), v.minValue(30), v.maxValue(3600)),
   /** winhttp (default): the machine's static WinHTTP proxy or direct; system (WPAD) only when chosen. */
   ProxyMode: v.picklist(['winhttp', 'system', 'direct', 'fixed', 'pac']),
@@ -51,6 +54,19 @@ export const configFields = {
   LogRetentionDays: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(365)),
   LogMaxSizeMB: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1024)),
   BrandName: v.pipe(v.string(), v.maxLength(64)),
+  /** #RRGGBB for buttons and links; refused unless it keeps button text and controls readable. */
+  AccentColor: v.union([
+    v.literal(''),
+    v.pipe(
+      v.string(),
+      v.regex(HEX_COLOUR, 'accent colour must be #RRGGBB'),
+      v.check((c) => accentProblem(c) === null, (issue) => accentProblem(String(issue.input)) ?? 'accent colour refused'),
+    ),
+  ]),
+  /** A PNG or SVG file in the data folder shown beside the name in the header (see src/main/core/logo.ts). */
+  LogoFile: v.union([v.literal(''), v.pipe(v.string(), v.maxLength(64), v.regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*\.(png|svg)$/i, 'expected the name of a .png or .svg file in the data folder, not a path'))]),
+  /** The organisation's UPN suffix (e.g. fabrikam.com): the user-id hint and examples use it. */
+  UpnSuffix: v.union([v.literal(''), v.pipe(v.string(), v.maxLength(48), v.regex(/^(?=.{1,48}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'expected a domain such as fabrikam.com'))]),
   /** Seconds the overlay waits for the service on one request before calling it unreachable. */
   RequestTimeoutSeconds: v.pipe(v.number(), v.integer(), v.minValue(5), v.maxValue(120)),
 } as const;
@@ -88,7 +104,7 @@ export const defaultConfig: Config = {
   LinkText: 'Forgot password?',
   /** Empty: the overlay shows its own localised "contact your IT helpdesk" sentence. */
   HelpdeskText: '',
-  Locale: 'en',
+  Locale: '',
   IdleTimeoutSeconds: 180,
   ProxyMode: 'winhttp',
   ProxyServer: '',
@@ -98,6 +114,9 @@ export const defaultConfig: Config = {
   LogRetentionDays: 14,
   LogMaxSizeMB: 20,
   BrandName: '',
+  AccentColor: '',
+  LogoFile: '',
+  UpnSuffix: '',
   RequestTimeoutSeconds: 30,
 };
 
@@ -106,6 +125,19 @@ export const defaultConfig: Config = {
  * proxy mode meant some proxy policy, and the lower layer could be one that reaches WPAD.
  */
 const INVALID_MEANS: Partial<Config> = { ProxyMode: 'direct' };
+
+/**
+ * The overlay's language: Locale (policy or MSI) when an admin set it; else --lang, the Windows display
+ * language the shim passes; else English. The in-overlay switch then overrides it for the session.
+ */
+export const overlayLanguage = (config: Pick<Config, 'Locale'>, lang: string | undefined): string => config.Locale || lang || 'en';
+
+/** The branding settings the overlay's screens need, only those an admin set. */
+export const brandingInfo = (config: Pick<Config, 'BrandName' | 'AccentColor' | 'UpnSuffix'>): { brandName?: string; accentColor?: string; upnSuffix?: string } => ({
+  ...(config.BrandName.trim() ? { brandName: config.BrandName.trim() } : {}),
+  ...(config.AccentColor ? { accentColor: config.AccentColor } : {}),
+  ...(config.UpnSuffix ? { upnSuffix: config.UpnSuffix.toLowerCase() } : {}),
+});
 
 export interface ConfigProblem {
   layer: string;

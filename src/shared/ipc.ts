@@ -66,6 +66,13 @@ export const AppInfoSchema = v.object({
    * (PortalUrl) in its locked view — policy allows it and the host is allow-listed. Absent means no.
    */
   webFlowOnRedirect: v.optional(v.boolean()),
+
+  /** The organisation's look (BrandName, AccentColor, UpnSuffix); absent when not configured. */
+  brandName: v.optional(v.pipe(v.string(), v.maxLength(64))),
+  accentColor: v.optional(v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/i))),
+  upnSuffix: v.optional(v.pipe(v.string(), v.maxLength(48))),
+  /** LogoFile, checked and read by main, as a data: URL (never a network address). */
+  logoDataUrl: v.optional(v.pipe(v.string(), v.regex(/^data:image\/(png|svg\+xml);base64,[A-Za-z0-9+/=]+$/), v.maxLength(90_000))),
 });
 export type AppInfo = v.InferOutput<typeof AppInfoSchema>;
 

@@ -24,9 +24,12 @@ interface Finding {
   targets: string[];
 }
 
-/** One language's run; a11y.en.test.ts and a11y.ar.test.ts call it so the two can run in parallel. */
-export const accessibilitySuite = (lang: 'en' | 'ar', dir: 'ltr' | 'rtl') =>
-  describe(`accessibility of every screen in ${lang} (axe-core: no serious or critical violation)`, () => {
+/**
+ * One language's run; each a11y.<lang>.test.ts calls it so they can run in parallel. forcedColors: Windows
+ * high-contrast themes, as Chromium emulates them.
+ */
+export const accessibilitySuite = (lang: string, dir: 'ltr' | 'rtl', options: { forcedColors?: boolean } = {}) =>
+  describe(`accessibility of every screen in ${lang}${options.forcedColors ? ' with forced colours' : ''} (axe-core: no serious or critical violation)`, () => {
     let browser: Browser;
     let emu: TestEmulator;
     const clock = createManualClock(Date.now());
@@ -45,7 +48,14 @@ export const accessibilitySuite = (lang: 'en' | 'ar', dir: 'ltr' | 'rtl') =>
       }
     };
     const overlay = async (opts: Parameters<typeof openOverlay>[2] = {}) => {
-      const o = await openOverlay(browser, emu.emulator, { ...opts, argv: [`--lang=${lang}`, '--set=HelpdeskText=Helpdesk: 555-0100', ...(opts.argv ?? [])] });
+      const o = await openOverlay(browser, emu.emulator, {
+        ...opts,
+        argv: [`--lang=${lang}`, '--set=HelpdeskText=Helpdesk: 555-0100', ...(opts.argv ?? [])],
+        beforeLoad: async (p) => {
+          if (options.forcedColors) await p.emulateMedia({ forcedColors: 'active' });
+          await opts.beforeLoad?.(p);
+        },
+      });
       open.push(o);
       return o;
     };

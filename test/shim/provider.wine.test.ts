@@ -476,4 +476,21 @@ describe('credential provider under wine', () => {
     expect(r.events.map((e) => e.id)).not.toContain(100);
     expect(r.steps('state')[0]).toMatchObject({ consecutiveFailures: 1 });
   }, SLOW);
+
+  it("speaks the overlay's language: Locale from the MSI, the policy over it; an admin's LinkText stays as written", async () => {
+    const german = await harness(['open:logon', 'click:exit 0', 'click:exit 30'], { settings: { Locale: 'de-AT' } });
+    expect(german.steps('open')[0]).toMatchObject({ link: 'Kennwort vergessen?' });
+    const [done, unreachable] = german.steps('click');
+    expect(done!.during).toMatchObject({ status: 'Die Kennwortzurücksetzung ist geöffnet.' });
+    expect(after(done!).status).toBe('Ihr Kennwort wurde geändert. Melden Sie sich mit Ihrem neuen Kennwort an.');
+    expect(after(unreachable!).status).toBe(
+      'Der Dienst zum Zurücksetzen von Kennwörtern ist nicht erreichbar. Prüfen Sie das Netzwerk oder wenden Sie sich an Ihren Helpdesk.',
+    );
+
+    const policy = await harness(['open:logon'], { settings: { Locale: 'de' }, reg: [{ key: POLICY, values: { Locale: 'zh-TW' } }] });
+    expect(policy.steps('open')[0]).toMatchObject({ link: '忘記密碼？' });
+
+    const adminText = await harness(['open:logon'], { settings: { Locale: 'de', LinkText: 'Reset my password' } });
+    expect(adminText.steps('open')[0]).toMatchObject({ link: 'Reset my password' });
+  }, SLOW);
 });

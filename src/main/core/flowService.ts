@@ -4,7 +4,7 @@
  * (the renderer is not trusted), and every engine outcome is mapped onto the closed ErrorCode set.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Config } from '../../shared/config';
+import { brandingInfo, overlayLanguage, type Config } from '../../shared/config';
 import type { ErrorCode } from '../../shared/errors';
 import { isScreenError } from '../../shared/errors';
 import type { ExitCode } from '../../shared/exitCodes';
@@ -33,6 +33,8 @@ export interface FlowDeps {
   now?: () => number;
   newCorrelationId?: () => string;
   tracker?: ExitTracker;
+  /** The organisation's logo, already checked (src/main/core/logo.ts). */
+  logoDataUrl?: string;
 }
 
 type State =
@@ -314,11 +316,13 @@ export const createFlowHandlers = (deps: FlowDeps): CoreHandlers => {
     scenario: deps.launch.scenario,
     engine: deps.config.Engine,
     userHint: deps.launch.user,
-    locale: deps.launch.lang ?? deps.config.Locale,
+    locale: overlayLanguage(deps.config, deps.launch.lang),
     helpdeskText: deps.config.HelpdeskText,
     idleTimeoutSeconds: deps.config.IdleTimeoutSeconds,
     demo: deps.demo ?? deps.launch.demo,
     portalUrl: deps.config.PortalUrl,
+    ...brandingInfo(deps.config),
+    ...(deps.logoDataUrl ? { logoDataUrl: deps.logoDataUrl } : {}),
   });
 
   return {

@@ -12,6 +12,7 @@ import { createNativeEngine, type NativeEngineOptions } from './engine/nativeEng
 import type { NativeEngine } from './engine/types';
 import { createExitTracker, type ExitTracker } from './exitTracker';
 import { createFlowHandlers } from './flowService';
+import { loadLogo } from './logo';
 import { createHttpClient } from './http';
 import { createIpcDispatcher, type IpcDispatcher } from './ipcBoundary';
 import type { LaunchArgs } from './launchArgs';
@@ -73,6 +74,8 @@ export const createCore = (opts: CoreOptions): Core => {
     onExchange: (ctx, info) => logger.debug('http.exchange', { correlationId: ctx.correlationId, ...info }),
   };
   const engine = opts.engineFactory ? opts.engineFactory(engineOptions) : createNativeEngine(engineOptions);
+  const logo = loadLogo(opts.launch.dataDir, config.LogoFile);
+  if (logo && 'problem' in logo) logger.warn('branding.logo_refused', { file: config.LogoFile, problem: logo.problem });
   const native = createFlowHandlers({
     engine,
     config,
@@ -80,6 +83,7 @@ export const createCore = (opts: CoreOptions): Core => {
     logger,
     exit: opts.exit,
     tracker,
+    ...(logo && 'dataUrl' in logo ? { logoDataUrl: logo.dataUrl } : {}),
     ...(opts.demo !== undefined ? { demo: opts.demo } : {}),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.resendCooldownSeconds !== undefined ? { resendCooldownSeconds: opts.resendCooldownSeconds } : {}),

@@ -9,7 +9,7 @@ import { isatty } from 'node:tty';
 import { release as osRelease, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { app, BrowserWindow, Menu, protocol, session, type Session, type WebContents } from 'electron';
-import type { Config } from '../../shared/config';
+import { overlayLanguage, type Config } from '../../shared/config';
 import { ExitCode } from '../../shared/exitCodes';
 import { createCore, type Core, type CoreOptions } from '../core';
 import { createIpcDispatcher } from '../core/ipcBoundary';
@@ -165,7 +165,7 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   const core = createOverlayCore(deps, { config, proxy, launch, log, demo, exits, defaultSession: sessions.defaultSession });
   const { window, hardened } = openKioskWindow({ distDir, release, session: sessions.chromeSession, log, exits, onActivity: activity.onActivity });
   const openPortal = (): PortalController => {
-    portal ??= openPortalView({ window, session: sessions.portalSession, config, language: launch.lang ?? config.Locale, log, release, activity, exits });
+    portal ??= openPortalView({ window, session: sessions.portalSession, config, language: overlayLanguage(config, launch.lang), log, release, activity, exits });
     return portal;
   };
   if (config.Engine === 'portal') openPortal();

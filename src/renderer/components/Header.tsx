@@ -1,18 +1,21 @@
 import { useTranslation } from 'react-i18next';
-import { languages, type Language } from '../i18n';
+import { selectableLanguages, type Language } from '../i18n';
 
 interface Props {
   productName: string;
+  /** The organisation's logo as a data: URL from main; decorative, the name beside it says who it is. */
+  logo?: string | undefined;
   demo: boolean;
   language: Language;
   onLanguage: (lng: Language) => void;
 }
 
-export const Header = ({ productName, demo, language, onLanguage }: Props) => {
+export const Header = ({ productName, logo, demo, language, onLanguage }: Props) => {
   const { t } = useTranslation();
   return (
     <header className="topbar">
       <div className="topbar__brand">
+        {logo?.startsWith('data:image/') && <img className="topbar__logo" src={logo} alt="" />}
         <span className="topbar__product">{productName}</span>
         {demo && (
           <span className="badge" title={t('app.demoNote')}>
@@ -23,7 +26,7 @@ export const Header = ({ productName, demo, language, onLanguage }: Props) => {
       <div className="topbar__language">
         <label htmlFor="language">{t('app.language')}</label>
         <select id="language" value={language} onChange={(e) => onLanguage(e.target.value as Language)}>
-          {languages.map((l) => (
+          {selectableLanguages(language).map((l) => (
             <option key={l.code} value={l.code} lang={l.code}>
               {l.name}
             </option>

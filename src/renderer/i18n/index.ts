@@ -1,41 +1,102 @@
+/**
+ * The renderer's one i18n system (i18next). English is bundled into app.js; every other catalogue is a
+ * script of its own (i18n/<code>.js, written by the build) fetched only when that language is chosen, so
+ * the first load carries English plus the active language and nothing else. Scripts, not fetch(): the
+ * overlay's CSP allows our own scripts but no connections (connect-src 'none').
+ */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './en.json';
-import ar from './ar.json';
+import type { Catalogue } from './catalogue';
+import { isRightToLeft, languages, onDemandLanguages, pickLanguage, selectableLanguages, type Language } from './languages';
+import { pseudoCatalogue } from './pseudo';
 
-export const languages = [
-  { code: 'en', name: 'English' },
-  { code: 'ar', name: 'العربية' },
-] as const;
-export type Language = (typeof languages)[number]['code'];
+export { isRightToLeft, languages, pickLanguage, selectableLanguages, type Language };
 
-/** BCP 47 in, one of our catalogues out ("ar-SA" → "ar"; anything unknown → "en"). */
-export const pickLanguage = (locale: string): Language => {
-  const base = (locale.toLowerCase().split(/[-_]/)[0] ?? '').trim();
-  return languages.find((l) => l.code === base)?.code ?? 'en';
+/** Shown in user-id hints and examples when no UpnSuffix is configured. */
+export const EXAMPLE_DOMAIN = 'contoso.com';
+
+/** The global each catalogue script calls; the build writes `self.__ssprCatalogue("de", {...})`. */
+export const CATALOGUE_CALLBACK = '__ssprCatalogue';
+export const catalogueScriptPath = (lng: string): string => `i18n/${lng}.js`;
+
+type CatalogueSink = (lng: string, data: Catalogue) => void;
+const globalScope = globalThis as unknown as Record<string, CatalogueSink | undefined>;
+
+const pending = new Map<Language, Promise<boolean>>();
+
+const loadScript = (lng: Language): Promise<boolean> =>
+  new Promise((resolve) => {
+    const script = document.createElement('script');
+    script.src = catalogueScriptPath(lng);
+    script.async = true;
+    script.onload = () => resolve(i18next.hasResourceBundle(lng, 'translation'));
+    // A missing or broken catalogue leaves English showing: never a blank screen.
+    script.onerror = () => resolve(false);
+    document.head.appendChild(script);
+  });
+
+/** Makes a catalogue available; resolves false (English will show) when it could not be loaded. */
+export const loadLanguage = (lng: Language): Promise<boolean> => {
+  if (i18next.hasResourceBundle(lng, 'translation')) return Promise.resolve(true);
+  if (lng === 'en-XA') {
+    i18next.addResourceBundle(lng, 'translation', pseudoCatalogue(en as Catalogue));
+    return Promise.resolve(true);
+  }
+  const inFlight = pending.get(lng);
+  if (inFlight) return inFlight;
+  const loading = loadScript(lng).then((ok) => {
+    if (!ok) pending.delete(lng);
+    return ok;
+  });
+  pending.set(lng, loading);
+  return loading;
 };
 
 export const applyDocumentLanguage = (lng: Language): void => {
   document.documentElement.lang = lng;
-  document.documentElement.dir = i18next.dir(lng);
+  document.documentElement.dir = isRightToLeft(lng) ? 'rtl' : 'ltr';
 };
 
-export const initI18n = (lng: Language): typeof i18next => {
+export interface I18nOptions {
+  /** The organisation's UPN suffix (UpnSuffix), used in the user-id hint and examples. */
+  domain?: string;
+}
+
+/**
+ * Sets i18next up with English (synchronously, so a component rendered before initI18n still has texts).
+ * Safe to call more than once; the first caller's options win.
+ */
+export const ensureI18n = (options: I18nOptions = {}): typeof i18next => {
+  if (i18next.isInitialized) return i18next;
+  globalScope[CATALOGUE_CALLBACK] = (code, data) => {
+    // Only the catalogues we ship, and only once: a stray call cannot swap the language's texts later.
+    if (!onDemandLanguages.includes(code as Language) || i18next.hasResourceBundle(code, 'translation')) return;
+    i18next.addResourceBundle(code, 'translation', data);
+  };
   void i18next.use(initReactI18next).init({
-    resources: { en: { translation: en }, ar: { translation: ar } },
-    lng,
+    resources: { en: { translation: en } },
+    lng: 'en',
     fallbackLng: 'en',
     initAsync: false,
     // React escapes every string it renders; i18next's own escaping would double-escape.
-    interpolation: { escapeValue: false },
+    interpolation: { escapeValue: false, defaultVariables: { domain: options.domain || EXAMPLE_DOMAIN } },
     returnNull: false,
     showSupportNotice: false,
   });
-  applyDocumentLanguage(lng);
   return i18next;
 };
 
+export const initI18n = async (lng: Language, options: I18nOptions = {}): Promise<typeof i18next> => {
+  ensureI18n(options);
+  await changeLanguage(lng);
+  return i18next;
+};
+
+/** Switches the whole overlay; a catalogue that cannot load leaves the texts in English. */
 export const changeLanguage = async (lng: Language): Promise<void> => {
-  await i18next.changeLanguage(lng);
-  applyDocumentLanguage(lng);
+  const loaded = await loadLanguage(lng);
+  const shown: Language = loaded ? lng : 'en';
+  await i18next.changeLanguage(shown);
+  applyDocumentLanguage(shown);
 };

@@ -10,7 +10,8 @@
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { PortalOutcomeReasons, type AppInfo, type IpcHandlers, type PortalHandlers, type PortalState } from '../../shared/ipc';
-import { isRtl, PORTAL_LANGUAGES, portalStrings } from './strings';
+import { isRtl, PORTAL_LANGUAGES, usePortalStrings } from './strings';
+import { displayName } from '../branding';
 import './portal.css';
 
 /** The same contract as the native screens: app:exit always, the portal channels where main offers them. */
@@ -41,7 +42,7 @@ export const PortalChrome = ({ info, api, pollMs = 1000 }: PortalChromeProps) =>
   const headerRef = useRef<HTMLElement>(null);
 
   const language = state?.language ?? info.locale;
-  const s = portalStrings(language);
+  const s = usePortalStrings(language);
   const warnAt = idleWarningSeconds(info.idleTimeoutSeconds);
   const warning = state !== null && state.phase !== 'error' && state.idleRemainingSeconds <= warnAt;
   const error = state?.phase === 'error' ? state.error : undefined;
@@ -104,7 +105,8 @@ export const PortalChrome = ({ info, api, pollMs = 1000 }: PortalChromeProps) =>
     <div className="portal-chrome" lang={language} dir={isRtl(language) ? 'rtl' : 'ltr'}>
       <header className="topbar portal-chrome__header" ref={headerRef}>
         <div className="topbar__brand">
-          <span className="topbar__product">{info.productName}</span>
+          {info.logoDataUrl?.startsWith('data:image/') && <img className="topbar__logo" src={info.logoDataUrl} alt="" />}
+          <span className="topbar__product">{displayName(info)}</span>
         </div>
         {supported && (
           <div className="topbar__language">

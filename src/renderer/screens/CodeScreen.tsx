@@ -1,8 +1,9 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FlowError, FlowView } from '../../shared/ipc';
 import { checkCode } from '../../shared/validation';
 import { Screen, SubmitButton } from '../components/Screen';
+import { announce } from '../components/LiveRegions';
 import { TextField } from '../components/TextField';
 import { formatClock, useSecondsUntil } from '../hooks';
 
@@ -28,8 +29,21 @@ export const CodeScreen = ({ view, receivedAt, onSubmit, onResend, onDifferentUs
 
   const fail = (message: string) => {
     setError(message);
+    announce(message, 'assertive');
     inputRef.current?.focus();
   };
+
+  // Focus lands in the code field, so say where the code went (or that a new one was sent).
+  useEffect(() => {
+    announce(view.resent ? t('code.resent') : t('code.sentTo', { target: view.target }));
+  }, [view, t]);
+
+  const canResend = resendIn === 0;
+  const wasWaiting = useRef(!canResend);
+  useEffect(() => {
+    if (canResend && wasWaiting.current) announce(t('code.resendAvailable'));
+    wasWaiting.current = !canResend;
+  }, [canResend, t]);
 
   const lengthMessage = () =>
     view.codeLength > 0 ? t('validation.code.wrong_length', { digits: view.codeLength }) : t('validation.code.wrong_length_unknown');
@@ -53,7 +67,10 @@ export const CodeScreen = ({ view, receivedAt, onSubmit, onResend, onDifferentUs
     setBusy(true);
     const problem = await onResend();
     setBusy(false);
-    if (problem) setResendError(t(`errors.inline.${problem.code}`));
+    if (problem) {
+      setResendError(t(`errors.inline.${problem.code}`));
+      announce(t(`errors.inline.${problem.code}`), 'assertive');
+    }
   };
 
   return (

@@ -1,6 +1,8 @@
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FlowError } from '../../shared/ipc';
 import type { ScreenErrorCode } from '../../shared/errors';
+import { announce } from '../components/LiveRegions';
 import { Screen } from '../components/Screen';
 
 interface Props {
@@ -46,6 +48,10 @@ const formatRetryTime = (seconds: number, language: string): string => {
 export const ErrorScreen = ({ error, helpdeskText, language, onRestart, onRetryPassword, onWebFlow }: Props) => {
   const { t } = useTranslation();
   const restartLabel = RESTART_LABEL[error.code];
+  // The heading takes focus and is read; the body says what to do, so it is announced too.
+  useEffect(() => {
+    announce(t(`errors.screen.${error.code}.body`), 'assertive');
+  }, [error.code, t]);
   return (
     <Screen title={t(`errors.screen.${error.code}.title`)} tone="problem" icon="!">
       <p className="screen__lead" data-error-code={error.code}>

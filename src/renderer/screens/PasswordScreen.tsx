@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { FlowError } from '../../shared/ipc';
 import { checkPassword, type PasswordRule } from '../../shared/passwordPolicy';
 import { PasswordField } from '../components/PasswordField';
+import { announce } from '../components/LiveRegions';
 import { Screen } from '../components/Screen';
 
 interface Props {
@@ -35,11 +36,13 @@ export const PasswordScreen = ({ serviceError, onSubmit }: Props) => {
     if (submitted.current) return;
     if (check.problem) {
       setPasswordError(t(`validation.password.${check.problem}`));
+      announce(t(`validation.password.${check.problem}`), 'assertive');
       passwordRef.current?.focus();
       return;
     }
     if (confirm !== password) {
       setConfirmError(confirm === '' ? t('password.confirmEmpty') : t('password.mismatch'));
+      announce(confirm === '' ? t('password.confirmEmpty') : t('password.mismatch'), 'assertive');
       confirmRef.current?.focus();
       return;
     }

@@ -1,11 +1,16 @@
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo } from '../../shared/ipc';
+import { announce } from '../components/LiveRegions';
 import { Screen } from '../components/Screen';
 
 /** finishing: the user asked to leave; we go as soon as the service has answered. */
 export const SavingScreen = ({ finishing = false }: { finishing?: boolean }) => {
   const { t } = useTranslation();
+  // The heading takes focus; the body says how long it can take and not to close the screen.
+  useEffect(() => {
+    announce(t(finishing ? 'saving.finishingBody' : 'saving.body'));
+  }, [finishing, t]);
   return (
     <Screen title={t(finishing ? 'saving.finishingTitle' : 'saving.title')}>
       <p className="screen__lead" role={finishing ? 'status' : undefined}>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { AppInfo, FlowError } from '../../shared/ipc';
 import { checkUsername } from '../../shared/validation';
 import { Screen, SubmitButton } from '../components/Screen';
+import { announce } from '../components/LiveRegions';
 import { TextField } from '../components/TextField';
 
 interface Props {
@@ -20,6 +21,8 @@ export const UserIdScreen = ({ scenario, initialValue, onSubmit }: Props) => {
 
   const fail = (message: string) => {
     setError(message);
+    // Focus stays in the field, so a screen reader would not read the new error by itself.
+    announce(message, 'assertive');
     inputRef.current?.focus();
   };
 

@@ -7,8 +7,10 @@
 #include <vector>
 
 #include "../core/policy.h"
+#include "../core/tile_text.h"
 #include "launcher.h"
 #include "settings.h"
+#include "tile_language.h"
 #include "../core/text_format.h"
 
 namespace sspr {
@@ -16,8 +18,6 @@ namespace {
 
 enum FieldId : DWORD { FID_IMAGE = 0, FID_TITLE = 1, FID_LINK = 2, FID_STATUS = 3, FID_COUNT = 4 };
 
-const wchar_t* const kTitle = L"Password reset";
-const wchar_t* const kRunningStatus = L"Password reset is open.";
 const wchar_t* const kOverlayDesktop = L"Winlogon";
 const wchar_t* const kLaunchMutexName = L"Local\\SsprLogonOverlay";
 
@@ -86,6 +86,7 @@ class ProviderState {
   UINT_PTR adviseContext = 0;
   Scenario scenario = Scenario::Logon;
   std::wstring linkText = kDefaultLinkText;
+  std::wstring language;  // the tile's texts (tile_text.h); empty: English
   std::wstring status;
   bool running = false;
   bool disabled = false;
@@ -198,7 +199,7 @@ void RecordOutcome(ProviderState* state, const LaunchResult& result) {
 
   Lock lock(&state->cs);
   state->running = false;
-  state->status = outcome.tileMessage;
+  state->status = LocalizeTileMessage(outcome.tileMessage, state->language);
   state->disabled = after.disabled;
 }
 
@@ -215,7 +216,7 @@ DWORD WINAPI MonitorThread(void* parameter) {
                L"An unexpected error was contained in the overlay monitor.");
       Lock lock(&monitor->state->cs);
       monitor->state->running = false;
-      monitor->state->status = ClassifyEnd(EndKind::LaunchFailed, 0).tileMessage;
+      monitor->state->status = LocalizeTileMessage(ClassifyEnd(EndKind::LaunchFailed, 0).tileMessage, monitor->state->language);
     } catch (...) {
     }
   }
@@ -311,7 +312,7 @@ class Credential final : public ICredentialProviderCredential2 {
         Lock lock(&state_->cs);
         switch (field) {
           case FID_TITLE:
-            text = kTitle;
+            text = TileTextFor(TileText::Title, state_->language);
             break;
           case FID_LINK:
             text = state_->linkText;
@@ -438,7 +439,7 @@ class Credential final : public ICredentialProviderCredential2 {
     {
       Lock lock(&state_->cs);
       state_->running = true;
-      state_->status = kRunningStatus;
+      state_->status = TileTextFor(TileText::Running, state_->language);
     }
     state_->AddRef();
     HANDLE thread = CreateThread(nullptr, 0, &MonitorThread, monitor, 0, nullptr);
@@ -532,7 +533,10 @@ class Provider final : public ICredentialProvider {
       {
         Lock lock(&state_->cs);
         state_->scenario = scenario;
-        state_->linkText = settings.linkText;
+        state_->language = TileLanguage();
+        // LinkText set by policy or the MSI is the admin's own words; the built-in one follows the language.
+        state_->linkText = settings.linkText == kDefaultLinkText ? std::wstring(TileTextFor(TileText::Link, state_->language))
+                                                                 : settings.linkText;
         state_->disabled = false;
       }
       if (credential_ == nullptr) credential_ = new Credential(state_);
@@ -581,7 +585,7 @@ class Provider final : public ICredentialProvider {
       std::wstring label;
       {
         Lock lock(&state_->cs);
-        label = index == FID_TITLE ? std::wstring(kTitle)
+        label = index == FID_TITLE ? std::wstring(TileTextFor(TileText::Title, state_->language))
                 : index == FID_LINK ? state_->linkText
                 : index == FID_STATUS ? std::wstring(L"Status")
                                       : std::wstring(L"Image");

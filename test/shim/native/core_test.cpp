@@ -5,6 +5,7 @@
 #include <string>
 
 #include "../../../src/shim/core/policy.h"
+#include "../../../src/shim/core/tile_text.h"
 
 using namespace sspr;
 
@@ -341,6 +342,41 @@ static void TestAccountPassword() {
   // Different randomness, different password.
   random[9] ^= 0x55;
   CHECK(MakeAccountPassword(random, sizeof random) != password);
+
+// The tile speaks the overlay's languages: Locale first, then the Windows display language, then English.
+static void TestTileTexts() {
+  CHECK(PickTileLanguage(L"fr", L"de", L"ja-JP") == L"fr");
+  CHECK(PickTileLanguage(L"", L"de", L"ja-JP") == L"de");
+  CHECK(PickTileLanguage(L"", L"", L"ja-JP") == L"ja-JP");
+  CHECK(PickTileLanguage(L"", L"", L"") == L"en");
+
+  CHECK(TileLanguageCode(L"de-AT") == L"de");
+  CHECK(TileLanguageCode(L"zh-TW") == L"zh-Hant");
+  CHECK(TileLanguageCode(L"zh-Hant-HK") == L"zh-Hant");
+  CHECK(TileLanguageCode(L"zh-CN") == L"zh-Hans");
+  CHECK(TileLanguageCode(L"pt") == L"pt-BR");
+  CHECK(TileLanguageCode(L"pt-PT") == L"pt-PT");
+  CHECK(TileLanguageCode(L"nn-NO") == L"nb");
+  CHECK(TileLanguageCode(L"EL-gr") == L"en");
+  CHECK(TileLanguageCode(L"") == L"en");
+
+  CHECK(std::wstring(TileTextFor(TileText::Link, L"en-US")) == kDefaultLinkText);
+  CHECK(std::wstring(TileTextFor(TileText::Link, L"de-DE")) == L"Kennwort vergessen?");
+  CHECK(std::wstring(TileTextFor(TileText::Title, L"fr-FR")) == L"R\u00e9initialisation du mot de passe");
+  CHECK(std::wstring(TileTextFor(TileText::Link, L"xx")) == kDefaultLinkText);
+
+  // Every status line ClassifyEnd gives is translated; an empty one stays empty.
+  const std::uint32_t codes[] = {0, 1, 20, 30, 40, 7};
+  for (std::uint32_t code : codes) {
+    const std::wstring english = ClassifyEnd(EndKind::Exited, code).tileMessage;
+    CHECK(!english.empty());
+    CHECK(LocalizeTileMessage(english, L"en") == english);
+    CHECK(LocalizeTileMessage(english, L"de") != english);
+    CHECK(!LocalizeTileMessage(english, L"ja").empty());
+  }
+  CHECK(LocalizeTileMessage(ClassifyEnd(EndKind::LaunchFailed, 0).tileMessage, L"sv") == L"\u00c5terst\u00e4llning av l\u00f6senord \u00e4r inte tillg\u00e4nglig just nu.");
+  CHECK(LocalizeTileMessage(L"", L"de").empty());
+  CHECK(LocalizeTileMessage(L"Some other text", L"de") == L"Some other text");
 }
 
 int main() {
@@ -359,6 +395,7 @@ int main() {
   TestFailureCounter();
   TestEscaping();
   TestOverlayLogLines();
+  TestTileTexts();
   if (g_failures != 0) {
     std::printf("failed %d of %d\n", g_failures, g_checks);
     return 1;

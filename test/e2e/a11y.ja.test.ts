@@ -1,0 +1,3 @@
+import { accessibilitySuite } from './a11ySuite';
+
+accessibilitySuite('ja', 'ltr');

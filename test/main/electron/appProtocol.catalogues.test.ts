@@ -1,0 +1,21 @@
+import { join, resolve, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveAppFile } from '../../../src/main/electron/appProtocol';
+import { onDemandLanguages } from '../../../src/renderer/i18n/languages';
+
+describe('app:// serves the on-demand language catalogues the renderer loads', () => {
+  const root = resolve('/opt/sspr/renderer');
+
+  it.each(onDemandLanguages.map((code) => [code]))('i18n/%s.js resolves to a script inside the renderer folder', (code) => {
+    expect(resolveAppFile(`app://overlay/i18n/${code}.js`, root)).toEqual({ path: join(root, 'i18n', `${code}.js`), mimeType: 'text/javascript' });
+  });
+
+  it('nothing outside the renderer folder or of another type', () => {
+    // Dot segments, plain or encoded, are folded by the URL parser: the result stays inside the folder.
+    for (const url of ['app://overlay/i18n/../../../etc/secret.js', 'app://overlay/i18n/%2e%2e/%2e%2e/%2e%2e/secret.js']) {
+      expect(resolveAppFile(url, root)?.path.startsWith(root + sep), url).toBe(true);
+    }
+    expect(resolveAppFile('app://overlay/i18n/de.json', root)).not.toBeNull();
+    expect(resolveAppFile('app://overlay/i18n/de.exe', root)).toBeNull();
+  });
+});
