@@ -66,6 +66,12 @@ describe('one MSI per architecture', () => {
     expect(Number((await dll(x64))?.FileSize)).toBe(sizes.x64);
   });
 
+  it('takes its ProductVersion from package.json when no --version is given, like the DLL and SsprLogon.exe', async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const msi = await buildMsiOrThrow({ staged: stageApp(join(tmp, 'default-version'), join(ROOT, 'build/shim/SsprLogon.exe')), out: join(tmp, 'default.msi') });
+    expect(await msiProperty(msi, 'ProductVersion')).toBe(version);
+  });
+
   it('refuses an unknown architecture, and --arch all with a single output', async () => {
     const bad = await buildMsi({ arch: 'arm64' as 'x64', out: join(tmp, 'arm.msi') });
     expect(bad.code).not.toBe(0);
