@@ -342,6 +342,7 @@ static void TestAccountPassword() {
   // Different randomness, different password.
   random[9] ^= 0x55;
   CHECK(MakeAccountPassword(random, sizeof random) != password);
+}
 
 // The tile speaks the overlay's languages: Locale first, then the Windows display language, then English.
 static void TestTileTexts() {
