@@ -18,4 +18,5 @@ export const INTEGRATION = [
   'test/main/cli/report.test.ts',
   'test/emulator/graph.test.ts',
   'test/release/**/*.test.ts',
+  'test/main/core/logging.test.ts',
 ];

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { BUILT_IN_WILDCARD_SUFFIXES, isSubdomainOf } from '../../shared/hosts';
 import { CAPTURE_EVENTS } from '../core/portal/capture';
 import { DEFAULT_PORTAL_MARKERS, markerHit } from '../core/portal/markers';
-import { LOG_FILE_BASENAME } from '../core/logging';
+import { LOG_FILE_PATTERN } from '../../shared/logFiles';
 import type { CliIo } from './io';
 
 export const PORTAL_REPORT_USAGE = 'report --portal --data-dir <folder> [--json]';
@@ -54,7 +54,7 @@ const logFiles = (dir: string, depth = 0, out: string[] = []): string[] => {
       continue;
     }
     if (stat.isDirectory()) logFiles(path, depth + 1, out);
-    else if (new RegExp(`^${LOG_FILE_BASENAME}\\d*\\.log$`).test(name) && out.length < MAX_FILES) out.push(path);
+    else if (LOG_FILE_PATTERN.test(name) && out.length < MAX_FILES) out.push(path);
   }
   return out;
 };
