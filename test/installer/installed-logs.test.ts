@@ -76,6 +76,10 @@ describe('an installed PC: the shim owns the log files and the helpdesk finds th
     writeFileSync(join(dataDir, 'config.json'), '{ "LogMaxSizeMB": 1, "LogRetentionDays": 30 }\n');
     expect((await wine.run(['reg', 'add', 'HKLM\\SOFTWARE\\SsprLogon', '/v', 'LogRetentionDays', '/t', 'REG_DWORD', '/d', '3', '/f'])).code).toBe(0);
     expect((await wine.run(['reg', 'add', 'HKLM\\SOFTWARE\\Policies\\SsprLogon', '/v', 'LogRetentionDays', '/t', 'REG_DWORD', '/d', '7', '/f'])).code).toBe(0);
+    // NetUserAdd and LogonUser are stubs under wine: the wine-test DLL records the dedicated-account calls
+    // instead (as in test/shim/provider.wine.test.ts), or the launch would stop in wine's netapi32.
+    const accountLog = `Z:${join(tmp, 'account.jsonl').replace(/\//g, '\\')}`;
+    expect((await wine.run(['reg', 'add', 'HKLM\\SOFTWARE\\SsprLogon', '/v', 'TestAccountLog', '/t', 'REG_SZ', '/d', accountLog, '/f'])).code).toBe(0);
     const now = Date.now();
     const tenDaysOld = rotatedLogName(now - 10 * DAY);
     const fiveDaysOld = rotatedLogName(now - 5 * DAY);

@@ -2,7 +2,7 @@
 // drives it, launching the stand-in overlay. What wine can and cannot prove: docs/shim-least-privilege.md.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -336,6 +336,29 @@ describe('credential provider under wine', () => {
       ['overlay', true, 'plain text'],
     ]);
     expect(lines.join('\n')).not.toContain('\u001b');
+  }, SLOW);
+
+  it('never writes the log through a hard link planted as sspr-logon.jsonl: the link is refused, the linked file stays as it was', async () => {
+    const logDir = join(wine.dir, 'drive_c/ProgramData/SsprLogon/logs');
+    const active = join(logDir, 'sspr-logon.jsonl');
+    await harness(['open:logon', 'click:exit 10']); // the log folder exists
+    // A file elsewhere that SYSTEM may write, linked in under the active log's name (what a junction swap or a
+    // hard link by an earlier foothold would set up).
+    const victim = join(wine.dir, 'drive_c/windows/system32/sspr-victim.ini');
+    writeFileSync(victim, '[boot]\n');
+    rmSync(active, { force: true });
+    linkSync(victim, active);
+    try {
+      const r = await harness(['open:logon', 'click:exit 10']);
+      expect(r.records).toHaveLength(1); // the overlay still ran; only its lines had nowhere safe to go
+      expect(readFileSync(victim, 'utf8')).toBe('[boot]\n');
+    } finally {
+      rmSync(active, { force: true });
+      rmSync(victim, { force: true });
+    }
+    // With the link gone, the next run writes its lines again.
+    const again = await harness(['open:logon', 'click:exit 10']);
+    expect(readFileSync(active, 'utf8')).toContain(`{"level":"info","event":"standin.started","pid":${String(again.records[0]!.pid)}}`);
   }, SLOW);
 
   it('reaps whatever the overlay started when it exits (kill-on-close job)', async () => {

@@ -483,7 +483,7 @@ LaunchResult RunOverlay(const LaunchRequest& request, HANDLE stopEvent, StartedC
   // Declared first so it is destroyed last: every early return closes the write end before the reader
   // waits for the end of the pipe.
   volatile LONG uiReady = 0;  // before the reader, which writes it until it is destroyed
-  OverlayLogReader logReader;
+  OverlayLogReader logReader(folders.logs);  // every log file through the logs folder's handle
   logReader.SetLineObserver(&NoteUiReady, const_cast<LONG*>(&uiReady));
   SECURITY_ATTRIBUTES inheritable = {sizeof inheritable, nullptr, TRUE};
   HANDLE logRead = nullptr;
@@ -547,7 +547,7 @@ LaunchResult RunOverlay(const LaunchRequest& request, HANDLE stopEvent, StartedC
   logWrite.reset();
   handshakeRead.reset();
   // Fits the pipe's buffer, so this never blocks; without it the overlay hashes with a per-run salt.
-  const std::string handshake = OverlayHandshakeLine();
+  const std::string handshake = OverlayHandshakeLine(folders.logs);
   DWORD handshakeWritten = 0;
   WriteFile(handshakeWrite.h, handshake.data(), static_cast<DWORD>(handshake.size()), &handshakeWritten, nullptr);
   handshakeWrite.reset();

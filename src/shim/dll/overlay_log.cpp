@@ -1,7 +1,6 @@
 #include "overlay_log.h"
 
 #include <bcrypt.h>
-#include <sddl.h>
 
 #include <vector>
 
@@ -12,8 +11,6 @@ namespace sspr {
 namespace {
 
 constexpr std::size_t kMaxBytesPerRun = 4u << 20;
-// Administrators and SYSTEM only: helpdesk reads the logs as an admin; nobody else may plant or edit.
-const wchar_t* const kLogFolderSddl = L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)";
 
 std::wstring Wide(const std::string& ascii) { return std::wstring(ascii.begin(), ascii.end()); }
 
@@ -25,24 +22,15 @@ std::int64_t UnixNow() {
 }
 
 // Our own files in the folder (plain files only, never links), with their sizes.
-std::vector<LogFileInfo> ListLogFiles(const std::wstring& folder) {
+std::vector<LogFileInfo> ListLogFiles(const SafeFolder& logs) {
   std::vector<LogFileInfo> files;
-  WIN32_FIND_DATAW found;
-  HANDLE find = FindFirstFileW(JoinPath(folder, L"sspr-logon*.jsonl").c_str(), &found);
-  if (find == INVALID_HANDLE_VALUE) return files;
-  do {
-    if (found.dwFileAttributes & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_REPARSE_POINT)) continue;
-    const std::string name = ToUtf8(found.cFileName);
+  for (const FolderEntry& entry : logs.List()) {
+    if (entry.attributes & (FILE_ATTRIBUTE_DIRECTORY | FILE_ATTRIBUTE_REPARSE_POINT)) continue;
+    const std::string name = ToUtf8(entry.name);
     if (!IsOwnLogFile(name)) continue;
-    files.push_back({name, (static_cast<std::uint64_t>(found.nFileSizeHigh) << 32) | found.nFileSizeLow});
-  } while (FindNextFileW(find, &found));
-  FindClose(find);
+    files.push_back({name, entry.size});
+  }
   return files;
-}
-
-bool IsPlainFolder(const std::wstring& folder) {
-  const DWORD attrs = GetFileAttributesW(folder.c_str());
-  return attrs != INVALID_FILE_ATTRIBUTES && (attrs & FILE_ATTRIBUTE_DIRECTORY) && !(attrs & FILE_ATTRIBUTE_REPARSE_POINT);
 }
 
 bool IsHexSalt(const std::string& text) {
@@ -53,9 +41,8 @@ bool IsHexSalt(const std::string& text) {
   return true;
 }
 
-std::string ReadSalt(const std::wstring& path) {
-  HANDLE h = CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ, nullptr, OPEN_EXISTING,
-                         FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+std::string ReadSalt(const SafeFolder& logs) {
+  HANDLE h = logs.OpenFile(Wide(kSaltFileName), GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING);
   if (h == INVALID_HANDLE_VALUE) return std::string();
   char buffer[256] = {};
   DWORD read = 0;
@@ -68,29 +55,8 @@ std::string ReadSalt(const std::wstring& path) {
 
 }  // namespace
 
-std::wstring EnsureLogFolder() {
-  const std::wstring product = EnsureProductDataFolder();
-  if (product.empty()) return std::wstring();
-  const std::wstring folder = JoinPath(product, L"logs");
-  PSECURITY_DESCRIPTOR descriptor = nullptr;
-  if (ConvertStringSecurityDescriptorToSecurityDescriptorW(kLogFolderSddl, SDDL_REVISION_1, &descriptor, nullptr)) {
-    SECURITY_ATTRIBUTES attributes = {sizeof attributes, descriptor, FALSE};
-    CreateDirectoryW(folder.c_str(), &attributes);
-    LocalFree(descriptor);
-  }
-  return IsPlainFolder(folder) ? folder : std::wstring();
-}
-
-std::wstring OverlayLogPath() {
-  const std::wstring folder = EnsureLogFolder();
-  return folder.empty() ? std::wstring() : JoinPath(folder, Wide(kActiveLogName));
-}
-
-std::string EnsureLogSalt() {
-  const std::wstring folder = EnsureLogFolder();
-  if (folder.empty()) return std::string();
-  const std::wstring path = JoinPath(folder, Wide(kSaltFileName));
-  std::string salt = ReadSalt(path);
+std::string EnsureLogSalt(const SafeFolder& logs) {
+  std::string salt = ReadSalt(logs);
   if (!salt.empty()) return salt;
   unsigned char random[32];
   if (!BCRYPT_SUCCESS(BCryptGenRandom(nullptr, random, sizeof random, BCRYPT_USE_SYSTEM_PREFERRED_RNG))) {
@@ -104,22 +70,22 @@ std::string EnsureLogSalt() {
   }
   // CREATE_NEW: a salt that exists already is never replaced (a broken one is reported by `doctor`), or every
   // earlier record could no longer be found by user.
-  HANDLE h = CreateFileW(path.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, nullptr);
-  if (h == INVALID_HANDLE_VALUE) return ReadSalt(path);
+  HANDLE h = logs.OpenFile(Wide(kSaltFileName), GENERIC_WRITE, 0, CREATE_NEW);
+  if (h == INVALID_HANDLE_VALUE) return ReadSalt(logs);
   DWORD written = 0;
   const bool ok = WriteFile(h, fresh.data(), static_cast<DWORD>(fresh.size()), &written, nullptr) && written == fresh.size();
   CloseHandle(h);
-  return ok ? fresh : ReadSalt(path);
+  return ok ? fresh : ReadSalt(logs);
 }
 
-std::string OverlayHandshakeLine() {
-  const std::string salt = EnsureLogSalt();
+std::string OverlayHandshakeLine(const SafeFolder& logs) {
+  const std::string salt = EnsureLogSalt(logs);
   return salt.empty() ? std::string("{}\n") : "{\"salt\":\"" + salt + "\"}\n";
 }
 
-void PruneLogFolder(const std::wstring& folder, const LogFileSettings& settings) {
-  for (const std::string& name : PlanLogDeletions(ListLogFiles(folder), UnixNow(), settings)) {
-    DeleteFileW(JoinPath(folder, Wide(name)).c_str());
+void PruneLogFolder(const SafeFolder& logs, const LogFileSettings& settings) {
+  for (const std::string& name : PlanLogDeletions(ListLogFiles(logs), UnixNow(), settings)) {
+    logs.RemoveFile(Wide(name));
   }
 }
 
@@ -175,14 +141,15 @@ void OverlayLogReader::Run() {
 }
 
 bool OverlayLogReader::OpenActive() {
-  if (folder_.empty()) {
-    folder_ = EnsureLogFolder();
-    if (folder_.empty()) return false;
+  if (!pruned_) {
+    pruned_ = true;
     // Retention and the size cap apply once per run before the first line, and again at every rotation.
-    PruneLogFolder(folder_, settings_);
+    PruneLogFolder(logs_, settings_);
   }
-  file_ = CreateFileW(JoinPath(folder_, Wide(kActiveLogName)).c_str(), FILE_APPEND_DATA, FILE_SHARE_READ, nullptr,
-                      OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, nullptr);
+  // DELETE: rotation renames this very handle, so the file rotated is the file written, whatever the name
+  // points to by then. A link planted under the active name is refused: its lines are lost, nothing is
+  // written through it.
+  file_ = logs_.OpenFile(Wide(kActiveLogName), FILE_APPEND_DATA | DELETE, FILE_SHARE_READ, OPEN_ALWAYS);
   if (file_ == INVALID_HANDLE_VALUE) return false;
   LARGE_INTEGER size = {};
   activeSize_ = GetFileSizeEx(file_, &size) ? static_cast<std::uint64_t>(size.QuadPart) : 0;
@@ -190,13 +157,12 @@ bool OverlayLogReader::OpenActive() {
 }
 
 void OverlayLogReader::Rotate() {
+  std::vector<std::string> names;
+  for (const auto& f : ListLogFiles(logs_)) names.push_back(f.name);
+  logs_.Rename(file_, Wide(NextRotatedLogName(UnixNow(), names)));
   CloseHandle(file_);
   file_ = INVALID_HANDLE_VALUE;
-  std::vector<std::string> names;
-  for (const auto& f : ListLogFiles(folder_)) names.push_back(f.name);
-  const std::wstring rotated = JoinPath(folder_, Wide(NextRotatedLogName(UnixNow(), names)));
-  MoveFileExW(JoinPath(folder_, Wide(kActiveLogName)).c_str(), rotated.c_str(), 0);
-  PruneLogFolder(folder_, settings_);
+  PruneLogFolder(logs_, settings_);
   OpenActive();
 }
 

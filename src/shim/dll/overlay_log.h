@@ -9,25 +9,27 @@
 #include <string>
 
 #include "../core/log_files.h"
+#include "safe_folder.h"
 
 namespace sspr {
 
-// %ProgramData%\SsprLogon\logs (created with its protected DACL when missing); "" when unusable.
-std::wstring EnsureLogFolder();
-// %ProgramData%\SsprLogon\logs\sspr-logon.jsonl
-std::wstring OverlayLogPath();
+// Every file of the log folder is opened, renamed and deleted through `logs`, the handle of
+// %ProgramData%\SsprLogon\logs that the launcher opened with SafeFolder and holds for the run: never by a
+// path string, never through a reparse point, never into a file with a second hard link (docs/shim.md
+// "Overlay logs").
 
 // The per-machine salt of the user-id hash (logs\sspr-logon.salt, 64 hex characters), created once with the
 // log folder's DACL and never replaced. "" when it can neither be read nor created.
-std::string EnsureLogSalt();
+std::string EnsureLogSalt(const SafeFolder& logs);
 
 // The first line the overlay reads on its stdin: {"salt":"<hex>"} (or {} without a salt). The salt reaches
 // the overlay this way because it cannot read logs\ and a command line is readable by other processes.
-std::string OverlayHandshakeLine();
+std::string OverlayHandshakeLine(const SafeFolder& logs);
 
 class OverlayLogReader {
  public:
-  OverlayLogReader() = default;
+  // `logs` must outlive the reader (the launcher holds both for the run).
+  explicit OverlayLogReader(const SafeFolder& logs) : logs_(logs) {}
   OverlayLogReader(const OverlayLogReader&) = delete;
   OverlayLogReader& operator=(const OverlayLogReader&) = delete;
   ~OverlayLogReader() { Finish(); }
@@ -53,9 +55,10 @@ class OverlayLogReader {
 
   HANDLE pipe_ = nullptr;
   HANDLE thread_ = nullptr;
+  const SafeFolder& logs_;
   HANDLE file_ = INVALID_HANDLE_VALUE;
   LogFileSettings settings_;
-  std::wstring folder_;
+  bool pruned_ = false;
   std::uint64_t activeSize_ = 0;
   std::size_t written_ = 0;
   bool capReached_ = false;
@@ -64,6 +67,6 @@ class OverlayLogReader {
 };
 
 // Applies LogRetentionDays and LogMaxSizeMB to the folder's rotated files now.
-void PruneLogFolder(const std::wstring& folder, const LogFileSettings& settings);
+void PruneLogFolder(const SafeFolder& logs, const LogFileSettings& settings);
 
 }  // namespace sspr

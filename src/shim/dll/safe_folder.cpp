@@ -17,11 +17,20 @@ constexpr ACCESS_MASK kFolderAccess = FILE_LIST_DIRECTORY | FILE_TRAVERSE | FILE
 using NtCreateFileFn = NTSTATUS(NTAPI*)(PHANDLE, ACCESS_MASK, POBJECT_ATTRIBUTES, PIO_STATUS_BLOCK, PLARGE_INTEGER,
                                         ULONG, ULONG, ULONG, ULONG, PVOID, ULONG);
 using RtlNtStatusToDosErrorFn = ULONG(NTAPI*)(NTSTATUS);
+using NtSetInformationFileFn = NTSTATUS(NTAPI*)(HANDLE, PIO_STATUS_BLOCK, PVOID, ULONG, ULONG);
+// FILE_INFORMATION_CLASS FileRenameInformation; its FILE_RENAME_INFORMATION has FILE_RENAME_INFO's layout.
+constexpr ULONG kFileRenameInformation = 10;
 
 // Looked up at run time so the DLL's import table stays the documented list of system DLLs.
 NtCreateFileFn NtCreate() {
   static const auto fn = reinterpret_cast<NtCreateFileFn>(
       reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtCreateFile")));
+  return fn;
+}
+
+NtSetInformationFileFn NtSetInformation() {
+  static const auto fn = reinterpret_cast<NtSetInformationFileFn>(
+      reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtSetInformationFile")));
   return fn;
 }
 
@@ -216,7 +225,7 @@ HANDLE SafeFolder::OpenFile(const std::wstring& name, ACCESS_MASK access, DWORD 
   else if (disposition == CREATE_ALWAYS) ntDisposition = FILE_OVERWRITE_IF;
   else if (disposition == CREATE_NEW) ntDisposition = FILE_CREATE;
   DWORD error = 0;
-  HANDLE file = CreateRelative(handle_, name, access, share, ntDisposition, FILE_NON_DIRECTORY_FILE, nullptr, &error);
+  HANDLE file = CreateRelative(handle_, name, access | FILE_READ_ATTRIBUTES, share, ntDisposition, FILE_NON_DIRECTORY_FILE, nullptr, &error);
   if (file == INVALID_HANDLE_VALUE) {
     SetLastError(error);
     return INVALID_HANDLE_VALUE;
@@ -230,6 +239,63 @@ HANDLE SafeFolder::OpenFile(const std::wstring& name, ACCESS_MASK access, DWORD 
     return INVALID_HANDLE_VALUE;
   }
   return file;
+}
+
+std::vector<FolderEntry> SafeFolder::List() const {
+  std::vector<FolderEntry> entries;
+  if (handle_ == INVALID_HANDLE_VALUE) return entries;
+  // 8-byte aligned: the records hold LARGE_INTEGERs.
+  std::vector<std::uint64_t> buffer(8192);
+  FILE_INFO_BY_HANDLE_CLASS kind = FileIdBothDirectoryRestartInfo;  // from the start on every call
+  while (GetFileInformationByHandleEx(handle_, kind, buffer.data(), static_cast<DWORD>(buffer.size() * sizeof buffer[0]))) {
+    kind = FileIdBothDirectoryInfo;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(buffer.data());
+    for (;;) {
+      const auto* info = reinterpret_cast<const FILE_ID_BOTH_DIR_INFO*>(bytes);
+      FolderEntry entry;
+      entry.name.assign(info->FileName, info->FileNameLength / sizeof(wchar_t));
+      entry.attributes = info->FileAttributes;
+      entry.size = static_cast<std::uint64_t>(info->EndOfFile.QuadPart);
+      if (entry.name != L"." && entry.name != L"..") entries.push_back(entry);
+      if (info->NextEntryOffset == 0) break;
+      bytes += info->NextEntryOffset;
+    }
+  }
+  return entries;
+}
+
+bool SafeFolder::Rename(HANDLE file, const std::wstring& newName) const {
+  const NtSetInformationFileFn setInformation = NtSetInformation();
+  if (setInformation == nullptr || handle_ == INVALID_HANDLE_VALUE || file == INVALID_HANDLE_VALUE ||
+      newName.empty() || newName.find_first_of(L"\\/:") != std::wstring::npos || newName == L"." || newName == L"..") {
+    return false;
+  }
+  const std::size_t bytes = sizeof(FILE_RENAME_INFO) + newName.size() * sizeof(wchar_t);
+  std::vector<std::uint64_t> buffer(bytes / sizeof(std::uint64_t) + 1);
+  auto* info = reinterpret_cast<FILE_RENAME_INFO*>(buffer.data());
+  info->ReplaceIfExists = FALSE;
+  // Relative to the folder's handle: the new name lands in the folder we hold, whatever its path now names.
+  // NtSetInformationFile rather than SetFileInformationByHandle, which may turn a relative name into a path
+  // under the current directory (wine does) instead of passing RootDirectory through.
+  info->RootDirectory = handle_;
+  info->FileNameLength = static_cast<DWORD>(newName.size() * sizeof(wchar_t));
+  newName.copy(info->FileName, newName.size());
+  IO_STATUS_BLOCK io = {};
+  const NTSTATUS status = setInformation(file, &io, info, static_cast<ULONG>(bytes), kFileRenameInformation);
+  if (status < 0) {
+    SetLastError(DosError(status));
+    return false;
+  }
+  return true;
+}
+
+bool SafeFolder::RemoveFile(const std::wstring& name) const {
+  HANDLE file = OpenFile(name, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, OPEN_EXISTING);
+  if (file == INVALID_HANDLE_VALUE) return false;
+  FILE_DISPOSITION_INFO disposition = {TRUE};
+  const bool ok = SetFileInformationByHandle(file, FileDispositionInfo, &disposition, sizeof disposition) != FALSE;
+  CloseHandle(file);
+  return ok;
 }
 
 }  // namespace sspr

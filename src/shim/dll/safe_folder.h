@@ -9,9 +9,18 @@
 
 #include <windows.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace sspr {
+
+// One entry of a folder listing, read through the folder's handle.
+struct FolderEntry {
+  std::wstring name;
+  DWORD attributes = 0;
+  std::uint64_t size = 0;
+};
 
 struct FolderReport {
   bool tookOwnership = false;  // the folder had another owner and was taken over (owner + DACL reset)
@@ -32,7 +41,16 @@ class SafeFolder {
   bool OpenChild(const SafeFolder& parent, const std::wstring& name, const wchar_t* sddl, FolderReport* report);
   // Opens or creates the file `name` inside this folder, relative to its handle; refuses a reparse point and
   // a file with more than one hard link (a link to a system file). INVALID_HANDLE_VALUE on refusal.
+  // FILE_READ_ATTRIBUTES is always added (the link-count check needs it).
   HANDLE OpenFile(const std::wstring& name, ACCESS_MASK access, DWORD share, DWORD disposition) const;
+  // The folder's entries, listed through its handle (never by a path looked up again).
+  std::vector<FolderEntry> List() const;
+  // Renames `file` (opened through OpenFile with DELETE access) to `newName` in this folder: the rename is
+  // done on the handle, relative to the folder's handle, and never replaces an existing name.
+  bool Rename(HANDLE file, const std::wstring& newName) const;
+  // Deletes the file `name` of this folder: opened through OpenFile (so a link is refused, never followed),
+  // then marked for deletion on that handle.
+  bool RemoveFile(const std::wstring& name) const;
 
   HANDLE handle() const { return handle_; }
   const std::wstring& path() const { return path_; }
