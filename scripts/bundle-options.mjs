@@ -25,6 +25,10 @@ export const RENDERER_STATIC_FILES = ['index.html'];
  * messages to the renderer's i18n (src/renderer/i18n/index.ts): loaded only when that language is chosen.
  * Classic scripts because the overlay's CSP allows our own scripts but no fetch().
  */
+/** One catalogue (the JSON text of src/renderer/i18n/<code>.json) as the script the renderer loads. */
+export const catalogueScript = (code, json) =>
+  `self.__ssprCatalogue&&self.__ssprCatalogue(${JSON.stringify(code)},${JSON.stringify(JSON.parse(json))});\n`;
+
 const catalogueScripts = (root, outdir) => ({
   name: 'catalogue-scripts',
   setup(b) {
@@ -35,8 +39,7 @@ const catalogueScripts = (root, outdir) => ({
       mkdirSync(to, { recursive: true });
       for (const file of readdirSync(from).filter((f) => f.endsWith('.json') && f !== 'en.json')) {
         const code = file.slice(0, -'.json'.length);
-        const messages = JSON.stringify(JSON.parse(readFileSync(join(from, file), 'utf8')));
-        writeFileSync(join(to, `${code}.js`), `self.__ssprCatalogue&&self.__ssprCatalogue(${JSON.stringify(code)},${messages});\n`);
+        writeFileSync(join(to, `${code}.js`), catalogueScript(code, readFileSync(join(from, file), 'utf8')));
       }
     });
   },

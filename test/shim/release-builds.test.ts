@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import { ensureShimBuilt, ROOT, run, SHIM_OUT } from './support';
 
-const SYSTEM_DLLS = new Set(['kernel32.dll', 'advapi32.dll', 'ole32.dll', 'user32.dll', 'gdi32.dll', 'wtsapi32.dll', 'bcrypt.dll', 'msvcrt.dll']);
+const SYSTEM_DLLS = new Set(['kernel32.dll', 'advapi32.dll', 'ole32.dll', 'user32.dll', 'gdi32.dll', 'wtsapi32.dll', 'bcrypt.dll', 'netapi32.dll', 'msvcrt.dll']);
 const packageVersion = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 async function objdump(file: string): Promise<string> {

@@ -12,8 +12,10 @@ import { createHash, createPublicKey } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { catalogueScript } from '../../../scripts/bundle-options.mjs';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import * as v from 'valibot';
@@ -114,6 +116,13 @@ beforeAll(async () => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path === '/app.js') res.setHeader('content-type', 'text/javascript').end(bundle.js);
     else if (path === '/app.css') res.setHeader('content-type', 'text/css').end(bundle.css);
+    else if (/^\/i18n\/[A-Za-z-]+\.js$/.test(path)) {
+      // The on-demand catalogues, as the build writes them next to app.js.
+      const code = path.slice('/i18n/'.length, -'.js'.length);
+      const file = join(root, 'src/renderer/i18n', `${code}.json`);
+      if (existsSync(file)) res.setHeader('content-type', 'text/javascript').end(catalogueScript(code, readFileSync(file, 'utf8')));
+      else res.writeHead(404).end();
+    }
     else res.setHeader('content-type', 'text/html').end('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SSPR Logon</title><link rel="stylesheet" href="app.css"></head><body><div id="root"></div><script src="app.js"></script></body></html>');
   });
   chromeOrigin = `http://127.0.0.1:${await listen(chromeServer)}`;
