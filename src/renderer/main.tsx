@@ -1,21 +1,16 @@
+// First, so that app:info is on its way before the rest of the bundle runs (see startupCall.ts).
+import { api, appInfo } from './startupCall';
 import './styles.css';
 import { createRoot } from 'react-dom/client';
-import type { AppInfo } from '../shared/ipc';
-import { createApi } from './api';
 import { App, FALLBACK_INFO } from './App';
 import { applyAccent } from './branding';
 import { initI18n, pickLanguage } from './i18n';
 import { PortalChrome } from './portal/PortalChrome';
 
 const boot = async () => {
-  const api = createApi();
-  let info: AppInfo | null = null;
-  try {
-    info = await api['app:info']({});
-  } catch {
-    info = null;
-  }
+  const info = await appInfo;
   applyAccent(info?.accentColor);
+  // Only the active language's catalogue is fetched (English is in the bundle and costs no request).
   await initI18n(pickLanguage(info?.locale ?? navigator.language), { ...(info?.upnSuffix ? { domain: info.upnSuffix } : {}) });
   const container = document.getElementById('root');
   if (!container) return;

@@ -1,8 +1,11 @@
-/** When the main process cannot even answer app:info, the user still gets a message and a way back. */
+/**
+ * The start of the overlay: the user-id screen comes as early as the page can ask for it, and when the main
+ * process cannot even answer app:info, the user still gets a message and a way back.
+ */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../src/main/host/server';
-import { buildRenderer, expectStage, launchBrowser } from './support';
+import { buildRenderer, expectStage, launchBrowser, openOverlay, startTestEmulator, type TestEmulator } from './support';
 
 describe('a main process that fails at start', () => {
   let browser: Browser;
@@ -36,6 +39,58 @@ describe('a main process that fails at start', () => {
       expect(calls).toEqual(['app:info', 'app:exit']);
     } finally {
       await context.close();
+    }
+  });
+});
+
+describe('a healthy start', () => {
+  let browser: Browser;
+  let emu: TestEmulator;
+
+  beforeAll(async () => {
+    [browser, emu] = await Promise.all([launchBrowser(), startTestEmulator()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await emu?.emulator.close();
+  });
+
+  it('asks app:info before React is even set up, then shows the user-id field ready for typing', async () => {
+    const o = await openOverlay(browser, emu.emulator, {
+      // Records, in order, the page's requests and the moment react-dom initialises (it announces itself to a
+      // developer-tools hook when one is present): the wait for the main process must overlap that work.
+      beforeLoad: async (page) => {
+        await page.addInitScript(() => {
+          const order: string[] = [];
+          (window as unknown as { __order: string[] }).__order = order;
+          const fetchFn = window.fetch.bind(window);
+          window.fetch = (input, init) => {
+            order.push(`fetch ${new URL(String(input), location.href).pathname}`);
+            return fetchFn(input, init);
+          };
+          (window as unknown as { __REACT_DEVTOOLS_GLOBAL_HOOK__: unknown }).__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
+            supportsFiber: true,
+            inject: () => {
+              order.push('react-dom ready');
+              return 1;
+            },
+          };
+        });
+      },
+    });
+    try {
+      await expectStage(o.page, 'userId');
+      const field = o.page.locator('input[autocomplete="username"]');
+      await field.focus();
+      await expect(field.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+      const order = await o.page.evaluate(() => (window as unknown as { __order: string[] }).__order);
+      expect(order[0]).toBe('fetch /session');
+      expect(order).toContain('react-dom ready');
+      expect(order.indexOf('fetch /session')).toBeLessThan(order.indexOf('react-dom ready'));
+      expect(o.api.map((c) => c.channel)[0]).toBe('app:info');
+      expect(o.pageErrors).toEqual([]);
+    } finally {
+      await o.close();
     }
   });
 });
