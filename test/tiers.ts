@@ -17,6 +17,6 @@ export const INTEGRATION = [
   'test/main/cli/audit.test.ts',
   'test/main/cli/report.test.ts',
   'test/emulator/graph.test.ts',
-  'test/release/**/*.test.ts',
+  'test/packaging/**/*.test.ts',
   'test/main/core/logging.test.ts',
 ];
