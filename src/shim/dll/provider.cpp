@@ -220,6 +220,9 @@ DWORD WINAPI MonitorThread(void* parameter) {
     } catch (...) {
     }
   }
+  // The overlay has ended: release the launch mutex first, so the link LogonUI is about to show again
+  // starts a new overlay when clicked at once, instead of being refused as a double launch.
+  CloseHandle(monitor->launchMutex);
   // Tell LogonUI to re-read the tile: the link is back and the outcome text is shown.
   UINT_PTR context = 0;
   ICredentialProviderEvents* events = monitor->state->TakeEvents(&context);
@@ -227,7 +230,6 @@ DWORD WINAPI MonitorThread(void* parameter) {
     events->CredentialsChanged(context);
     events->Release();
   }
-  CloseHandle(monitor->launchMutex);
   monitor->state->Release();
   delete monitor;
   // The thread holds its own reference on the DLL so LogonUI cannot unload the code it is running.
