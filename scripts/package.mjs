@@ -21,6 +21,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeReleaseDocs } from './sbom.mjs';
 import { signFile, signingConfig, verifyFile } from './sign.mjs';
 
+/** A path as the reader should type it: relative when it lies inside the current folder, else absolute. */
+const shownPath = (path) => {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : resolve(path);
+};
+
 const require = createRequire(import.meta.url);
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ARCHES = ['x64', 'ia32'];
@@ -59,7 +65,7 @@ export const downloadInstructions = (arch) => {
     `     (the official release; the address pattern is https://github.com/electron/electron/releases/download/v<version>/electron-v<version>-win32-<arch>.zip).`,
     `  2. Its SHA-256 must be ${r.sha256}`,
     `     (node_modules/electron/checksums.json); check with: sha256sum ${r.file}`,
-    `  3. Put it at ${relative(process.cwd(), defaultZipPath(arch)) || defaultZipPath(arch)}`,
+    `  3. Put it at ${shownPath(defaultZipPath(arch))}`,
     `     or pass its path: npm run package -- --electron-zip <path to ${r.file}> --arch ${arch}`,
   ].join('\n');
 };
