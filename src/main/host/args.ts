@@ -9,14 +9,24 @@ import { parseArgs } from 'node:util';
 export const HOST_USAGE = `Usage: host [--port N] [--no-open] [--renderer-dir DIR] [overlay options]
 
 Runs the SSPR Logon overlay in a browser on http://127.0.0.1, against the embedded emulator.
-  --port N            port on 127.0.0.1 (default: a free one)
+  --port N            port on 127.0.0.1, as --port N or --port=N (default: a free one)
   --no-open           do not try to open Chromium; just print the URL
   --renderer-dir DIR  folder of the built renderer (default: dist/renderer beside this file)
   --help, -h          show this text
-Overlay options (as the credential provider passes them, plus development settings):
-  --scenario logon|unlock   --user NAME   --lang TAG (e.g. ar)
-  --set Key=Value (repeatable)   --log-dir DIR
-  --data-dir DIR   plays %ProgramData%\\SsprLogon: reads DIR/config.json, writes the logs to DIR/logs`;
+
+Overlay options (what the credential provider passes on a PC, plus development settings):
+  --scenario logon|unlock
+                      which tile the person came from: the sign-in tile (default) or a locked
+                      PC's unlock tile; it changes the titles and the last screen's advice
+  --user NAME         fills the user-id field, as the tile does with the last user; try a demo user
+                      such as alice@contoso.com (happy path), carol@contoso.com (reset not enabled)
+                      or erin@contoso.com (the directory refuses the first save)
+  --lang TAG          the overlay's language, as Windows' UI language would set it (e.g. de, ar, ja,
+                      en-XA for the pseudo-locale); a Locale setting takes precedence
+  --set Key=Value     one setting as if it came from policy, e.g. --set Engine=portal,
+                      --set BrandName=Contoso, --set IdleTimeoutSeconds=90 (repeatable)
+  --data-dir DIR      plays %ProgramData%\\SsprLogon: reads DIR/config.json, writes the logs to DIR/logs
+  --log-dir DIR       writes the logs to DIR instead`;
 
 export interface HostArgs {
   help: boolean;

@@ -4,7 +4,7 @@
  * overlay's own options are passed on in the shim's form. test/main/host/cli.test.ts runs the process.
  */
 import { describe, expect, it } from 'vitest';
-import { HostUsageError, parseHostArgs } from '../../../src/main/host/args';
+import { HOST_USAGE, HostUsageError, parseHostArgs } from '../../../src/main/host/args';
 
 describe('parseHostArgs', () => {
   it('takes the port in both spellings', () => {
@@ -25,5 +25,21 @@ describe('parseHostArgs', () => {
     const args = parseHostArgs(['--no-open', '--scenario', 'unlock', '--user=alice@contoso.com', '--lang', 'ar', '--set', 'Engine=native', '--set=IdleTimeoutSeconds=90', '--demo']);
     expect(args).toMatchObject({ open: false, help: false });
     expect(args.overlay).toEqual(['--scenario=unlock', '--user=alice@contoso.com', '--lang=ar', '--set=Engine=native', '--set=IdleTimeoutSeconds=90']);
+  });
+
+  it('--help says what each overlay option does, not only its name', () => {
+    // Each option's line(s) up to the next option: a bare list of names is what people complained about.
+    const explained = (option: string) => {
+      const start = HOST_USAGE.indexOf(`  ${option}`);
+      expect(start, option).toBeGreaterThan(-1);
+      const rest = HOST_USAGE.slice(start + 2 + option.length);
+      const next = rest.search(/\n {2}--/);
+      return (next === -1 ? rest : rest.slice(0, next)).replace(/\s+/g, ' ').trim();
+    };
+    expect(explained('--scenario')).toMatch(/sign-in tile.*unlock tile/);
+    expect(explained('--user')).toMatch(/alice@contoso\.com/);
+    expect(explained('--lang')).toMatch(/Locale setting takes precedence/);
+    expect(explained('--set')).toMatch(/--set Engine=portal.*repeatable/);
+    for (const option of ['--data-dir', '--log-dir', '--port']) expect(explained(option).length, option).toBeGreaterThan(20);
   });
 });
