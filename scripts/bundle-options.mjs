@@ -81,7 +81,7 @@ const commonPasswordsFilter = (root, outdir) => ({
       const hints = await loadSharedModule(b.esbuild, root, 'src/shared/passwordHints.ts');
       const filter = hints.buildCommonPasswordFilter(commonPasswordWords(root));
       mkdirSync(outdir, { recursive: true });
-      writeFileSync(join(outdir, hints.COMMON_PASSWORDS_SCRIPT), commonPasswordsScript(hints.COMMON_PASSWORDS_CALLBACK, filter.toData()));
+      writeFileSync(join(outdir, hints.COMMON_PASSWORDS_SCRIPT), commonPasswordsScript(hints.COMMON_PASSWORDS_CALLBACK, filter));
     });
   },
 });

@@ -64,26 +64,38 @@ const positions = (text: string, m: number, k: number): number[] => {
   return out;
 };
 
+const setBit = (bytes: Uint8Array, bit: number): void => {
+  bytes[bit >>> 3]! |= 1 << (bit & 7);
+};
+const hasBit = (bytes: Uint8Array, bit: number): boolean => (bytes[bit >>> 3]! & (1 << (bit & 7))) !== 0;
+
+/**
+ * Compiles entries into a filter's shipped form, designed for a false-positive rate of at most p per lookup.
+ * Kept apart from the class so the renderer bundle, which only looks up, does not carry it.
+ */
+export const buildBloomFilter = (entries: readonly string[], p: number): BloomFilterData => {
+  const { m, k } = bloomParameters(entries.length, p);
+  const bytes = new Uint8Array(m / 8);
+  for (const entry of entries) for (const bit of positions(entry, m, k)) setBit(bytes, bit);
+  return { m, k, n: entries.length, bits: bytesToBase64(bytes) };
+};
+
+/** A filter to look up in, from its shipped form. */
 export class BloomFilter {
   readonly m: number;
   readonly k: number;
-  private count: number;
+  /** Entries it was built from. */
+  readonly size: number;
   private readonly bytes: Uint8Array;
 
   private constructor(m: number, k: number, n: number, bytes: Uint8Array) {
     this.m = m;
     this.k = k;
-    this.count = n;
+    this.size = n;
     this.bytes = bytes;
   }
 
-  /** An empty filter designed for n entries at false-positive rate p. */
-  static create(n: number, p: number): BloomFilter {
-    const { m, k } = bloomParameters(n, p);
-    return new BloomFilter(m, k, 0, new Uint8Array(m / 8));
-  }
-
-  /** A filter from its shipped form; throws on a shape that does not add up (a damaged script). */
+  /** Throws on a shape that does not add up (a damaged script), so a lookup never reads past the bits. */
   static fromData(data: BloomFilterData): BloomFilter {
     const bytes = base64ToBytes(data.bits);
     if (!Number.isInteger(data.m) || !Number.isInteger(data.k) || data.k < 1 || data.m !== bytes.length * 8) {
@@ -92,22 +104,9 @@ export class BloomFilter {
     return new BloomFilter(data.m, data.k, data.n, bytes);
   }
 
-  get size(): number {
-    return this.count;
-  }
-
-  add(text: string): void {
-    for (const bit of positions(text, this.m, this.k)) this.bytes[bit >>> 3]! |= 1 << (bit & 7);
-    this.count++;
-  }
-
   /** False: certainly never added. True: added, or a false positive. */
   has(text: string): boolean {
-    return positions(text, this.m, this.k).every((bit) => (this.bytes[bit >>> 3]! & (1 << (bit & 7))) !== 0);
-  }
-
-  toData(): BloomFilterData {
-    return { m: this.m, k: this.k, n: this.count, bits: bytesToBase64(this.bytes) };
+    return positions(text, this.m, this.k).every((bit) => hasBit(this.bytes, bit));
   }
 }
 

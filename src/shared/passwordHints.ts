@@ -4,7 +4,7 @@
  * common substitutions are undone before any comparison. They only ever warn: the service has the last word,
  * and a warning that is wrong (a Bloom filter false positive) must never stop a valid password.
  */
-import { BloomFilter } from './bloomFilter';
+import { buildBloomFilter, type BloomFilter, type BloomFilterData } from './bloomFilter';
 
 const SUBSTITUTIONS: Record<string, string> = { '0': 'o', '1': 'l', $: 's', '@': 'a' };
 
@@ -68,12 +68,8 @@ export const commonPasswordEntries = (words: readonly string[]): string[] => [
 export const COMMON_PASSWORDS_FP_RATE = 0.003;
 
 /** Compiles a word list into the filter the renderer ships (done at build time, never in the overlay). */
-export const buildCommonPasswordFilter = (words: readonly string[], p = COMMON_PASSWORDS_FP_RATE): BloomFilter => {
-  const entries = commonPasswordEntries(words);
-  const filter = BloomFilter.create(entries.length, p);
-  for (const entry of entries) filter.add(entry);
-  return filter;
-};
+export const buildCommonPasswordFilter = (words: readonly string[], p = COMMON_PASSWORDS_FP_RATE): BloomFilterData =>
+  buildBloomFilter(commonPasswordEntries(words), p);
 
 /** The script next to the renderer bundle that carries the filter, and the global hook it calls. */
 export const COMMON_PASSWORDS_SCRIPT = 'common-passwords.js';

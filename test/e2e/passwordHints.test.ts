@@ -89,7 +89,9 @@ describe('password help before submit: user id and common passwords are warned a
   });
 
   it('if the list cannot load, the checklist leaves that warning out and still warns about the user id', async () => {
-    const { page, pageErrors, listRequests } = await overlay((p) => p.route(`**${LIST_SCRIPT}`, (route) => route.abort()));
+    const { page, pageErrors, listRequests } = await overlay(async (p) => {
+      await p.route(`**${LIST_SCRIPT}`, (route) => route.abort());
+    });
     await reachPassword(page, emu.emulator, ALICE);
     await expect.poll(() => listRequests.length).toBe(1);
     // With the list loaded this shows both warnings (see above); without it, only the user-id one.
