@@ -27,8 +27,15 @@ const load = (): Promise<BloomFilter | null> =>
     const script = document.createElement('script');
     script.src = COMMON_PASSWORDS_SCRIPT;
     script.async = true;
-    script.onload = () => resolve(filter);
-    script.onerror = () => resolve(null);
+    // Once it has run the element has done its work; removing it leaves the page's scripts as they were.
+    script.onload = () => {
+      script.remove();
+      resolve(filter);
+    };
+    script.onerror = () => {
+      script.remove();
+      resolve(null);
+    };
     document.head.appendChild(script);
   });
 
