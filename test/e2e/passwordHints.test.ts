@@ -3,10 +3,15 @@
  * are flagged before submit, read out to screen readers, and never stop a password the policy allows. The
  * common-password list is a script of its own that only the password screen loads.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commonPasswordWords } from '../../scripts/bundle-options.mjs';
 import en from '../../src/renderer/i18n/en.json';
-import { enterPassword, expectStage, launchBrowser, openOverlay, reachPassword, startTestEmulator, type Overlay, type TestEmulator } from './support';
+import { BloomFilter, type BloomFilterData } from '../../src/shared/bloomFilter';
+import { COMMON_PASSWORDS_CALLBACK, COMMON_PASSWORDS_SCRIPT, commonPasswordEntries } from '../../src/shared/passwordHints';
+import { buildRenderer, enterPassword, expectStage, launchBrowser, openOverlay, reachPassword, startTestEmulator, type Overlay, type TestEmulator } from './support';
 
 const ALICE = 'alice@contoso.com';
 const LIST_SCRIPT = '/common-passwords.js';
@@ -40,6 +45,16 @@ describe('password help before submit: user id and common passwords are warned a
     for (const o of open) await o.close();
     await browser?.close();
     await emu?.emulator.close();
+  });
+
+  it('the script the build ships holds every normalised entry of the registry package\'s list', async () => {
+    const received: { data?: BloomFilterData } = {};
+    const script = readFileSync(join(await buildRenderer(), COMMON_PASSWORDS_SCRIPT), 'utf8');
+    new Function('self', script)({ [COMMON_PASSWORDS_CALLBACK]: (data: BloomFilterData) => (received.data = data) });
+    const shipped = BloomFilter.fromData(received.data!);
+    const entries = commonPasswordEntries(commonPasswordWords(join(__dirname, '../..')));
+    expect(shipped.size).toBe(entries.length);
+    expect(entries.filter((e) => !shipped.has(e))).toEqual([]);
   });
 
   it('the first load does not fetch the list; the password screen does, once', async () => {
