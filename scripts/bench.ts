@@ -4,6 +4,8 @@
 //      Chromium run; an empty page is printed beside them for scale
 //   BENCH_FIRST_SCREEN_ONLY=1 skips the client-overhead row (figure 3) when only the renderer is being tuned.
 //   3. client overhead per step vs raw HTTP, median    budget ≤ 5 ms
+//   4. common-password list (issue #10): shipped size raw and gzip, entries, false-positive rate measured on
+//      100 000 random strings not on the list                                                   printed
 import { readFileSync, readdirSync, existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,9 @@ import https from 'node:https';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
-import { rendererBuildOptions } from './bundle-options.mjs';
+import { commonPasswordWords, rendererBuildOptions } from './bundle-options.mjs';
+import { BloomFilter, expectedFalsePositiveRate, type BloomFilterData } from '../src/shared/bloomFilter';
+import { COMMON_PASSWORDS_CALLBACK, COMMON_PASSWORDS_FP_RATE, COMMON_PASSWORDS_SCRIPT, commonPasswordEntries, looksCommon } from '../src/shared/passwordHints';
 
 const root = join(__dirname, '..');
 const rows: { figure: string; value: string; budget: string; within: boolean | null }[] = [];
@@ -28,7 +32,8 @@ function rendererSize(): void {
   if (!existsSync(dir)) throw new Error('dist/renderer is missing: run npm run build');
   let raw = 0;
   let gz = 0;
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.js'))) {
+  // The common-password list is loaded by the password screen only: not part of the first load (figure 4).
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.js') && n !== COMMON_PASSWORDS_SCRIPT)) {
     const buf = readFileSync(join(dir, f));
     raw += buf.length;
     gz += gzipSync(buf, { level: 9 }).length;
@@ -42,6 +47,47 @@ function rendererSize(): void {
   const largest = Math.max(0, ...catalogues.map((f) => gzipSync(readFileSync(join(catalogueDir, f)), { level: 9 }).length));
   rows.push({ figure: `language catalogues on demand (${catalogues.length}), largest (gzip -9)`, value: kb(largest), budget: '—', within: null });
   rows.push({ figure: 'first load with all languages available, worst language (gzip -9)', value: kb(gz + largest), budget: '≤ 100 KB', within: gz + largest <= 100 * 1024 });
+}
+
+/** The shipped common-password filter, read back from the script the build wrote, as the renderer gets it. */
+function commonPasswordList(): void {
+  const file = join(root, 'dist/renderer', COMMON_PASSWORDS_SCRIPT);
+  if (!existsSync(file)) throw new Error(`dist/renderer/${COMMON_PASSWORDS_SCRIPT} is missing: run npm run build`);
+  const script = readFileSync(file);
+  const received: { data?: BloomFilterData } = {};
+  new Function('self', script.toString('utf8'))({ [COMMON_PASSWORDS_CALLBACK]: (d: BloomFilterData) => (received.data = d) });
+  const { data } = received;
+  if (!data) throw new Error(`${COMMON_PASSWORDS_SCRIPT} did not register a filter`);
+  const filter = BloomFilter.fromData(data);
+  const onList = new Set(commonPasswordEntries(commonPasswordWords(root)));
+  // Deterministic random strings (an LCG), so the figure is the same on every run of the same build.
+  let seed = 12345;
+  const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz23456789!#%&*';
+  const text = (length: number) => Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+  const SAMPLE = 100_000;
+  let lookups = 0;
+  let hits = 0;
+  while (lookups < SAMPLE) {
+    const candidate = text(6 + Math.floor(random() * 10));
+    if (onList.has(candidate)) continue;
+    lookups++;
+    if (filter.has(candidate)) hits++;
+  }
+  // Whole passwords (up to three lookups each: as typed, without trailing symbols, without trailing digits and symbols).
+  const strong = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789!#%&*';
+  let warned = 0;
+  for (let i = 0; i < SAMPLE; i++) {
+    const password = Array.from({ length: 12 }, () => strong[Math.floor(random() * strong.length)]).join('');
+    if (looksCommon(password, filter)) warned++;
+  }
+  const pct = (x: number) => `${(x * 100).toFixed(3)} %`;
+  rows.push({ figure: `common-password list (${COMMON_PASSWORDS_SCRIPT}, on demand), raw`, value: kb(script.length), budget: 'printed', within: null });
+  rows.push({ figure: 'common-password list, gzip -9', value: kb(gzipSync(script, { level: 9 }).length), budget: 'printed', within: null });
+  rows.push({ figure: 'common-password list, entries (normalised, distinct)', value: `${filter.size} (m ${filter.m} bits, k ${filter.k})`, budget: 'printed', within: null });
+  rows.push({ figure: 'common-password list, false positives per lookup, designed', value: pct(expectedFalsePositiveRate(data)), budget: `≤ ${pct(COMMON_PASSWORDS_FP_RATE)}`, within: expectedFalsePositiveRate(data) <= COMMON_PASSWORDS_FP_RATE });
+  rows.push({ figure: `common-password list, false positives per lookup, measured on ${SAMPLE} strings`, value: pct(hits / lookups), budget: 'printed', within: null });
+  rows.push({ figure: `common-password warning on ${SAMPLE} random 12-character passwords`, value: pct(warned / SAMPLE), budget: 'printed', within: null });
 }
 
 /** The release main bundle; development wiring (emulator, node-forge, demo users) lives in dist/main/demo.cjs. */
@@ -216,6 +262,7 @@ async function clientOverheadPerStep(): Promise<void> {
 
 async function main(): Promise<void> {
   rendererSize();
+  commonPasswordList();
   mainBundleSize();
   if (!process.env.BENCH_FIRST_SCREEN_ONLY) await clientOverheadPerStep();
   await firstUsableScreen();

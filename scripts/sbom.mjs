@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The bill of materials and the licence notices of what ships:
 //   - the npm packages inside the shipped bundles (dist/main/electron.cjs, dist/preload/preload.cjs,
-//     dist/renderer/app.js), read from esbuild's metafiles (dist/meta, written by scripts/build.mjs) and
+//     dist/renderer/app.js, and the common-password list made from @zxcvbn-ts/language-common,
+//     dist/renderer/common-passwords.js), read from esbuild's metafiles (dist/meta, written by scripts/build.mjs) and
 //     joined with package-lock.json for versions, licences and integrity hashes;
 //   - Electron with its Chromium and Node.js;
 //   - the toolchain runtime statically linked into SsprLogonCP.dll (mingw-w64 CRT, libgcc, libstdc++).
@@ -22,7 +23,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
  * The bundles electron-builder.yml ships: app.asar's three, and the helpdesk CLI beside it
  * (resources\cli.cjs). The dev host, the demo entry and the emulator stay out.
  */
-export const SHIPPED_BUNDLES = ['main/electron.cjs', 'preload/preload.cjs', 'renderer/app.js', 'main/cli.cjs'];
+export const SHIPPED_BUNDLES = ['main/electron.cjs', 'preload/preload.cjs', 'renderer/app.js', 'renderer/common-passwords.js', 'main/cli.cjs'];
 
 // Electron's zip does not record these; Electron 22's release notes do, and every 22.x.y kept them.
 export const ELECTRON_22_CHROMIUM = '108.0.5359.215';

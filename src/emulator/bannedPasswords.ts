@@ -1,3 +1,5 @@
+import { normalizeForBanCheck } from '../shared/passwordHints';
+
 /**
  * Entra's banned-password evaluation (concept-password-ban-bad, sspr-protocol.md §3):
  *  1. lower-case the password and undo common substitutions (0→o, 1→l, $→s, @→a);
@@ -13,8 +15,8 @@ export const GLOBAL_BANNED_TERMS: readonly string[] = [
   'january', 'december', 'hello', 'login', 'access', 'freedom', 'whatever', 'microsoft', 'office',
 ];
 
-export const normalizeForBanCheck = (text: string): string =>
-  text.toLowerCase().replace(/[01$@]/g, (ch) => ({ '0': 'o', '1': 'l', $: 's', '@': 'a' })[ch] ?? ch);
+// One normalisation for the service's check here and the overlay's warnings (src/shared/passwordHints.ts).
+export { normalizeForBanCheck };
 
 /** True when a and b differ by at most one insertion, deletion or substitution. */
 export function withinEditDistanceOne(a: string, b: string): boolean {

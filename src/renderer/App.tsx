@@ -170,7 +170,7 @@ export const App = ({ api, info, started = true }: { api: RendererApi; info: App
           />
         );
       case 'password':
-        return <PasswordScreen serviceError={current.serviceError} onSubmit={(pw) => void submitPassword(pw)} />;
+        return <PasswordScreen userId={username} serviceError={current.serviceError} onSubmit={(pw) => void submitPassword(pw)} />;
       case 'saving':
         return <SavingScreen />;
       case 'finishing':

@@ -122,6 +122,10 @@ export const accessibilitySuite = (lang: string, dir: 'ltr' | 'rtl', options: { 
       await enterPassword(page, 'abcdefghijklmnopqrst', 'x');
       await expect.poll(() => page.locator('#new-password-error').count()).toBe(1);
       await audit(page, 'password with inline error');
+      // The checklist's warnings (common password, user id) are part of the form a user sees.
+      await page.locator('#new-password').fill('Alice123!');
+      await expect.poll(() => page.locator('[data-warning]').count()).toBe(2);
+      await audit(page, 'password with warnings');
 
       emu.emulator.setPolicy({ failPasswordWriteback: true });
       await enterPassword(page, strongPassword(`${lang}1`));

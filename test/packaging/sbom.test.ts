@@ -57,7 +57,7 @@ describe('SBOM of what ships (CycloneDX 1.5)', () => {
   it('lists the npm packages inside the shipped bundles, with the lock file versions, and nothing that stays behind', () => {
     for (const [name, bundle] of [['react', 'dist/renderer/app.js'], ['react-dom', 'dist/renderer/app.js'], ['i18next', 'dist/renderer/app.js'],
       ['axios', 'dist/main/electron.cjs'], ['winston', 'dist/main/electron.cjs'], ['valibot', 'dist/main/electron.cjs'],
-      ['@azure/msal-node', 'dist/main/cli.cjs']] as const) {
+      ['@azure/msal-node', 'dist/main/cli.cjs'], ['@zxcvbn-ts/language-common', 'dist/renderer/common-passwords.js']] as const) {
       const c = byName(name);
       expect(c, name).toBeDefined();
       expect(c?.version).toBe(lock.packages[`node_modules/${name}`]?.version);
@@ -110,6 +110,9 @@ describe('THIRD-PARTY-NOTICES.txt (installed beside SsprLogon.exe)', () => {
       expect(notices).toMatch(new RegExp(`^${name} ${lock.packages[`node_modules/${name}`]?.version} \\(MIT\\)\\r$`, 'm'));
     }
     expect(notices).toContain('@azure/msal-node');
+    // The common-password list is the package's data compiled into a filter: its MIT notice travels too.
+    expect(notices).toMatch(/^@zxcvbn-ts\/language-common [\d.]+ \(MIT\)\r$/m);
+    expect(notices).toContain('Copyright (c) 2021 @zxcvbn-ts');
     expect(notices).not.toContain('node-forge');
   });
 

@@ -1,12 +1,17 @@
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { BloomFilter } from '../../shared/bloomFilter';
 import type { FlowError } from '../../shared/ipc';
-import { checkPassword, type PasswordRule } from '../../shared/passwordPolicy';
+import { looksCommon, mentionsUserId } from '../../shared/passwordHints';
+import { checkPassword, PASSWORD_MIN, type PasswordRule } from '../../shared/passwordPolicy';
+import { loadCommonPasswords } from '../commonPasswords';
 import { PasswordField } from '../components/PasswordField';
 import { announce } from '../components/LiveRegions';
 import { Screen } from '../components/Screen';
 
 interface Props {
+  /** The user id the reset is for: the checklist warns when the password contains it or parts of it. */
+  userId: string;
   /** An error the service gave for the previous attempt (e.g. password_banned). */
   serviceError: FlowError | null;
   /** Called at most once per screen: the App switches to the saving screen while it runs. */
@@ -15,7 +20,25 @@ interface Props {
 
 const RULES: PasswordRule[] = ['length', 'characters', 'classes'];
 
-export const PasswordScreen = ({ serviceError, onSubmit }: Props) => {
+type PasswordWarning = 'userId' | 'common';
+
+/** How long typing must pause before a new warning is read out, so a screen reader does not talk over every key. */
+const ANNOUNCE_AFTER_MS = 700;
+
+/**
+ * Warnings, never blocks: the service decides what it refuses, and the common-password list is a Bloom filter
+ * whose rare false positives must not stop a valid password. Shown from the minimum length on, so they do not
+ * flicker while the first characters are typed.
+ */
+const passwordWarnings = (password: string, userId: string, common: BloomFilter | null): PasswordWarning[] => {
+  if ([...password].length < PASSWORD_MIN) return [];
+  const warnings: PasswordWarning[] = [];
+  if (userId && mentionsUserId(password, userId)) warnings.push('userId');
+  if (common && looksCommon(password, common)) warnings.push('common');
+  return warnings;
+};
+
+export const PasswordScreen = ({ userId, serviceError, onSubmit }: Props) => {
   const { t } = useTranslation();
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
@@ -30,6 +53,28 @@ export const PasswordScreen = ({ serviceError, onSubmit }: Props) => {
   const passwordRef = useRef<HTMLInputElement>(null);
   const confirmRef = useRef<HTMLInputElement>(null);
   const check = useMemo(() => checkPassword(password), [password]);
+  const [commonList, setCommonList] = useState<BloomFilter | null>(null);
+  useEffect(() => {
+    let mounted = true;
+    void loadCommonPasswords().then((list) => {
+      if (mounted) setCommonList(list);
+    });
+    return () => {
+      mounted = false;
+    };
+  }, []);
+  const warnings = useMemo(() => passwordWarnings(password, userId, commonList), [password, userId, commonList]);
+  const warningKey = warnings.join(' ');
+  const announced = useRef('');
+  useEffect(() => {
+    // Say each new set of warnings once, after typing pauses; what is already said is not repeated.
+    if (warningKey === announced.current) return;
+    const timer = window.setTimeout(() => {
+      announced.current = warningKey;
+      if (warningKey) announce(warningKey.split(' ').map((w) => t(`password.warning.${w}`)).join(' '));
+    }, ANNOUNCE_AFTER_MS);
+    return () => window.clearTimeout(timer);
+  }, [warningKey, t]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -91,6 +136,21 @@ export const PasswordScreen = ({ serviceError, onSubmit }: Props) => {
               );
             })}
           </ul>
+          {warnings.length > 0 && (
+            <ul className="checklist__warnings">
+              {warnings.map((warning) => (
+                <li key={warning} className="checklist__item checklist__item--warning" data-warning={warning}>
+                  <span className="checklist__mark" aria-hidden="true">
+                    ⚠
+                  </span>
+                  <span>
+                    <span className="visually-hidden">{t('password.warningLabel')} </span>
+                    {t(`password.warning.${warning}`)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
         </div>
         <PasswordField
           ref={confirmRef}
