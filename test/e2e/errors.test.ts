@@ -165,8 +165,12 @@ describe('every error has its screen and a way forward (real emulator, core, hos
     const o = await overlay({ beforeLoad: (page) => page.clock.install() });
     await enterUser(o.page, 'alice@contoso.com');
     await expectStage(o.page, 'code');
-    await o.page.clock.fastForward(151_000);
+    // The code step outlasts the 180 s IdleTimeoutSeconds: a code is valid 5 minutes, fetched maybe on a phone.
+    await o.page.clock.fastForward(200_000);
     const dialog = o.page.getByRole('alertdialog', { name: 'Still there?' });
+    expect(await dialog.count()).toBe(0);
+    expect(o.demo.exits).toEqual([]);
+    await o.page.clock.fastForward(71_000);
     await dialog.waitFor();
     await expect(dialog.textContent()).resolves.toMatch(/this screen will close in (29|30) seconds/);
     expect(await o.page.evaluate(() => document.activeElement?.textContent)).toBe('Continue');
@@ -174,7 +178,7 @@ describe('every error has its screen and a way forward (real emulator, core, hos
     await dialog.waitFor({ state: 'detached' });
     await expectStage(o.page, 'code');
     expect(o.demo.exits).toEqual([]);
-    await o.page.clock.fastForward(151_000);
+    await o.page.clock.fastForward(271_000);
     await dialog.waitFor();
     await o.page.clock.fastForward(31_000);
     await expectStage(o.page, 'closed');
