@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo, ExitReason, FlowError, FlowResult, FlowView } from '../shared/ipc';
 import type { RendererApi } from './api';
@@ -140,6 +140,8 @@ export const App = ({ api, info, started = true }: { api: RendererApi; info: App
     if (opened) go({ kind: 'webFlow' });
   };
 
+  const loadResetAddress = useCallback(() => api['app:resetAddress']({}), [api]);
+
   const onLanguage = (lng: Language) => {
     setLanguage(lng);
     void changeLanguage(lng);
@@ -185,6 +187,8 @@ export const App = ({ api, info, started = true }: { api: RendererApi; info: App
             onRestart={() => void restart()}
             onRetryPassword={() => go({ kind: 'password', serviceError: null })}
             {...(info.webFlowOnRedirect ? { onWebFlow: () => void openWebFlow() } : {})}
+            loadResetAddress={loadResetAddress}
+            fallbackAddress={info.portalUrl}
           />
         );
       case 'closed':
