@@ -27,6 +27,7 @@ import {
   session,
 } from '../../mocks/electron';
 import { collectingLogger, scriptedEngine, startOverlay } from './helpers';
+import { decodeQrMatrix } from '../core/qrDecode';
 
 vi.mock('electron', () => import('../../mocks/electron'));
 
@@ -362,6 +363,14 @@ describe('exit codes', () => {
     const { overlay } = await start({ config: native });
     await invoke('app:exit', { reason: 'cancelled' });
     expect(await exitsWith(overlay)).toBe(ExitCode.Cancelled);
+  });
+
+  it('answers app:resetAddress with PortalUrl and its QR code, for the redirect screen', async () => {
+    const address = 'https://passwordreset.microsoftonline.com/?whr=contoso.com';
+    await start({ config: { ...native, PortalUrl: address } });
+    const answer = (await invoke('app:resetAddress')) as { address: string; qr: { size: number; modules: string } };
+    expect(answer.address).toBe(address);
+    expect(decodeQrMatrix(answer.qr)).toBe(address);
   });
 
   it('idle (renderer) → 11', async () => {
