@@ -69,6 +69,8 @@ describe('no dead ends (real emulator, core, host, Chromium)', () => {
     await enterUser(o.page, 'frank@contoso.com');
     await expectErrorScreen(o.page, 'redirect_required');
     await expect(o.page.locator('.screen__lead').first().textContent()).resolves.toBe(en.errors.screen.redirect_required.body);
+    // A screen reader hears the address too, not a sentence ending "at this address:".
+    await expect.poll(() => o.page.locator('#live-assertive').textContent()).toBe(`${en.errors.screen.redirect_required.body} ${ADDRESS}`);
     const address = o.page.locator('.reset-address');
     await expect(address.textContent()).resolves.toBe(ADDRESS);
     // Selectable, so it can be copied or read out character by character.
@@ -100,12 +102,15 @@ describe('no dead ends (real emulator, core, host, Chromium)', () => {
     await enterUser(o.page, 'alice@contoso.com');
     await expectStage(o.page, 'code');
     await expect(o.page.locator('#code-limits').count()).resolves.toBe(0);
+    // Let "a new code is available" be announced first, so it cannot replace the limit in the polite region.
+    await o.page.getByRole('button', { name: 'Send a new code' }).waitFor({ timeout: 30_000 });
     await enterCode(o.page, wrongCodeFor(emu.emulator.latestCode('alice@contoso.com')!));
     await o.page.locator('#code-limits').waitFor();
     await expect(o.page.locator('#code-limits').textContent()).resolves.toBe(
       'For your security, after 5 failed attempts within 24 hours, password reset is paused for 24 hours.',
     );
-    await o.page.getByRole('button', { name: 'Send a new code' }).click({ timeout: 30_000 });
+    await expect.poll(() => o.page.locator('#live-polite').textContent()).toBe(en.code.attemptLimit);
+    await o.page.getByRole('button', { name: 'Send a new code' }).click();
     await o.page.locator('#resend-limits').waitFor();
     await expect(o.page.locator('#resend-limits').textContent()).resolves.toBe(
       'For your security, asking for more than 10 codes within 10 minutes also pauses password reset for 24 hours.',

@@ -78,9 +78,11 @@ export const ErrorScreen = ({ error, helpdeskText, language, onRestart, onRetryP
   const { t } = useTranslation();
   const restartLabel = RESTART_LABEL[error.code];
   // The heading takes focus and is read; the body says what to do, so it is announced too.
+  // The redirect body ends "at this address:": the address belongs to what is read out.
   useEffect(() => {
-    announce(t(`errors.screen.${error.code}.body`), 'assertive');
-  }, [error.code, t]);
+    const body = t(`errors.screen.${error.code}.body`);
+    announce(error.code === 'redirect_required' && fallbackAddress ? `${body} ${fallbackAddress}` : body, 'assertive');
+  }, [error.code, t, fallbackAddress]);
   return (
     <Screen title={t(`errors.screen.${error.code}.title`)} tone="problem" icon="!">
       <p className="screen__lead" data-error-code={error.code}>
