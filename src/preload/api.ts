@@ -21,6 +21,7 @@ export const buildApi = (invoke: Invoke) => {
     'flow:submitPassword': call('flow:submitPassword'),
     'flow:restart': call('flow:restart'),
     'app:openWebFlow': call('app:openWebFlow'),
+    'app:resetAddress': call('app:resetAddress'),
     'app:exit': call('app:exit'),
     'portal:state': call('portal:state'),
     'portal:setLanguage': call('portal:setLanguage'),

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo, ExitReason, FlowError, FlowResult, FlowView } from '../shared/ipc';
 import type { RendererApi } from './api';
@@ -11,6 +11,7 @@ import { IdleWarning } from './components/IdleWarning';
 import { LiveRegions } from './components/LiveRegions';
 import { loopFocus } from './focusLoop';
 import { useIdleTimer } from './hooks';
+import { idleTimeoutFor, idleWarningSeconds } from './idle';
 import { changeLanguage, pickLanguage, type Language } from './i18n';
 import { CodeScreen, type CodeView } from './screens/CodeScreen';
 import { ErrorScreen } from './screens/ErrorScreen';
@@ -48,9 +49,6 @@ export const FALLBACK_INFO: AppInfo = {
 // The portal engine never reaches App: main.tsx renders its own chrome (src/renderer/portal) instead.
 const initialStage = (started: boolean): Stage => (started ? { kind: 'userId' } : { kind: 'startupFailed' });
 
-/** The last seconds of the idle timeout in which "Still there?" shows. */
-const warningSeconds = (timeout: number) => Math.min(30, Math.floor(timeout / 3));
-
 export const App = ({ api, info, started = true }: { api: RendererApi; info: AppInfo; started?: boolean }) => {
   const { t } = useTranslation();
   const [language, setLanguage] = useState<Language>(pickLanguage(info.locale));
@@ -81,7 +79,8 @@ export const App = ({ api, info, started = true }: { api: RendererApi; info: App
   };
 
   // In the web flow main measures activity inside the locked view and owns the idle exit.
-  const idle = useIdleTimer(info.idleTimeoutSeconds, busy || current.kind === 'closed' || current.kind === 'finishing' || current.kind === 'webFlow', () => {
+  const idleTimeout = idleTimeoutFor(info.idleTimeoutSeconds, current.kind);
+  const idle = useIdleTimer(idleTimeout, busy || current.kind === 'closed' || current.kind === 'finishing' || current.kind === 'webFlow', () => {
     void exit(current.kind === 'done' ? 'done' : 'idle');
   });
 
@@ -141,6 +140,8 @@ export const App = ({ api, info, started = true }: { api: RendererApi; info: App
     if (opened) go({ kind: 'webFlow' });
   };
 
+  const loadResetAddress = useCallback(() => api['app:resetAddress']({}), [api]);
+
   const onLanguage = (lng: Language) => {
     setLanguage(lng);
     void changeLanguage(lng);
@@ -186,6 +187,8 @@ export const App = ({ api, info, started = true }: { api: RendererApi; info: App
             onRestart={() => void restart()}
             onRetryPassword={() => go({ kind: 'password', serviceError: null })}
             {...(info.webFlowOnRedirect ? { onWebFlow: () => void openWebFlow() } : {})}
+            loadResetAddress={loadResetAddress}
+            fallbackAddress={info.portalUrl}
           />
         );
       case 'closed':
@@ -201,7 +204,7 @@ export const App = ({ api, info, started = true }: { api: RendererApi; info: App
   if (current.kind === 'webFlow') return <PortalChrome info={{ ...info, engine: 'portal', locale: language }} api={api} />;
 
   const closed = current.kind === 'closed';
-  const warnAt = warningSeconds(info.idleTimeoutSeconds);
+  const warnAt = idleWarningSeconds(idleTimeout);
   return (
     <div className="overlay" data-stage={current.kind} onKeyDown={loopFocus}>
       <Header productName={displayName(info)} logo={info.logoDataUrl} demo={info.demo} language={language} onLanguage={onLanguage} />

@@ -75,6 +75,7 @@ export const createHttpApi = (token: string): CoreHandlers => {
     'flow:restart': (r) => call('flow:restart', r),
     'app:exit': (r) => call('app:exit', r),
     'app:openWebFlow': (r) => call('app:openWebFlow', r),
+    'app:resetAddress': (r) => call('app:resetAddress', r),
   };
 };
 

@@ -76,6 +76,27 @@ export const AppInfoSchema = v.object({
 });
 export type AppInfo = v.InferOutput<typeof AppInfoSchema>;
 
+/**
+ * A QR code as its module matrix: `size` rows of `size` modules, row by row, '1' dark. Main encodes it
+ * (src/main/core/qrCode.ts), the renderer only paints it, so the encoder stays out of the first load.
+ */
+export const QrMatrixSchema = v.pipe(
+  v.object({
+    // QR versions 1–40 are 21–177 modules wide (ISO/IEC 18004).
+    size: v.pipe(v.number(), v.integer(), v.minValue(21), v.maxValue(177)),
+    modules: v.pipe(v.string(), v.regex(/^[01]+$/)),
+  }),
+  v.check((m) => m.modules.length === m.size * m.size, 'modules must fill size × size'),
+);
+export type QrMatrix = v.InferOutput<typeof QrMatrixSchema>;
+
+/** Where a person the screen cannot help resets instead (the configured PortalUrl), as text and QR code. */
+export const ResetAddressSchema = v.object({
+  address: v.pipe(v.string(), v.url(), v.maxLength(2048)),
+  qr: QrMatrixSchema,
+});
+export type ResetAddress = v.InferOutput<typeof ResetAddressSchema>;
+
 export const ExitReasonSchema = v.picklist(['done', 'cancelled', 'idle']);
 export type ExitReason = v.InferOutput<typeof ExitReasonSchema>;
 
@@ -130,6 +151,8 @@ export const ipcContract = {
   'flow:restart': { request: Empty, response: FlowResultSchema },
   /** Native engine after a `redirect`: open the hosted web flow in the locked view (see AppInfo.webFlowOnRedirect). */
   'app:openWebFlow': { request: Empty, response: v.strictObject({ ok: v.boolean() }) },
+  /** The address (and its QR code) for finishing on another device, e.g. after a `redirect` answer. */
+  'app:resetAddress': { request: Empty, response: ResetAddressSchema },
   /** Leave the overlay; main maps the reason to the DESIGN.md exit code. */
   'app:exit': { request: v.strictObject({ reason: ExitReasonSchema }), response: v.strictObject({ ok: v.literal(true) }) },
   // Portal engine: the chrome around the locked portal view (src/renderer/portal). Only the Electron

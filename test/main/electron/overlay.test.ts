@@ -27,6 +27,7 @@ import {
   session,
 } from '../../mocks/electron';
 import { collectingLogger, scriptedEngine, startOverlay } from './helpers';
+import { decodeQrMatrix } from '../core/qrDecode';
 
 vi.mock('electron', () => import('../../mocks/electron'));
 
@@ -364,6 +365,14 @@ describe('exit codes', () => {
     expect(await exitsWith(overlay)).toBe(ExitCode.Cancelled);
   });
 
+  it('answers app:resetAddress with PortalUrl and its QR code, for the redirect screen', async () => {
+    const address = 'https://passwordreset.microsoftonline.com/?whr=contoso.com';
+    await start({ config: { ...native, PortalUrl: address } });
+    const answer = (await invoke('app:resetAddress')) as { address: string; qr: { size: number; modules: string } };
+    expect(answer.address).toBe(address);
+    expect(decodeQrMatrix(answer.qr)).toBe(address);
+  });
+
   it('idle (renderer) → 11', async () => {
     const { overlay } = await start({ config: native });
     await invoke('app:exit', { reason: 'idle' });
@@ -371,12 +380,21 @@ describe('exit codes', () => {
   });
 
   it('idle backstop in main → 11 when the renderer stops counting; input resets it', async () => {
-    const { overlay, clock } = await start({ config: { ...native, IdleTimeoutSeconds: 60 } });
-    clock.advance(100_000);
+    const { overlay, clock } = await start({ config: { ...native, IdleTimeoutSeconds: 600 } });
+    clock.advance(600_000);
     theWindow().webContents.fire('input-event', { type: 'mouseDown' });
-    clock.advance(100_000);
+    clock.advance(650_000);
     expect(recorded.exitCode).toBeNull();
-    clock.advance(30_000);
+    clock.advance(20_000);
+    expect(await exitsWith(overlay)).toBe(ExitCode.IdleTimeout);
+  });
+
+  it('the idle backstop never cuts the code step short: a short IdleTimeoutSeconds still leaves a code its 5 minutes', async () => {
+    const { overlay, clock } = await start({ config: { ...native, IdleTimeoutSeconds: 60 } });
+    // The person fetches the code on a phone: 5 minutes (plus the renderer's grace) pass without input here.
+    clock.advance(5 * 60_000 + 50_000);
+    expect(recorded.exitCode).toBeNull();
+    clock.advance(20_000);
     expect(await exitsWith(overlay)).toBe(ExitCode.IdleTimeout);
   });
 
@@ -390,7 +408,7 @@ describe('exit codes', () => {
     await invoke('flow:start', { username: 'alice@contoso.com' });
     await invoke('flow:submitCode', { code: '123456' });
     const submitted = invoke('flow:submitPassword', { password: 'Correct-Horse-9' });
-    clock.advance(200_000);
+    clock.advance(400_000);
     await new Promise((resolve) => setImmediate(resolve));
     // Idle is long past, but the outcome is not known yet: nothing is reported.
     expect(recorded.exitCode).toBeNull();
@@ -415,7 +433,7 @@ describe('exit codes', () => {
   it('a bad --session-limit is reported and ignored (the idle timeout still ends the run)', async () => {
     const { overlay, clock, logger } = await start({ config: { ...native, IdleTimeoutSeconds: 60 }, argv: ['SsprLogon.exe', '--session-limit=0'] });
     expect(logger.records).toContainEqual(expect.objectContaining({ event: 'launch.problem', fields: expect.objectContaining({ arg: '"--session-limit=0"' }) }));
-    clock.advance(200_000);
+    clock.advance(400_000);
     expect(await exitsWith(overlay)).toBe(ExitCode.IdleTimeout);
   });
 
