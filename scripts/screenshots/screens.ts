@@ -125,8 +125,8 @@ const portalError = (reason: PortalErrorReason, caption: string, extra: { blocke
   portal: { phase: 'error', error: { code: errorCodeForReason(reason), reason, ...extra }, idleRemainingSeconds: 170 },
 });
 
-/** Entra's real answers take seconds; a slower answer keeps "Saving…" on screen long enough to show. */
-const SLOW_SUBMIT_MS = 4000;
+/** Entra's real answers take seconds; a slower one keeps "Saving…" on screen for the picture even on a busy machine. */
+const SLOW_SUBMIT_MS = 10_000;
 
 export const SCREENS: readonly ScreenSpec[] = [
   { id: 'user-id', caption: 'First screen: the user id', heading: 'userId.title.logon' },
