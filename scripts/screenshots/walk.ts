@@ -171,13 +171,22 @@ export const walkScreens = async (opts: WalkOptions): Promise<Shot[]> => {
   const languages = SCREENSHOT_LANGUAGES.filter((l) => (opts.languages ?? SCREENSHOT_LANGUAGES.map((x) => x.code)).includes(l.code));
   const screens = opts.screens ?? SCREENS;
   const clock = createManualClock(Date.now());
-  const [rendererDir, browser, emulator] = await Promise.all([
+  const parts = await Promise.allSettled([
     buildRenderer(),
     launchChromium(),
     // One fast visitor walking the flow dozens of times: Entra's per-second and e-mail limits would stop the
     // walk itself, so they are lifted here; the throttled screen lowers its own limit on purpose.
     startEmulator({ clock, policy: { requestsPerSecond: 10_000, maxEmailsPerWindow: 1000 }, log: () => undefined }),
-  ]);
+  ] as const);
+  const [built, launched, started] = parts;
+  if (built.status === 'rejected' || launched.status === 'rejected' || started.status === 'rejected') {
+    // Stop whatever did start, so a failed start leaves no browser or server behind.
+    if (launched.status === 'fulfilled') await launched.value.close();
+    if (started.status === 'fulfilled') await started.value.close();
+    if (built.status === 'fulfilled') rmSync(built.value, { recursive: true, force: true });
+    throw parts.map((p) => (p.status === 'rejected' ? (p.reason as unknown) : undefined)).find((reason) => reason !== undefined);
+  }
+  const [rendererDir, browser, emulator] = [built.value, launched.value, started.value];
   const run: Running = { browser, emulator, clock, rendererDir, passwords: 0 };
   const shots: Shot[] = [];
   const total = languages.length * screens.length;
