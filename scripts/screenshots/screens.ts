@@ -42,6 +42,8 @@ export interface ScreenSpec {
   argv?: string[];
   /** Start in this language instead (the language-switch picture). */
   startLanguage?: string;
+  /** The overlay's wait before "Send a new code" (default: the product's). */
+  resendCooldownSeconds?: number;
   /** The emulator's policy for this screen only (set before the page opens, put back after). */
   policy?: Partial<EmulatorPolicy>;
   /** Installs Playwright's fake clock in the page (the idle warning), or routes requests, before it loads. */
@@ -332,5 +334,16 @@ export const SCREENS: readonly ScreenSpec[] = [
     heading: 'portal.idleTitle',
     headingSelector: '#portal-idle-title',
     portal: { phase: 'showing', idleRemainingSeconds: 20 },
+  },
+  {
+    id: 'code-resent',
+    caption: 'A new code sent with "Send a new code" (the wait shortened for the picture)',
+    heading: 'code.title',
+    resendCooldownSeconds: 1,
+    reach: async (s) => {
+      await reachCode(s, 'alice@contoso.com');
+      await s.page.locator('.secondary-actions .button--secondary').click({ timeout: 30_000 });
+      await s.page.locator('.notice--success').waitFor({ timeout: 30_000 });
+    },
   },
 ];

@@ -109,7 +109,10 @@ const takeShot = async (run: Running, lang: (typeof SCREENSHOT_LANGUAGES)[number
     rendererDir: run.rendererDir,
     argv: [`--lang=${startIn}`, ...(spec.portal ? ['--set=Engine=portal'] : []), ...(spec.argv ?? [])],
     // The service's 2 s poll interval only slows the walk; the screens are the same.
-    core: { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 50))) },
+    core: {
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 50))),
+      ...(spec.resendCooldownSeconds !== undefined ? { resendCooldownSeconds: spec.resendCooldownSeconds } : {}),
+    },
   });
   // The browser's language plays Windows' display language (it is what a screen shown before app:info uses).
   const context = await run.browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, locale: startIn });

@@ -68,7 +68,9 @@ describe('npm run screenshots', () => {
     const help = await cli('--help');
     expect(help.stdout).toContain('--out DIR');
     expect(help.stdout).toContain('--lang CODE');
+    expect(help.stdout).toContain('--screen ID');
     await expect(cli('--outdir', out)).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("Unknown option '--outdir'") });
     await expect(cli('--lang', 'fr')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--lang fr: the pictures are taken in en and ar') });
+    await expect(cli('--screen', 'welcome')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--screen welcome: no such screen') });
   }, 60_000);
 });
