@@ -19,4 +19,5 @@ export const INTEGRATION = [
   'test/emulator/graph.test.ts',
   'test/packaging/**/*.test.ts',
   'test/main/core/logging.test.ts',
+  'test/scripts/screenshots.test.ts',
 ];
