@@ -162,6 +162,23 @@ describe('every error has its screen and a way forward (real emulator, core, hos
     await expect.poll(() => o.demo.exits).toEqual([ExitCode.Cancelled]);
   });
 
+  it('idle: the "Still there?" dialog is drawn above the form, so its Continue button is whole and clickable', async () => {
+    const o = await overlay({ beforeLoad: (page) => page.clock.install() });
+    await expectStage(o.page, 'userId');
+    // The user-id form's sticky "Next" bar once covered the lower half of Continue.
+    await o.page.clock.fastForward(155_000);
+    const cont = o.page.getByRole('alertdialog', { name: 'Still there?' }).getByRole('button', { name: 'Continue' });
+    await cont.waitFor();
+    const covered = await cont.evaluate((button) => {
+      const r = button.getBoundingClientRect();
+      const points: Array<[number, number]> = [];
+      for (const fx of [0.1, 0.5, 0.9]) for (const fy of [0.1, 0.5, 0.9]) points.push([r.left + r.width * fx, r.top + r.height * fy]);
+      return points.filter(([x, y]) => !button.contains(document.elementFromPoint(x, y))).length;
+    });
+    expect(covered).toBe(0);
+    await cont.click({ trial: true });
+  });
+
   it('idle: "Still there?" with a countdown in the last 30 s; Continue keeps the session, silence ends it', async () => {
     const o = await overlay({ beforeLoad: (page) => page.clock.install() });
     await enterUser(o.page, 'alice@contoso.com');
