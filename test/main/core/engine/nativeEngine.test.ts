@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createManualClock } from '../../../../src/emulator/index';
+import { createManualClock, type Fault } from '../../../../src/emulator/index';
 import { newCorrelationId } from '../../../../src/main/core/engine/nativeEngine';
 import type { AttemptContext, NativeEngine } from '../../../../src/main/core/engine/types';
 import { ALICE, NEW_PASSWORD, engineFor, startTestEmulator, type EmulatorUnderTest } from '../support';
@@ -128,83 +128,49 @@ describe('native engine against the running emulator', () => {
   });
 
   describe('injected faults', () => {
-    it('latency within the timeout still succeeds', async () => {
-      t.emu.faults.inject({ endpoint: 'start', kind: 'latency', latencyMs: 300 });
-      expect(await engine.start(ctx(), ALICE)).toMatchObject({ ok: true });
+    /**
+     * One fault on the way to one step: what the engine reports, and that it asked for that step exactly once
+     * (nothing is retried blindly: a resent start or challenge sends another e-mail, a resent submit could
+     * change the password twice). For a submit, whether the password in the directory changed.
+     */
+    const FAULTS: { title: string; fault: Fault; step: 'start' | 'challenge' | 'submit'; expected: Record<string, unknown>; password?: string; changes?: boolean }[] = [
+      { title: 'latency within the timeout still succeeds', fault: { endpoint: 'start', kind: 'latency', latencyMs: 300 }, step: 'start', expected: { ok: true } },
+      { title: '429 is rate_limited with the Retry-After seconds', fault: { endpoint: 'start', kind: '429', retryAfterSeconds: 17 }, step: 'start', expected: { ok: false, kind: 'rate_limited', retryAfterSeconds: 17 } },
+      { title: '500 is a server error', fault: { endpoint: 'start', kind: '500' }, step: 'start', expected: { ok: false, kind: 'server_error', status: 500 } },
+      { title: 'a dropped connection is a network reset, and a failed start is not retried', fault: { endpoint: 'start', kind: 'drop' }, step: 'start', expected: { ok: false, kind: 'network', cause: 'reset' } },
+      { title: '503 is a server error with Retry-After', fault: { endpoint: 'challenge', kind: '503', retryAfterSeconds: 9 }, step: 'challenge', expected: { ok: false, kind: 'server_error', status: 503, retryAfterSeconds: 9 } },
+      { title: 'a dropped challenge (which sends an e-mail) is not retried', fault: { endpoint: 'challenge', kind: 'apply_then_drop' }, step: 'challenge', expected: { ok: false, kind: 'network' } },
+      { title: 'a submit whose answer is lost is never resent: password_may_have_changed, and the password did change', fault: { endpoint: 'submit', kind: 'apply_then_drop' }, step: 'submit', password: 'Lost-Answer-4471', changes: true, expected: { ok: false, kind: 'password_may_have_changed' } },
+      { title: 'a submit answered 500 is not resent: password_may_have_changed', fault: { endpoint: 'submit', kind: '500' }, step: 'submit', password: 'Fresh-Ridge-5007', changes: false, expected: { ok: false, kind: 'password_may_have_changed' } },
+      { title: 'a submit answered 503 is not resent: password_may_have_changed', fault: { endpoint: 'submit', kind: '503' }, step: 'submit', password: 'Fresh-Ridge-5037', changes: false, expected: { ok: false, kind: 'password_may_have_changed' } },
+      { title: 'a lost poll is asked again with the same token and the reset still completes', fault: { endpoint: 'poll_completion', kind: 'drop' }, step: 'submit', password: 'Polled-Again-5120', changes: true, expected: { ok: true } },
+    ];
+
+    it.each(FAULTS.map((row) => [row.title, row] as const))('%s', async (_title, { fault, step, expected, password, changes }) => {
+      const c = ctx();
+      let act: () => Promise<unknown>;
+      if (step === 'start') {
+        act = () => engine.start(c, ALICE);
+      } else if (step === 'challenge') {
+        const started = await engine.start(c, ALICE);
+        if (!started.ok) throw new Error('start failed');
+        act = () => engine.challenge(c, started.continuationToken);
+      } else {
+        const token = await toPasswordStep(t, engine, c, ALICE);
+        act = () => engine.resetPassword(c, token, password!);
+      }
+      const passwordBefore = t.emu.directory.passwordOf(ALICE);
+      const before = t.count(step);
+      t.emu.faults.inject(fault);
+      expect(await act()).toMatchObject(expected);
+      expect(t.count(step)).toBe(before + 1);
+      if (changes !== undefined) expect(t.emu.directory.passwordOf(ALICE)).toBe(changes ? password : passwordBefore);
     });
 
     it('latency past the timeout is a network timeout', async () => {
       const impatient = engineFor(t.emu, { timeoutMs: 400 });
       t.emu.faults.inject({ endpoint: 'start', kind: 'latency', latencyMs: 2500 });
       expect(await impatient.start(ctx(), ALICE)).toMatchObject({ ok: false, kind: 'network', cause: 'timeout' });
-    });
-
-    it('429 is rate_limited with the Retry-After seconds', async () => {
-      t.emu.faults.inject({ endpoint: 'start', kind: '429', retryAfterSeconds: 17 });
-      expect(await engine.start(ctx(), ALICE)).toMatchObject({ ok: false, kind: 'rate_limited', retryAfterSeconds: 17 });
-    });
-
-    it('500 is a server error', async () => {
-      t.emu.faults.inject({ endpoint: 'start', kind: '500' });
-      expect(await engine.start(ctx(), ALICE)).toMatchObject({ ok: false, kind: 'server_error', status: 500 });
-    });
-
-    it('503 is a server error with Retry-After', async () => {
-      t.emu.faults.inject({ endpoint: 'challenge', kind: '503', retryAfterSeconds: 9 });
-      const c = ctx();
-      const started = await engine.start(c, ALICE);
-      if (!started.ok) throw new Error('start failed');
-      expect(await engine.challenge(c, started.continuationToken)).toMatchObject({ ok: false, kind: 'server_error', status: 503, retryAfterSeconds: 9 });
-    });
-
-    it('a dropped connection is a network reset, and a failed start is not retried', async () => {
-      const before = t.count('start');
-      t.emu.faults.inject({ endpoint: 'start', kind: 'drop' });
-      expect(await engine.start(ctx(), ALICE)).toMatchObject({ ok: false, kind: 'network', cause: 'reset' });
-      expect(t.count('start')).toBe(before + 1);
-    });
-
-    it('a dropped challenge (which sends an e-mail) is not retried', async () => {
-      const c = ctx();
-      const started = await engine.start(c, ALICE);
-      if (!started.ok) throw new Error('start failed');
-      const before = t.count('challenge');
-      t.emu.faults.inject({ endpoint: 'challenge', kind: 'apply_then_drop' });
-      expect(await engine.challenge(c, started.continuationToken)).toMatchObject({ ok: false, kind: 'network' });
-      expect(t.count('challenge')).toBe(before + 1);
-    });
-
-    it('a submit whose answer is lost is never resent: password_may_have_changed, and the password did change', async () => {
-      const c = ctx();
-      const token = await toPasswordStep(t, engine, c, ALICE);
-      const before = t.count('submit');
-      t.emu.faults.inject({ endpoint: 'submit', kind: 'apply_then_drop' });
-      const lostPassword = 'Lost-Answer-4471';
-      const r = await engine.resetPassword(c, token, lostPassword);
-      expect(r).toMatchObject({ ok: false, kind: 'password_may_have_changed' });
-      expect(t.count('submit')).toBe(before + 1);
-      expect(t.emu.directory.passwordOf(ALICE)).toBe(lostPassword);
-    });
-
-    it('a submit answered 500 or 503 is not resent either', async () => {
-      for (const kind of ['500', '503'] as const) {
-        const c = ctx();
-        const token = await toPasswordStep(t, engine, c, ALICE);
-        const before = t.count('submit');
-        t.emu.faults.inject({ endpoint: 'submit', kind });
-        expect(await engine.resetPassword(c, token, `Fresh-Ridge-${kind}7`)).toMatchObject({ ok: false, kind: 'password_may_have_changed' });
-        expect(t.count('submit')).toBe(before + 1);
-      }
-    });
-
-    it('a lost poll is asked again with the same token and the reset still completes', async () => {
-      const c = ctx();
-      const token = await toPasswordStep(t, engine, c, ALICE);
-      t.emu.faults.inject({ endpoint: 'poll_completion', kind: 'drop' });
-      const before = t.count('submit');
-      expect(await engine.resetPassword(c, token, 'Polled-Again-5120')).toMatchObject({ ok: true });
-      expect(t.count('submit')).toBe(before + 1);
-      expect(t.emu.directory.passwordOf(ALICE)).toBe('Polled-Again-5120');
     });
 
     it('a double submit sends one request; the second is refused while the first is in flight', async () => {
