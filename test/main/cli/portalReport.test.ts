@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,10 +18,10 @@ const io = () => {
   return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), env: {}, platform: 'linux' as const, now: () => 0 } };
 };
 
-/** One pilot PC's log folder with the capture of one overlay run. */
+/** One pilot PC's log folder (`name` may be a path below root) with the capture of one overlay run. */
 const pilotPc = async (root: string, name: string, run: (c: ReturnType<typeof createPortalCapture>) => void): Promise<void> => {
   const dir = join(root, name);
-  mkdirSync(dir);
+  mkdirSync(dir, { recursive: true });
   const logger = createLogger({ verbose: false, dir });
   const capture = createPortalCapture(logger.child({ correlationId: `${name}-run` }), true);
   capture.nextAttempt();
@@ -76,6 +76,23 @@ describe('report --portal', () => {
     expect(printed).toContain('SSPR_0031');
     expect(printed).toMatch(/AllowedResourceHosts[\s\S]*static\.contoso-cdn\.example/);
     expect(printed).toContain('success:text:Alles erledigt – neues Kennwort aktiv');
+  });
+
+  it('reads log folders copied up to four folders deep, but nothing deeper and no file of another name', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'sspr-pilot-'));
+    dirs.push(root);
+    await pilotPc(root, 'berlin', (c) => c.note({ type: 'outcome', state: 'success' }));
+    await pilotPc(root, join('site-b', 'lyon', 'logs'), (c) => c.note({ type: 'outcome', state: 'exit:cancelled', exitCode: 10 }));
+    await pilotPc(root, join('a', 'b', 'c', 'd'), (c) => c.note({ type: 'outcome', state: 'exit:done', exitCode: 0 }));
+    await pilotPc(root, join('a', 'b', 'c', 'd', 'too-deep'), (c) => c.note({ type: 'outcome', state: 'offline' }));
+    // Same records under a name the overlay never writes: someone's notes, not a log.
+    writeFileSync(join(root, 'berlin', 'notes.txt'), `${JSON.stringify({ event: 'portal.capture.outcome', correlationId: 'x', state: 'offline' })}\n`);
+
+    const json = io();
+    expect(await runCli(['report', '--portal', '--data-dir', root, '--json'], json.io)).toBe(0);
+    const report = JSON.parse(json.out.join('\n')) as PortalReport;
+    expect(report.files).toBe(3);
+    expect(report.outcomes).toEqual({ success: 1, 'exit:cancelled': 1, 'exit:done': 1 });
   });
 
   it('says how to collect captures when the folder has none, and asks for the folder when it is missing', async () => {
