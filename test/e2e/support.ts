@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { RENDERER_STATIC_FILES, rendererBuildOptions } from '../../scripts/bundle-options.mjs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
 import { startDemo, type Demo, type DemoOptions } from '../../src/main/host/demo';
 import type { Logger } from '../../src/main/core';
@@ -122,6 +122,13 @@ export interface Overlay {
 }
 
 export interface OverlayOptions extends Omit<DemoOptions, 'emulator' | 'rendererDir'> {
+  /** The Windows display language the shim passes (`--lang=`). */
+  lang?: string;
+  /** Logon tile or locked screen (`--scenario=`). */
+  scenario?: 'logon' | 'unlock';
+  /** The user name shown on the tile (`--user=`). */
+  user?: string;
+  /** The browser's own locale (navigator.language), not the overlay's language. */
   locale?: string;
   /** Runs before the page loads (e.g. to install a fake clock). */
   beforeLoad?: (page: Page) => Promise<void>;
@@ -129,7 +136,12 @@ export interface OverlayOptions extends Omit<DemoOptions, 'emulator' | 'renderer
 }
 
 export const openOverlay = async (browser: Browser, emulator: RunningEmulator, opts: OverlayOptions = {}): Promise<Overlay> => {
-  const { locale, viewport, beforeLoad, ...demoOpts } = opts;
+  const { lang, scenario, user, locale, viewport, beforeLoad, ...demoOpts } = opts;
+  const launchArgs = [
+    ...(scenario ? [`--scenario=${scenario}`] : []),
+    ...(user !== undefined ? [`--user=${user}`] : []),
+    ...(lang ? [`--lang=${lang}`] : []),
+  ];
   const demo = await startDemo({
     emulator,
     rendererDir: await buildRenderer(),
@@ -137,6 +149,7 @@ export const openOverlay = async (browser: Browser, emulator: RunningEmulator, o
     core: { resendCooldownSeconds: 3, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 50))) },
     logger: memoryLogger(),
     ...demoOpts,
+    argv: [...launchArgs, ...(demoOpts.argv ?? [])],
   });
   const context = await browser.newContext({ viewport: viewport ?? { width: 1280, height: 900 }, ...(locale ? { locale } : {}) });
   const page = await context.newPage();
@@ -165,6 +178,53 @@ export const openOverlay = async (browser: Browser, emulator: RunningEmulator, o
   await page.goto(demo.url);
   await page.locator('#root > *').first().waitFor();
   return overlay;
+};
+
+export interface OverlayFixture {
+  readonly browser: Browser;
+  readonly emulator: RunningEmulator;
+  readonly requests: RequestCounter;
+  /** Opens an overlay session (core + host + browser context) at the page; closed after the file's tests. */
+  open(opts?: OverlayOptions): Promise<Overlay>;
+}
+
+/**
+ * The set-up overlay test files share, registered in the calling describe (or file): one Chromium and one
+ * emulator for its tests, and every overlay opened through `open` closed after them.
+ */
+export const useOverlays = (emulatorOptions: EmulatorOptions = {}): OverlayFixture => {
+  let browser: Browser | undefined;
+  let emu: TestEmulator | undefined;
+  const opened: Overlay[] = [];
+  beforeAll(async () => {
+    [browser, emu] = await Promise.all([launchBrowser(), startTestEmulator(emulatorOptions)]);
+  });
+  afterAll(async () => {
+    for (const o of opened.splice(0)) await o.close();
+    await browser?.close();
+    await emu?.emulator.close();
+  });
+  const started = () => {
+    if (!browser || !emu) throw new Error('useOverlays: the browser and emulator start in beforeAll; use them in a test or a later hook');
+    return { browser, emu };
+  };
+  return {
+    get browser() {
+      return started().browser;
+    },
+    get emulator() {
+      return started().emu.emulator;
+    },
+    get requests() {
+      return started().emu.requests;
+    },
+    open: async (opts = {}) => {
+      const { browser: b, emu: e } = started();
+      const o = await openOverlay(b, e.emulator, opts);
+      opened.push(o);
+      return o;
+    },
+  };
 };
 
 /** The stage the overlay shows (data-stage on its root). */
