@@ -5,15 +5,20 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { RENDERER_STATIC_FILES, rendererBuildOptions } from '../../scripts/bundle-options.mjs';
+import { RENDERER_STATIC_FILES, catalogueScript, rendererBuildOptions } from '../../scripts/bundle-options.mjs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import * as v from 'valibot';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
 import { startDemo, type Demo, type DemoOptions } from '../../src/main/host/demo';
 import type { Logger } from '../../src/main/core';
+import { APP_CONTENT_SECURITY_POLICY } from '../../src/main/core/lockdown/policy';
+import { ipcContract, isChannel, type AppInfo, type Channel } from '../../src/shared/ipc';
 
 /** The core's log records of the running test file, to explain a failure (the core never logs secrets). */
 export const coreLog: string[] = [];
@@ -76,12 +81,71 @@ export const buildRenderer = (): Promise<string> => {
   return rendererBuild;
 };
 
-export const launchBrowser = (): Promise<Browser> =>
+/** Headless Chromium; `extraArgs` for a test that must change what it trusts (e.g. a pinned certificate key). */
+export const launchBrowser = (extraArgs: readonly string[] = []): Promise<Browser> =>
   chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', ...extraArgs],
   });
+
+export interface ServedEntry {
+  origin: string;
+  close(): Promise<void>;
+}
+
+/**
+ * One renderer component on a page of its own, driven by a stand-in main instead of the core: `entry` (TSX,
+ * imports resolved from the repository root) is bundled with the shipped renderer options into app.js/app.css
+ * and served on loopback with the shipped index.html, the product CSP header and the on-demand catalogues.
+ * The entry reaches "main" through window.__ssprInfo() and window.__ssprInvoke(channel, payload), which
+ * `exposeStandInMain` puts on a page.
+ */
+export const serveRendererEntry = async (entry: string, sourcefile: string): Promise<ServedEntry> => {
+  const { entryPoints: _entry, plugins: _catalogueWriter, ...shipped } = rendererBuildOptions(root, '/virtual');
+  const out = await build({
+    ...shipped,
+    stdin: { contents: entry, resolveDir: root, loader: 'tsx', sourcefile },
+    jsx: 'automatic',
+    write: false,
+    logLevel: 'error',
+  });
+  const js = out.outputFiles.find((f) => f.path.endsWith('.js'))?.text ?? '';
+  const css = out.outputFiles.find((f) => f.path.endsWith('.css'))?.text ?? '';
+  const html = readFileSync(join(root, 'src/renderer/index.html'), 'utf8');
+  const server = http.createServer((req, res) => {
+    res.setHeader('Content-Security-Policy', APP_CONTENT_SECURITY_POLICY);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const catalogue = /^\/i18n\/([A-Za-z-]+)\.js$/.exec(path)?.[1];
+    const catalogueFile = catalogue ? join(root, 'src/renderer/i18n', `${catalogue}.json`) : '';
+    if (path === '/app.js') res.setHeader('content-type', 'text/javascript').end(js);
+    else if (path === '/app.css') res.setHeader('content-type', 'text/css').end(css);
+    else if (catalogue && existsSync(catalogueFile)) res.setHeader('content-type', 'text/javascript').end(catalogueScript(catalogue, readFileSync(catalogueFile, 'utf8')));
+    else if (catalogue) res.writeHead(404).end();
+    else res.setHeader('content-type', 'text/html').end(html);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+};
+
+/**
+ * Main's side for a served entry: the AppInfo the page starts from, and the test's answer to each call. Every
+ * call is first checked against the one IPC contract, as main's dispatcher does: an unknown channel or a
+ * request of the wrong shape fails the page's call instead of reaching the answer.
+ */
+export const exposeStandInMain = async (page: Page, info: AppInfo, answer: (channel: Channel, request: unknown) => unknown): Promise<void> => {
+  await page.exposeFunction('__ssprInfo', () => info);
+  await page.exposeFunction('__ssprInvoke', (channel: unknown, payload: unknown) => {
+    if (!isChannel(channel)) throw new Error(`unknown channel ${String(channel)}`);
+    return answer(channel, v.parse(ipcContract[channel].request, payload));
+  });
+};
 
 /** Counts the emulator's requests per endpoint (from its one-line-per-request log; never a body). */
 export class RequestCounter {
