@@ -1,28 +1,15 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { mainBundleOptions } from '../../../scripts/bundle-options.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../src/main/cli/io';
 import { runCli } from '../../../src/main/cli/run';
 import type { RegistrySource, RegistryValue } from '../../../src/main/core/registry';
 import { startTestEmulator, type EmulatorUnderTest } from '../core/support';
+import { captureIo, scratchFolders } from './support';
 
-const dirs: string[] = [];
-const tempDir = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'sspr-cli-'));
-  dirs.push(d);
-  return d;
-};
-
-const captureIo = (extra: Partial<CliIo> = {}) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), env: {}, platform: 'linux', now: Date.now, ...extra };
-  return { io, out, err };
-};
+const tempDir = scratchFolders('sspr-cli-');
 
 let t: EmulatorUnderTest;
 let caFile: string;
@@ -34,7 +21,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.emu.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 const nativeFlags = () => ['--set=Engine=native', `--set=Authority=${t.emu.authority}`, `--set=ClientId=${t.emu.clientId}`];
