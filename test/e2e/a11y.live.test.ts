@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import en from '../../src/renderer/i18n/en.json';
 import ar from '../../src/renderer/i18n/ar.json';
-import { enterCode, enterPassword, enterUser, expectStage, launchBrowser, openOverlay, startTestEmulator, strongPassword, type Overlay, type TestEmulator } from './support';
+import { enterCode, enterPassword, enterUser, expectStage, strongPassword, useOverlays } from './support';
 
 const ALICE = 'alice@contoso.com';
 const polite = (page: Page) => page.locator('#live-polite').textContent();
@@ -30,26 +30,10 @@ const axNode = async (page: Page, selector: string) => {
 };
 
 describe('screen readers hear every error, status and countdown (live regions in Chromium)', () => {
-  let browser: Browser;
-  let emu: TestEmulator;
-  const open: Overlay[] = [];
-  const overlay = async (opts: Parameters<typeof openOverlay>[2] = {}) => {
-    const o = await openOverlay(browser, emu.emulator, opts);
-    open.push(o);
-    return o;
-  };
-
-  beforeAll(async () => {
-    [browser, emu] = await Promise.all([launchBrowser(), startTestEmulator()]);
-  });
-  afterAll(async () => {
-    for (const o of open) await o.close();
-    await browser?.close();
-    await emu?.emulator.close();
-  });
+  const overlays = useOverlays();
 
   it('the two live regions are in the accessibility tree from the start, empty', async () => {
-    const { page } = await overlay();
+    const { page } = await overlays.open();
     await expect(axNode(page, '#live-polite')).resolves.toMatchObject({ role: 'status', live: 'polite' });
     await expect(axNode(page, '#live-assertive')).resolves.toMatchObject({ role: 'alert', live: 'assertive' });
     expect(await polite(page)).toBe('');
@@ -57,7 +41,7 @@ describe('screen readers hear every error, status and countdown (live regions in
   });
 
   it('a field error after Enter is announced, and the field is invalid and described by it; the same error twice is said twice', async () => {
-    const { page } = await overlay();
+    const { page } = await overlays.open();
     await page.locator('#username').press('Enter');
     await expect.poll(() => assertive(page)).toBe(en.validation.username.empty);
     const field = await axNode(page, '#username');
@@ -78,7 +62,7 @@ describe('screen readers hear every error, status and countdown (live regions in
   });
 
   it('code sent, wrong code, a new code available, resent, saving: each is announced', async () => {
-    const { page } = await overlay();
+    const { page } = await overlays.open();
     await enterUser(page, ALICE);
     await expectStage(page, 'code');
     await expect.poll(() => polite(page)).toMatch(/^We sent a verification code to .+\*.+\. It can take a minute to arrive\.$/);
@@ -91,14 +75,14 @@ describe('screen readers hear every error, status and countdown (live regions in
     await page.getByRole('button', { name: en.code.resend }).click();
     await expect.poll(() => polite(page)).toBe(en.code.resent);
 
-    await enterCode(page, emu.emulator.latestCode(ALICE)!);
+    await enterCode(page, overlays.emulator.latestCode(ALICE)!);
     await expectStage(page, 'password');
     await enterPassword(page, 'short', 'short');
     await expect.poll(() => assertive(page)).toBe(en.validation.password.too_short);
     await enterPassword(page, strongPassword('live'), 'something else');
     await expect.poll(() => assertive(page)).toBe(en.password.mismatch);
 
-    emu.emulator.faults.inject({ endpoint: 'submit', kind: 'latency', latencyMs: 3000 });
+    overlays.emulator.faults.inject({ endpoint: 'submit', kind: 'latency', latencyMs: 3000 });
     await enterPassword(page, strongPassword('live'));
     await expectStage(page, 'saving');
     await expect.poll(() => polite(page)).toBe(en.saving.body);
@@ -106,7 +90,7 @@ describe('screen readers hear every error, status and countdown (live regions in
   });
 
   it('an error screen announces what to do; the idle warning announces its countdown', async () => {
-    const { page } = await overlay({ beforeLoad: (p) => p.clock.install() });
+    const { page } = await overlays.open({ beforeLoad: (p) => p.clock.install() });
     await enterUser(page, 'bob@contoso.com');
     await expectStage(page, 'error');
     await expect.poll(() => assertive(page)).toBe(en.errors.screen.not_registered.body);
@@ -119,7 +103,7 @@ describe('screen readers hear every error, status and countdown (live regions in
   });
 
   it('announcements are in the chosen language', async () => {
-    const { page } = await overlay({ argv: ['--lang=ar'] });
+    const { page } = await overlays.open({ lang: 'ar' });
     await page.locator('#username').press('Enter');
     await expect.poll(() => assertive(page)).toBe(ar.validation.username.empty);
     await enterUser(page, ALICE);

@@ -1,6 +1,6 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../../src/emulator';
 import {
   enterCode,
@@ -8,13 +8,10 @@ import {
   enterUser,
   expectErrorScreen,
   expectStage,
-  launchBrowser,
-  openOverlay,
   reachPassword,
-  startTestEmulator,
   strongPassword,
-  type Overlay,
-  type TestEmulator,
+  useOverlays,
+  type OverlayOptions,
 } from './support';
 
 interface Finding {
@@ -30,10 +27,8 @@ interface Finding {
  */
 export const accessibilitySuite = (lang: string, dir: 'ltr' | 'rtl', options: { forcedColors?: boolean } = {}) =>
   describe(`accessibility of every screen in ${lang}${options.forcedColors ? ' with forced colours' : ''} (axe-core: no serious or critical violation)`, () => {
-    let browser: Browser;
-    let emu: TestEmulator;
     const clock = createManualClock(Date.now());
-    const open: Overlay[] = [];
+    const overlays = useOverlays({ clock });
     const findings: Finding[] = [];
     const audited: string[] = [];
 
@@ -47,28 +42,17 @@ export const accessibilitySuite = (lang: string, dir: 'ltr' | 'rtl', options: { 
         }
       }
     };
-    const overlay = async (opts: Parameters<typeof openOverlay>[2] = {}) => {
-      const o = await openOverlay(browser, emu.emulator, {
+    const overlay = (opts: OverlayOptions = {}) =>
+      overlays.open({
         ...opts,
-        argv: [`--lang=${lang}`, '--set=HelpdeskText=Helpdesk: 555-0100', ...(opts.argv ?? [])],
+        lang,
+        argv: ['--set=HelpdeskText=Helpdesk: 555-0100', ...(opts.argv ?? [])],
         beforeLoad: async (p) => {
           if (options.forcedColors) await p.emulateMedia({ forcedColors: 'active' });
           await opts.beforeLoad?.(p);
         },
       });
-      open.push(o);
-      return o;
-    };
     const restart = (page: Page) => page.locator('.screen .actions button').last().click();
-
-    beforeAll(async () => {
-      [browser, emu] = await Promise.all([launchBrowser(), startTestEmulator({ clock })]);
-  });
-    afterAll(async () => {
-      for (const o of open) await o.close();
-      await browser?.close();
-      await emu?.emulator.close();
-  });
 
     it('user id, code, password, saving, done, idle warning, closing and the error screens', async () => {
       const { page } = await overlay({ beforeLoad: (p) => p.clock.install() });
@@ -91,16 +75,16 @@ export const accessibilitySuite = (lang: string, dir: 'ltr' | 'rtl', options: { 
         await expectStage(page, 'userId');
       }
 
-      emu.emulator.faults.inject({ endpoint: 'start', kind: 'drop' });
+      overlays.emulator.faults.inject({ endpoint: 'start', kind: 'drop' });
       await enterUser(page, 'alice@contoso.com');
       await expectErrorScreen(page, 'unreachable');
       await audit(page, 'unreachable');
       await restart(page);
 
-      emu.emulator.setPolicy({ nativeAuthEnabled: false });
+      overlays.emulator.setPolicy({ nativeAuthEnabled: false });
       await enterUser(page, 'alice@contoso.com');
       await expectErrorScreen(page, 'internal');
-      emu.emulator.setPolicy({ nativeAuthEnabled: true });
+      overlays.emulator.setPolicy({ nativeAuthEnabled: true });
       await audit(page, 'internal');
       await restart(page);
 
@@ -111,12 +95,12 @@ export const accessibilitySuite = (lang: string, dir: 'ltr' | 'rtl', options: { 
       await expect.poll(() => page.locator('#code-error').count()).toBe(1);
       await audit(page, 'code with inline error');
       clock.advance(16 * 60 * 1000);
-      await enterCode(page, emu.emulator.latestCode('alice@contoso.com')!);
+      await enterCode(page, overlays.emulator.latestCode('alice@contoso.com')!);
       await expectErrorScreen(page, 'session_expired');
       await audit(page, 'session_expired');
       await restart(page);
 
-      await reachPassword(page, emu.emulator, 'alice@contoso.com');
+      await reachPassword(page, overlays.emulator, 'alice@contoso.com');
       await audit(page, 'password');
       await page.locator('#new-password').fill('abc');
       await enterPassword(page, 'abcdefghijklmnopqrst', 'x');
@@ -127,15 +111,15 @@ export const accessibilitySuite = (lang: string, dir: 'ltr' | 'rtl', options: { 
       await expect.poll(() => page.locator('[data-warning]').count()).toBe(2);
       await audit(page, 'password with warnings');
 
-      emu.emulator.setPolicy({ failPasswordWriteback: true });
+      overlays.emulator.setPolicy({ failPasswordWriteback: true });
       await enterPassword(page, strongPassword(`${lang}1`));
       await expectErrorScreen(page, 'reset_failed');
-      emu.emulator.setPolicy({ failPasswordWriteback: false });
+      overlays.emulator.setPolicy({ failPasswordWriteback: false });
       await audit(page, 'reset_failed');
       await page.locator('.screen .actions button').first().click();
       await expectStage(page, 'password');
 
-      emu.emulator.faults.inject({ endpoint: 'submit', kind: 'latency', latencyMs: 4000 });
+      overlays.emulator.faults.inject({ endpoint: 'submit', kind: 'latency', latencyMs: 4000 });
       await enterPassword(page, strongPassword(`${lang}2`));
       await expectStage(page, 'saving');
       await audit(page, 'saving');
@@ -159,23 +143,23 @@ export const accessibilitySuite = (lang: string, dir: 'ltr' | 'rtl', options: { 
 
     it('password_may_have_changed and throttled', async () => {
       const first = await overlay();
-      await reachPassword(first.page, emu.emulator, 'alice@contoso.com');
-      emu.emulator.faults.inject({ endpoint: 'submit', kind: 'apply_then_drop' });
+      await reachPassword(first.page, overlays.emulator, 'alice@contoso.com');
+      overlays.emulator.faults.inject({ endpoint: 'submit', kind: 'apply_then_drop' });
       await enterPassword(first.page, strongPassword(`${lang}3`));
       await expectErrorScreen(first.page, 'password_may_have_changed');
       await audit(first.page, 'password_may_have_changed');
 
-      emu.emulator.setPolicy({ maxFailedCodeAttempts: 1 });
+      overlays.emulator.setPolicy({ maxFailedCodeAttempts: 1 });
       try {
         const second = await overlay();
         await enterUser(second.page, 'grace@contoso.com');
         await expectStage(second.page, 'code');
-        const code = emu.emulator.latestCode('grace@contoso.com')!;
+        const code = overlays.emulator.latestCode('grace@contoso.com')!;
         await enterCode(second.page, code.replace(/.$/, (d) => String((Number(d) + 1) % 10)));
         await expectErrorScreen(second.page, 'throttled');
         await audit(second.page, 'throttled');
       } finally {
-        emu.emulator.setPolicy({ maxFailedCodeAttempts: 5 });
+        overlays.emulator.setPolicy({ maxFailedCodeAttempts: 5 });
       }
       expect(findings).toEqual([]);
       expect(audited).toEqual(expect.arrayContaining(['password_may_have_changed', 'throttled']));

@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import en from '../../src/renderer/i18n/en.json';
-import { enterUser, expectStage, launchBrowser, openOverlay, startTestEmulator, type Overlay, type TestEmulator } from './support';
+import { enterUser, expectStage, useOverlays, type Overlay } from './support';
 
 const MB = 1024 * 1024;
 const fullWidth = (digits: string) => [...digits].map((d) => String.fromCharCode(0xff10 + Number(d))).join('');
@@ -46,8 +46,7 @@ const USERNAMES: [label: string, input: string, problem: keyof typeof en.validat
 ];
 
 describe('bad input in the three fields (security.md §8): a clear message, and nothing invalid leaves the page', () => {
-  let browser: Browser;
-  let emu: TestEmulator;
+  const overlays = useOverlays({ policy: { maxFailedCodeAttempts: 1000 } });
   let o: Overlay;
 
   const flowCalls = (channel: string) => o.api.filter((c) => c.channel === channel);
@@ -59,18 +58,12 @@ describe('bad input in the three fields (security.md §8): a clear message, and 
     await field.press('Enter');
   };
   beforeAll(async () => {
-    [browser, emu] = await Promise.all([launchBrowser(), startTestEmulator({ policy: { maxFailedCodeAttempts: 1000 } })]);
-    o = await openOverlay(browser, emu.emulator);
-  });
-  afterAll(async () => {
-    await o?.close();
-    await browser?.close();
-    await emu?.emulator.close();
+    o = await overlays.open();
   });
 
   it('user id: every bad input gets its own message and never reaches the service', async () => {
     const { page } = o;
-    const serviceRequests = emu.requests.count();
+    const serviceRequests = overlays.requests.count();
     for (const [label, input, problem] of USERNAMES) {
       await submit(page, '#username', input);
       // Examples name the UpnSuffix domain; none is configured here, so the built-in contoso.com.
@@ -79,7 +72,7 @@ describe('bad input in the three fields (security.md §8): a clear message, and 
       expect(await page.evaluate(() => document.activeElement?.id), label).toBe('username');
     }
     expect(flowCalls('flow:start')).toEqual([]);
-    expect(emu.requests.count()).toBe(serviceRequests);
+    expect(overlays.requests.count()).toBe(serviceRequests);
     // The payloads stayed text: no extra script element, no dialog, no page error.
     expect(await page.evaluate(() => document.scripts.length)).toBe(1);
     expect(o.dialogs).toEqual([]);
@@ -98,8 +91,8 @@ describe('bad input in the three fields (security.md §8): a clear message, and 
     const { page } = o;
     await enterUser(page, 'alice@contoso.com');
     await expectStage(page, 'code');
-    const code = emu.emulator.latestCode('alice@contoso.com')!;
-    const before = emu.requests.count('continue');
+    const code = overlays.emulator.latestCode('alice@contoso.com')!;
+    const before = overlays.requests.count('continue');
     const refused: [string, string, string][] = [
       ['empty', '', en.validation.code.empty],
       ['too short', '123', 'The code has 8 digits.'],
@@ -117,7 +110,7 @@ describe('bad input in the three fields (security.md §8): a clear message, and 
       await expect.poll(() => page.locator('#code-error').textContent().catch(() => null), { timeout: 20_000, message: label }).toContain(message);
     }
     expect(flowCalls('flow:submitCode')).toEqual([]);
-    expect(emu.requests.count('continue')).toBe(before);
+    expect(overlays.requests.count('continue')).toBe(before);
 
     // Normalised forms reach the service as plain ASCII digits (wrong codes here, so the step stays).
     // A wrong code with a leading zero: it must arrive as the same string, never as a number.
@@ -163,14 +156,14 @@ describe('bad input in the three fields (security.md §8): a clear message, and 
     await page.locator('#new-password').fill(`Aa1!${'x'.repeat(253)}`);
     expect((await page.locator('#new-password').inputValue()).length).toBe(257);
     expect(flowCalls('flow:submitPassword')).toEqual([]);
-    expect(emu.requests.count('submit')).toBe(0);
+    expect(overlays.requests.count('submit')).toBe(0);
 
     // A legal password that looks like markup is sent byte-exact (outer spaces too) and never runs.
     const payload = '  <script>alert(1)</script>A1 ';
     await fillBoth(payload, payload);
     await expectStage(page, 'done');
     expect(flowCalls('flow:submitPassword').map((c) => JSON.parse(c.body))).toEqual([{ password: payload }]);
-    expect(emu.emulator.directory.passwordOf('alice@contoso.com')).toBe(payload);
+    expect(overlays.emulator.directory.passwordOf('alice@contoso.com')).toBe(payload);
     expect(o.dialogs).toEqual([]);
     expect(o.pageErrors).toEqual([]);
     expect(await page.evaluate(() => document.scripts.length)).toBe(1);

@@ -1,30 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openOverlay, startTestEmulator, type Overlay, type TestEmulator } from './support';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useOverlays } from './support';
 
 const primaryBackground = (page: Page) => page.locator('.button--primary').first().evaluate((el) => getComputedStyle(el).backgroundColor);
 
 describe("the organisation's look: name, accent colour and user-id examples from config", () => {
-  let browser: Browser;
-  let emu: TestEmulator;
-  const open: Overlay[] = [];
-  const overlay = async (argv: string[]) => {
-    const o = await openOverlay(browser, emu.emulator, { argv });
-    open.push(o);
-    return o;
-  };
-
-  beforeAll(async () => {
-    [browser, emu] = await Promise.all([launchBrowser(), startTestEmulator()]);
-  });
-  afterAll(async () => {
-    for (const o of open) await o.close();
-    await browser?.close();
-    await emu?.emulator.close();
-  });
+  const overlays = useOverlays();
+  const overlay = (argv: string[]) => overlays.open({ argv });
 
   it('BrandName, AccentColor and UpnSuffix change the header, the buttons and the examples', async () => {
     const { page } = await overlay(['--set=BrandName=Fabrikam Ltd', '--set=AccentColor=#6b2c91', '--set=UpnSuffix=fabrikam.com']);

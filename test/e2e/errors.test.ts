@@ -1,5 +1,4 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createManualClock } from '../../src/emulator';
 import { ExitCode } from '../../src/shared/exitCodes';
 import {
@@ -7,35 +6,20 @@ import {
   enterUser,
   expectErrorScreen,
   expectStage,
-  launchBrowser,
   openOverlay,
   startTestEmulator,
+  useOverlays,
   type Overlay,
-  type TestEmulator,
+  type OverlayOptions,
 } from './support';
 
 const HELPDESK = 'Call the IT helpdesk on 555-0100.';
 
 describe('every error has its screen and a way forward (real emulator, core, host, Chromium)', () => {
-  let browser: Browser;
-  let emu: TestEmulator;
   const clock = createManualClock(Date.now());
-  const open: Overlay[] = [];
-  const overlay = async (opts: Parameters<typeof openOverlay>[2] = {}) => {
-    const o = await openOverlay(browser, emu.emulator, { ...opts, argv: [`--set=HelpdeskText=${HELPDESK}`, ...(opts.argv ?? [])] });
-    open.push(o);
-    return o;
-  };
+  const overlays = useOverlays({ clock });
+  const overlay = (opts: OverlayOptions = {}) => overlays.open({ ...opts, argv: [`--set=HelpdeskText=${HELPDESK}`, ...(opts.argv ?? [])] });
   const lead = (o: Overlay) => o.page.locator('.screen__lead').first().textContent();
-
-  beforeAll(async () => {
-    [browser, emu] = await Promise.all([launchBrowser(), startTestEmulator({ clock })]);
-  });
-  afterAll(async () => {
-    for (const o of open) await o.close();
-    await browser?.close();
-    await emu?.emulator.close();
-  });
 
   it('unknown user: says so, shows the helpdesk text, and "Try a different user ID" goes back with the id kept', async () => {
     const o = await overlay();
@@ -73,12 +57,12 @@ describe('every error has its screen and a way forward (real emulator, core, hos
   });
 
   it('throttled after too many wrong codes, with the time to try again', async () => {
-    emu.emulator.setPolicy({ maxFailedCodeAttempts: 2 });
+    overlays.emulator.setPolicy({ maxFailedCodeAttempts: 2 });
     try {
       const o = await overlay();
       await enterUser(o.page, 'grace@contoso.com');
       await expectStage(o.page, 'code');
-      const code = emu.emulator.latestCode('grace@contoso.com')!;
+      const code = overlays.emulator.latestCode('grace@contoso.com')!;
       const wrong = code.replace(/.$/, (d) => String((Number(d) + 1) % 10));
       await enterCode(o.page, wrong);
       await expect.poll(() => o.page.locator('#code-error').count()).toBe(1);
@@ -91,7 +75,7 @@ describe('every error has its screen and a way forward (real emulator, core, hos
       await expectStage(o.page, 'closed');
       expect(o.demo.exits).toEqual([ExitCode.Throttled]);
     } finally {
-      emu.emulator.setPolicy({ maxFailedCodeAttempts: 5 });
+      overlays.emulator.setPolicy({ maxFailedCodeAttempts: 5 });
     }
   });
 
@@ -99,7 +83,7 @@ describe('every error has its screen and a way forward (real emulator, core, hos
     const o = await overlay();
     await enterUser(o.page, 'alice@contoso.com');
     await expectStage(o.page, 'code');
-    const code = emu.emulator.latestCode('alice@contoso.com')!;
+    const code = overlays.emulator.latestCode('alice@contoso.com')!;
     clock.advance(16 * 60 * 1000);
     await enterCode(o.page, code);
     await expectErrorScreen(o.page, 'session_expired');
@@ -111,7 +95,7 @@ describe('every error has its screen and a way forward (real emulator, core, hos
 
   it('unreachable when the connection drops: network advice and the correlation id for the helpdesk', async () => {
     const o = await overlay();
-    emu.emulator.faults.inject({ endpoint: 'start', kind: 'drop' });
+    overlays.emulator.faults.inject({ endpoint: 'start', kind: 'drop' });
     await enterUser(o.page, 'alice@contoso.com');
     await expectErrorScreen(o.page, 'unreachable');
     await expect(lead(o)).resolves.toContain('Check that this PC is connected to the network');
@@ -124,18 +108,21 @@ describe('every error has its screen and a way forward (real emulator, core, hos
 
   it('unreachable when the service goes away mid-flow', async () => {
     const own = await startTestEmulator();
-    const o = await openOverlay(browser, own.emulator);
-    open.push(o);
-    await enterUser(o.page, 'alice@contoso.com');
-    await expectStage(o.page, 'code');
-    const code = own.emulator.latestCode('alice@contoso.com')!;
-    await own.emulator.close();
-    await enterCode(o.page, code);
-    await expectErrorScreen(o.page, 'unreachable');
+    const o = await openOverlay(overlays.browser, own.emulator);
+    try {
+      await enterUser(o.page, 'alice@contoso.com');
+      await expectStage(o.page, 'code');
+      const code = own.emulator.latestCode('alice@contoso.com')!;
+      await own.emulator.close();
+      await enterCode(o.page, code);
+      await expectErrorScreen(o.page, 'unreachable');
+    } finally {
+      await o.close();
+    }
   });
 
   it('a service that refuses this client shows the generic screen, never a raw error', async () => {
-    emu.emulator.setPolicy({ nativeAuthEnabled: false });
+    overlays.emulator.setPolicy({ nativeAuthEnabled: false });
     try {
       const o = await overlay();
       await enterUser(o.page, 'alice@contoso.com');
@@ -143,7 +130,7 @@ describe('every error has its screen and a way forward (real emulator, core, hos
       await expect(o.page.locator('h1').textContent()).resolves.toBe('Something went wrong');
       expect(await o.page.content()).not.toMatch(/AADSTS|invalid_client|nativeauthapi/);
     } finally {
-      emu.emulator.setPolicy({ nativeAuthEnabled: true });
+      overlays.emulator.setPolicy({ nativeAuthEnabled: true });
     }
   });
 

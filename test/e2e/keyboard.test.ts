@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/shared/exitCodes';
-import { expectStage, launchBrowser, openOverlay, startTestEmulator, strongPassword, type Overlay, type TestEmulator } from './support';
+import { expectStage, strongPassword, useOverlays } from './support';
 
 interface Focused {
   id: string;
@@ -22,23 +22,10 @@ const focused = (page: Page): Promise<Focused> =>
   });
 
 describe('keyboard only (Tab, Shift+Tab, Enter, Space and typing; no clicks)', () => {
-  let browser: Browser;
-  let emu: TestEmulator;
-  const open: Overlay[] = [];
-
-  beforeAll(async () => {
-    [browser, emu] = await Promise.all([launchBrowser(), startTestEmulator({ policy: { pollPendingCount: 1 } })]);
-  });
-  afterAll(async () => {
-    for (const o of open) await o.close();
-    await browser?.close();
-    await emu?.emulator.close();
-  });
+  const overlays = useOverlays({ policy: { pollPendingCount: 1 } });
 
   it('every control on the first screen is reachable in order, with visible focus', async () => {
-    const o = await openOverlay(browser, emu.emulator);
-    open.push(o);
-    const { page } = o;
+    const { page } = await overlays.open();
     expect((await focused(page)).id).toBe('username');
     const seen: Focused[] = [];
     for (let i = 0; i < 4; i++) {
@@ -52,9 +39,7 @@ describe('keyboard only (Tab, Shift+Tab, Enter, Space and typing; no clicks)', (
   });
 
   it('completes a reset with the keyboard alone', async () => {
-    const o = await openOverlay(browser, emu.emulator);
-    open.push(o);
-    const { page } = o;
+    const { page, demo } = await overlays.open();
     const press = async (key: string) => {
       await page.keyboard.press(key);
       const f = await focused(page);
@@ -67,7 +52,7 @@ describe('keyboard only (Tab, Shift+Tab, Enter, Space and typing; no clicks)', (
     await page.keyboard.press('Enter');
     await expectStage(page, 'code');
     await expect.poll(async () => (await focused(page)).id).toBe('code');
-    await page.keyboard.type(emu.emulator.latestCode('alice@contoso.com')!);
+    await page.keyboard.type(overlays.emulator.latestCode('alice@contoso.com')!);
     await page.keyboard.press('Enter');
     await expectStage(page, 'password');
     await expect.poll(async () => (await focused(page)).id).toBe('new-password');
@@ -100,9 +85,9 @@ describe('keyboard only (Tab, Shift+Tab, Enter, Space and typing; no clicks)', (
     await expectStage(page, 'done');
     await expect.poll(async () => (await focused(page)).text).toBe('Back to sign-in');
     expect((await focused(page)).visible).toBe(true);
-    expect(emu.emulator.directory.passwordOf('alice@contoso.com')).toBe(password);
+    expect(overlays.emulator.directory.passwordOf('alice@contoso.com')).toBe(password);
     await page.keyboard.press('Enter');
     await expectStage(page, 'closed');
-    expect(o.demo.exits).toEqual([ExitCode.ResetDone]);
+    expect(demo.exits).toEqual([ExitCode.ResetDone]);
   });
 });

@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import en from '../../src/renderer/i18n/en.json';
-import { enterPassword, expectStage, launchBrowser, openOverlay, reachPassword, startTestEmulator, type Overlay, type TestEmulator } from './support';
+import { enterPassword, expectStage, reachPassword, useOverlays } from './support';
 
 /**
  * WCAG 1.4.10 reflow at the CSS viewports a logon screen really gets: 800×600, 1024×768 at 150 % (683×512),
@@ -49,23 +49,10 @@ const footerShare = (page: Page) => page.evaluate(() => document.querySelector('
 const noSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
 
 describe('small screens and large text: the actions are never hidden and the form keeps the room', () => {
-  let browser: Browser;
-  let emu: TestEmulator;
-  const open: Overlay[] = [];
-
-  beforeAll(async () => {
-    [browser, emu] = await Promise.all([launchBrowser(), startTestEmulator()]);
-  });
-  afterAll(async () => {
-    for (const o of open) await o.close();
-    await browser?.close();
-    await emu?.emulator.close();
-  });
+  const overlays = useOverlays();
 
   it.each(VIEWPORTS.map((v) => [`${v.width}×${v.height}`, v]))('%s: user id screen', async (_name, viewport) => {
-    const o = await openOverlay(browser, emu.emulator, { viewport });
-    open.push(o);
-    const { page } = o;
+    const { page } = await overlays.open({ viewport });
     await page.locator('#username').waitFor();
     expect(await formShare(page)).toBeGreaterThanOrEqual(0.5);
     expect(await footerShare(page)).toBeLessThanOrEqual(0.25);
@@ -76,10 +63,8 @@ describe('small screens and large text: the actions are never hidden and the for
   });
 
   it.each(VIEWPORTS.map((v) => [`${v.width}×${v.height}`, v]))('%s: password screen with both errors, in the pseudo-locale', async (_name, viewport) => {
-    const o = await openOverlay(browser, emu.emulator, { viewport, argv: ['--lang=en-XA'] });
-    open.push(o);
-    const { page } = o;
-    await reachPassword(page, emu.emulator, 'alice@contoso.com');
+    const { page } = await overlays.open({ viewport, lang: 'en-XA' });
+    await reachPassword(page, overlays.emulator, 'alice@contoso.com');
     await enterPassword(page, 'abc', 'x');
     await page.locator('#new-password-error').waitFor();
     expect(await formShare(page)).toBeGreaterThanOrEqual(0.5);
@@ -92,10 +77,8 @@ describe('small screens and large text: the actions are never hidden and the for
   });
 
   it('the English password screen at 683×512 shows "Change password" without scrolling, with the errors showing', async () => {
-    const o = await openOverlay(browser, emu.emulator, { viewport: { width: 683, height: 512 } });
-    open.push(o);
-    const { page } = o;
-    await reachPassword(page, emu.emulator, 'alice@contoso.com');
+    const { page } = await overlays.open({ viewport: { width: 683, height: 512 } });
+    await reachPassword(page, overlays.emulator, 'alice@contoso.com');
     await enterPassword(page, 'abc', 'x');
     await page.locator('#new-password-error').waitFor();
     await page.locator('#new-password').focus();

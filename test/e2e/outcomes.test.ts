@@ -3,34 +3,21 @@
  * is being saved waits for the answer, and a throttled service still ends in "done" when the reset did.
  */
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/shared/exitCodes';
-import { enterPassword, expectStage, launchBrowser, openOverlay, reachPassword, startTestEmulator, strongPassword, type Overlay, type TestEmulator } from './support';
+import { enterPassword, expectStage, reachPassword, strongPassword, useOverlays } from './support';
 
 describe('outcomes the user is told', () => {
-  let browser: Browser;
-  let emu: TestEmulator;
-  const open: Overlay[] = [];
-
-  beforeAll(async () => {
-    [browser, emu] = await Promise.all([launchBrowser(), startTestEmulator({ policy: { pollPendingCount: 1, pollInterval: 0 } })]);
-  });
-  afterEach(() => emu.emulator.faults.clear());
-  afterAll(async () => {
-    for (const o of open) await o.close();
-    await browser?.close();
-    await emu?.emulator.close();
-  });
+  const overlays = useOverlays({ policy: { pollPendingCount: 1, pollInterval: 0 } });
+  afterEach(() => overlays.emulator.faults.clear());
 
   it('"Back to sign-in" during Saving… shows Finishing…, waits for the answer and exits 0 because the password changed', async () => {
     // The engine's wait before each poll is held until the test lets go: the answer cannot arrive early.
     let letGo: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (letGo = resolve));
-    const o = await openOverlay(browser, emu.emulator, { argv: ['--lang=en'], core: { sleep: () => held } });
-    open.push(o);
+    const o = await overlays.open({ lang: 'en', core: { sleep: () => held } });
     const { page, demo } = o;
-    await reachPassword(page, emu.emulator, 'alice@contoso.com');
+    await reachPassword(page, overlays.emulator, 'alice@contoso.com');
     const password = strongPassword('leave');
     await enterPassword(page, password);
     await expectStage(page, 'saving');
@@ -46,19 +33,18 @@ describe('outcomes the user is told', () => {
     letGo();
     await expectStage(page, 'closed');
     expect(demo.exits).toEqual([ExitCode.ResetDone]);
-    expect(emu.emulator.directory.passwordOf('alice@contoso.com')).toBe(password);
+    expect(overlays.emulator.directory.passwordOf('alice@contoso.com')).toBe(password);
   });
 
   it('a user whose polls are throttled (429, then 503, with Retry-After) is told the password was changed', async () => {
-    const o = await openOverlay(browser, emu.emulator, { argv: ['--lang=en'] });
-    open.push(o);
+    const o = await overlays.open({ lang: 'en' });
     const { page } = o;
-    await reachPassword(page, emu.emulator, 'alice@contoso.com');
-    emu.emulator.faults.inject({ endpoint: 'poll_completion', kind: '429', retryAfterSeconds: 5, times: 3 });
-    emu.emulator.faults.inject({ endpoint: 'poll_completion', kind: '503', retryAfterSeconds: 5, times: 2 });
+    await reachPassword(page, overlays.emulator, 'alice@contoso.com');
+    overlays.emulator.faults.inject({ endpoint: 'poll_completion', kind: '429', retryAfterSeconds: 5, times: 3 });
+    overlays.emulator.faults.inject({ endpoint: 'poll_completion', kind: '503', retryAfterSeconds: 5, times: 2 });
     const password = strongPassword('poll');
     await enterPassword(page, password);
     await expectStage(page, 'done');
-    expect(emu.emulator.directory.passwordOf('alice@contoso.com')).toBe(password);
+    expect(overlays.emulator.directory.passwordOf('alice@contoso.com')).toBe(password);
   });
 });

@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type CDPSession, type Page, type Request } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Page, Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/shared/config';
 import { ExitCode } from '../../src/shared/exitCodes';
@@ -20,6 +20,7 @@ import { portalExitCode, portalOutcome, portalPhase, type NavigationEvent } from
 import { PAGE_TEXTS_SCRIPT, pageTextsFrom, sameTexts } from '../../src/main/core/portal/pageTexts';
 import { portalUrl } from '../../src/main/core/portal/url';
 import { CAPTCHA_ANSWER, CODE, HOSTS, startStandInPortal, TITLE, USERS, type StandInPortal } from './portalStandIn';
+import { launchBrowser } from './support';
 
 let portal: StandInPortal;
 let browser: Browser;
@@ -27,18 +28,11 @@ const logDirs: string[] = [];
 
 beforeAll(async () => {
   portal = await startStandInPortal();
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      `--host-resolver-rules=${portal.resolverRules}`,
-      // Trust exactly the stand-in's one leaf key; every other certificate is still verified.
-      `--ignore-certificate-errors-spki-list=${portal.spki}`,
-    ],
-  });
+  browser = await launchBrowser([
+    `--host-resolver-rules=${portal.resolverRules}`,
+    // Trust exactly the stand-in's one leaf key; every other certificate is still verified.
+    `--ignore-certificate-errors-spki-list=${portal.spki}`,
+  ]);
 }, 180_000);
 
 afterAll(async () => {

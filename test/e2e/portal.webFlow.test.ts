@@ -4,26 +4,18 @@
  * After a `redirect` answer the error screen offers "Continue on the web page" only when main says it can;
  * choosing it asks main to open the locked view and hands the window to the portal chrome.
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
-import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
-import * as v from 'valibot';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ipcContract, isChannel, type AppInfo, type PortalState } from '../../src/shared/ipc';
-import { APP_CONTENT_SECURITY_POLICY } from '../../src/main/core/lockdown/policy';
-import { launchBrowser } from './support';
+import { ipcContract, type AppInfo, type PortalState } from '../../src/shared/ipc';
+import { exposeStandInMain, launchBrowser, serveRendererEntry, type ServedEntry } from './support';
 
-const root = resolve(__dirname, '../..');
-let server: http.Server;
-let origin: string;
+let app: ServedEntry;
 let browser: Browser;
 
 beforeAll(async () => {
-  const out = await build({
-    stdin: {
-      contents: `
+  [app, browser] = await Promise.all([
+    serveRendererEntry(
+      `
         import { createRoot } from 'react-dom/client';
         import { App } from './src/renderer/App';
         import { initI18n } from './src/renderer/i18n';
@@ -35,41 +27,15 @@ beforeAll(async () => {
           createRoot(document.getElementById('root')).render(<App api={api} info={info} />);
         });
       `,
-      resolveDir: root,
-      loader: 'tsx',
-      sourcefile: 'web-flow-test-entry.tsx',
-    },
-    bundle: true,
-    write: false,
-    outdir: '/virtual',
-    entryNames: 'app',
-    platform: 'browser',
-    target: 'chrome108',
-    format: 'iife',
-    jsx: 'automatic',
-    minify: true,
-    define: { 'process.env.NODE_ENV': '"production"' },
-    loader: { '.css': 'css', '.json': 'json' },
-    logLevel: 'error',
-  });
-  const js = out.outputFiles.find((f) => f.path.endsWith('.js'))?.text ?? '';
-  const css = out.outputFiles.find((f) => f.path.endsWith('.css'))?.text ?? '';
-  server = http.createServer((req, res) => {
-    res.setHeader('Content-Security-Policy', APP_CONTENT_SECURITY_POLICY);
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/app.js') res.setHeader('content-type', 'text/javascript').end(js);
-    else if (path === '/app.css') res.setHeader('content-type', 'text/css').end(css);
-    else res.setHeader('content-type', 'text/html').end('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SSPR Logon</title><link rel="stylesheet" href="app.css"></head><body><div id="root"></div><script src="app.js"></script></body></html>');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await launchBrowser();
+      'web-flow-test-entry.tsx',
+    ),
+    launchBrowser(),
+  ]);
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  server?.closeAllConnections();
-  await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  await app?.close();
 });
 
 const open = async (webFlowOnRedirect: boolean) => {
@@ -79,11 +45,7 @@ const open = async (webFlowOnRedirect: boolean) => {
   const layouts: { top: number; visible: boolean }[] = [];
   const info: AppInfo = { productName: 'SSPR Logon', scenario: 'logon', engine: 'native', userHint: '', locale: 'en', helpdeskText: '', idleTimeoutSeconds: 180, demo: false, portalUrl: '', webFlowOnRedirect };
   const state: PortalState = { phase: 'showing', language: 'en', idleRemainingSeconds: 180 };
-  await page.exposeFunction('__ssprInfo', () => info);
-  await page.exposeFunction('__ssprInvoke', (channel: string, payload: unknown) => {
-    // Main's side of the contract: every request is checked against it, as the dispatcher does.
-    if (!isChannel(channel)) throw new Error(`unknown channel ${channel}`);
-    const request = v.parse(ipcContract[channel].request, payload);
+  await exposeStandInMain(page, info, (channel, request) => {
     calls.push(channel);
     switch (channel) {
       case 'flow:start':
@@ -101,7 +63,7 @@ const open = async (webFlowOnRedirect: boolean) => {
         throw new Error(`not expected here: ${channel}`);
     }
   });
-  await page.goto(`${origin}/`);
+  await page.goto(`${app.origin}/`);
   await page.locator('#username').fill('adele.vance@contoso.com');
   await page.locator('#username').press('Enter');
   await page.getByText("This screen can't verify your account").waitFor({ timeout: 20_000 });

@@ -3,30 +3,26 @@
  * it instead of HTTP. Here a stand-in bridge forwards to the real core's dispatcher, as the preload's IPC
  * would; the page is loaded without a token, so any HTTP API call would show up (and fail).
  */
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channels } from '../../src/shared/ipc';
 import { ExitCode } from '../../src/shared/exitCodes';
 import { startDemo, type Demo } from '../../src/main/host/demo';
-import { buildRenderer, enterCode, enterPassword, enterUser, expectStage, launchBrowser, startTestEmulator, strongPassword, type TestEmulator } from './support';
+import { buildRenderer, enterCode, enterPassword, enterUser, expectStage, strongPassword, useOverlays } from './support';
 
 describe('the renderer talks through window.sspr when the preload provides it', () => {
-  let browser: Browser;
-  let emu: TestEmulator;
+  // Only the browser and the emulator: this page is served by a host of its own, opened without a token.
+  const overlays = useOverlays();
   let demo: Demo;
 
   beforeAll(async () => {
-    [browser, emu] = await Promise.all([launchBrowser(), startTestEmulator()]);
-    demo = await startDemo({ emulator: emu.emulator, rendererDir: await buildRenderer(), argv: ['--lang=en'], core: { sleep: async () => undefined } });
+    demo = await startDemo({ emulator: overlays.emulator, rendererDir: await buildRenderer(), argv: ['--lang=en'], core: { sleep: async () => undefined } });
   });
   afterAll(async () => {
     await demo?.close();
-    await browser?.close();
-    await emu?.emulator.close();
   });
 
   it('completes a reset without a single HTTP API request', async () => {
-    const context = await browser.newContext();
+    const context = await overlays.browser.newContext();
     const page = await context.newPage();
     const httpApi: string[] = [];
     const bridged: string[] = [];
@@ -47,7 +43,7 @@ describe('the renderer talks through window.sspr when the preload provides it', 
       await page.goto(`${demo.host.origin}/`);
       await enterUser(page, 'alice@contoso.com');
       await expectStage(page, 'code');
-      await enterCode(page, emu.emulator.latestCode('alice@contoso.com')!);
+      await enterCode(page, overlays.emulator.latestCode('alice@contoso.com')!);
       await enterPassword(page, strongPassword('ipc'));
       await expectStage(page, 'done');
       await page.getByRole('button', { name: 'Back to sign-in' }).click();

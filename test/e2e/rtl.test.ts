@@ -1,31 +1,15 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import ar from '../../src/renderer/i18n/ar.json';
-import { enterPassword, launchBrowser, openOverlay, reachPassword, startTestEmulator, type Overlay, type TestEmulator } from './support';
+import { enterPassword, reachPassword, useOverlays } from './support';
 
 const documentLanguage = (page: Page) => page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir }));
 
 describe('Arabic is complete and right-to-left; the language follows the locale and the header switch', () => {
-  let browser: Browser;
-  let emu: TestEmulator;
-  const open: Overlay[] = [];
-  const overlay = async (argv: string[], viewport?: { width: number; height: number }) => {
-    const o = await openOverlay(browser, emu.emulator, { argv, ...(viewport ? { viewport } : {}) });
-    open.push(o);
-    return o;
-  };
-
-  beforeAll(async () => {
-    [browser, emu] = await Promise.all([launchBrowser(), startTestEmulator()]);
-  });
-  afterAll(async () => {
-    for (const o of open) await o.close();
-    await browser?.close();
-    await emu?.emulator.close();
-  });
+  const overlays = useOverlays();
 
   it('--lang=ar-EG gives the Arabic UI, laid out right to left, with the user id kept left to right', async () => {
-    const { page } = await overlay(['--lang=ar-EG']);
+    const { page } = await overlays.open({ lang: 'ar-EG' });
     await expect.poll(() => documentLanguage(page)).toEqual({ lang: 'ar', dir: 'rtl' });
     await expect(page.locator('h1').textContent()).resolves.toBe(ar.userId.title.logon);
     await expect(page.locator('#username').getAttribute('dir')).resolves.toBe('ltr');
@@ -44,12 +28,12 @@ describe('Arabic is complete and right-to-left; the language follows the locale 
   });
 
   it('the helpdesk line is Arabic by default, and an admin\'s English text keeps its own direction', async () => {
-    const plain = await overlay(['--lang=ar']);
+    const plain = await overlays.open({ lang: 'ar' });
     await plain.page.locator('#username').fill('bob@contoso.com');
     await plain.page.locator('#username').press('Enter');
     await expect.poll(() => plain.page.locator('.helpdesk').textContent()).toBe(ar.common.helpdeskDefault);
 
-    const configured = await overlay(['--lang=ar', '--set=HelpdeskText=Call the IT helpdesk on 555 0100.']);
+    const configured = await overlays.open({ lang: 'ar', argv: ['--set=HelpdeskText=Call the IT helpdesk on 555 0100.'] });
     await configured.page.locator('#username').fill('bob@contoso.com');
     await configured.page.locator('#username').press('Enter');
     const line = configured.page.locator('.helpdesk');
@@ -60,7 +44,7 @@ describe('Arabic is complete and right-to-left; the language follows the locale 
   });
 
   it('the header switch changes language and direction at once, and back', async () => {
-    const { page } = await overlay(['--lang=ar']);
+    const { page } = await overlays.open({ lang: 'ar' });
     await page.locator('#language').selectOption('en');
     await expect.poll(() => documentLanguage(page)).toEqual({ lang: 'en', dir: 'ltr' });
     await expect(page.locator('h1').textContent()).resolves.toBe('Reset your password');
@@ -70,8 +54,8 @@ describe('Arabic is complete and right-to-left; the language follows the locale 
   });
 
   it('the Arabic password screen with errors keeps "Back to sign-in" on a 1024×768 screen', async () => {
-    const { page } = await overlay(['--lang=ar'], { width: 1024, height: 768 });
-    await reachPassword(page, emu.emulator, 'alice@contoso.com');
+    const { page } = await overlays.open({ lang: 'ar', viewport: { width: 1024, height: 768 } });
+    await reachPassword(page, overlays.emulator, 'alice@contoso.com');
     await enterPassword(page, 'abc', 'x');
     await expect.poll(() => page.locator('#new-password-error').textContent()).toContain(ar.validation.password.too_short);
     const back = await page.getByRole('button', { name: ar.app.backToSignIn }).boundingBox();
@@ -80,7 +64,7 @@ describe('Arabic is complete and right-to-left; the language follows the locale 
   });
 
   it('a language we have no catalogue for falls back to English', async () => {
-    const { page } = await overlay(['--lang=xx-YY']);
+    const { page } = await overlays.open({ lang: 'xx-YY' });
     await expect.poll(() => documentLanguage(page)).toEqual({ lang: 'en', dir: 'ltr' });
   });
 });

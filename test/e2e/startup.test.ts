@@ -5,7 +5,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserHost, type BrowserHost } from '../../src/main/host/server';
-import { buildRenderer, expectStage, launchBrowser, openOverlay, startTestEmulator, type TestEmulator } from './support';
+import { buildRenderer, expectStage, launchBrowser, useOverlays } from './support';
 
 describe('a main process that fails at start', () => {
   let browser: Browser;
@@ -44,19 +44,10 @@ describe('a main process that fails at start', () => {
 });
 
 describe('a healthy start', () => {
-  let browser: Browser;
-  let emu: TestEmulator;
-
-  beforeAll(async () => {
-    [browser, emu] = await Promise.all([launchBrowser(), startTestEmulator()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await emu?.emulator.close();
-  });
+  const overlays = useOverlays();
 
   it('asks app:info before React is even set up, then shows the user-id field ready for typing', async () => {
-    const o = await openOverlay(browser, emu.emulator, {
+    const o = await overlays.open({
       // Records, in order, the page's requests and the moment react-dom initialises (it announces itself to a
       // developer-tools hook when one is present): the wait for the main process must overlap that work.
       beforeLoad: async (page) => {
@@ -78,19 +69,15 @@ describe('a healthy start', () => {
         });
       },
     });
-    try {
-      await expectStage(o.page, 'userId');
-      const field = o.page.locator('input[autocomplete="username"]');
-      await field.focus();
-      await expect(field.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
-      const order = await o.page.evaluate(() => (window as unknown as { __order: string[] }).__order);
-      expect(order[0]).toBe('fetch /session');
-      expect(order).toContain('react-dom ready');
-      expect(order.indexOf('fetch /session')).toBeLessThan(order.indexOf('react-dom ready'));
-      expect(o.api.map((c) => c.channel)[0]).toBe('app:info');
-      expect(o.pageErrors).toEqual([]);
-    } finally {
-      await o.close();
-    }
+    await expectStage(o.page, 'userId');
+    const field = o.page.locator('input[autocomplete="username"]');
+    await field.focus();
+    await expect(field.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    const order = await o.page.evaluate(() => (window as unknown as { __order: string[] }).__order);
+    expect(order[0]).toBe('fetch /session');
+    expect(order).toContain('react-dom ready');
+    expect(order.indexOf('fetch /session')).toBeLessThan(order.indexOf('react-dom ready'));
+    expect(o.api.map((c) => c.channel)[0]).toBe('app:info');
+    expect(o.pageErrors).toEqual([]);
   });
 });

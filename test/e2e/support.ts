@@ -5,15 +5,20 @@
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { RENDERER_STATIC_FILES, rendererBuildOptions } from '../../scripts/bundle-options.mjs';
+import { RENDERER_STATIC_FILES, catalogueScript, rendererBuildOptions } from '../../scripts/bundle-options.mjs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import * as v from 'valibot';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
 import { startDemo, type Demo, type DemoOptions } from '../../src/main/host/demo';
 import type { Logger } from '../../src/main/core';
+import { APP_CONTENT_SECURITY_POLICY } from '../../src/main/core/lockdown/policy';
+import { ipcContract, isChannel, type AppInfo, type Channel } from '../../src/shared/ipc';
 
 /** The core's log records of the running test file, to explain a failure (the core never logs secrets). */
 export const coreLog: string[] = [];
@@ -76,12 +81,71 @@ export const buildRenderer = (): Promise<string> => {
   return rendererBuild;
 };
 
-export const launchBrowser = (): Promise<Browser> =>
+/** Headless Chromium; `extraArgs` for a test that must change what it trusts (e.g. a pinned certificate key). */
+export const launchBrowser = (extraArgs: readonly string[] = []): Promise<Browser> =>
   chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', ...extraArgs],
   });
+
+export interface ServedEntry {
+  origin: string;
+  close(): Promise<void>;
+}
+
+/**
+ * One renderer component on a page of its own, driven by a stand-in main instead of the core: `entry` (TSX,
+ * imports resolved from the repository root) is bundled with the shipped renderer options into app.js/app.css
+ * and served on loopback with the shipped index.html, the product CSP header and the on-demand catalogues.
+ * The entry reaches "main" through window.__ssprInfo() and window.__ssprInvoke(channel, payload), which
+ * `exposeStandInMain` puts on a page.
+ */
+export const serveRendererEntry = async (entry: string, sourcefile: string): Promise<ServedEntry> => {
+  const { entryPoints: _entry, plugins: _catalogueWriter, ...shipped } = rendererBuildOptions(root, '/virtual');
+  const out = await build({
+    ...shipped,
+    stdin: { contents: entry, resolveDir: root, loader: 'tsx', sourcefile },
+    jsx: 'automatic',
+    write: false,
+    logLevel: 'error',
+  });
+  const js = out.outputFiles.find((f) => f.path.endsWith('.js'))?.text ?? '';
+  const css = out.outputFiles.find((f) => f.path.endsWith('.css'))?.text ?? '';
+  const html = readFileSync(join(root, 'src/renderer/index.html'), 'utf8');
+  const server = http.createServer((req, res) => {
+    res.setHeader('Content-Security-Policy', APP_CONTENT_SECURITY_POLICY);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const catalogue = /^\/i18n\/([A-Za-z-]+)\.js$/.exec(path)?.[1];
+    const catalogueFile = catalogue ? join(root, 'src/renderer/i18n', `${catalogue}.json`) : '';
+    if (path === '/app.js') res.setHeader('content-type', 'text/javascript').end(js);
+    else if (path === '/app.css') res.setHeader('content-type', 'text/css').end(css);
+    else if (catalogue && existsSync(catalogueFile)) res.setHeader('content-type', 'text/javascript').end(catalogueScript(catalogue, readFileSync(catalogueFile, 'utf8')));
+    else if (catalogue) res.writeHead(404).end();
+    else res.setHeader('content-type', 'text/html').end(html);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+};
+
+/**
+ * Main's side for a served entry: the AppInfo the page starts from, and the test's answer to each call. Every
+ * call is first checked against the one IPC contract, as main's dispatcher does: an unknown channel or a
+ * request of the wrong shape fails the page's call instead of reaching the answer.
+ */
+export const exposeStandInMain = async (page: Page, info: AppInfo, answer: (channel: Channel, request: unknown) => unknown): Promise<void> => {
+  await page.exposeFunction('__ssprInfo', () => info);
+  await page.exposeFunction('__ssprInvoke', (channel: unknown, payload: unknown) => {
+    if (!isChannel(channel)) throw new Error(`unknown channel ${String(channel)}`);
+    return answer(channel, v.parse(ipcContract[channel].request, payload));
+  });
+};
 
 /** Counts the emulator's requests per endpoint (from its one-line-per-request log; never a body). */
 export class RequestCounter {
@@ -122,6 +186,13 @@ export interface Overlay {
 }
 
 export interface OverlayOptions extends Omit<DemoOptions, 'emulator' | 'rendererDir'> {
+  /** The Windows display language the shim passes (`--lang=`). */
+  lang?: string;
+  /** Logon tile or locked screen (`--scenario=`). */
+  scenario?: 'logon' | 'unlock';
+  /** The user name shown on the tile (`--user=`). */
+  user?: string;
+  /** The browser's own locale (navigator.language), not the overlay's language. */
   locale?: string;
   /** Runs before the page loads (e.g. to install a fake clock). */
   beforeLoad?: (page: Page) => Promise<void>;
@@ -129,7 +200,12 @@ export interface OverlayOptions extends Omit<DemoOptions, 'emulator' | 'renderer
 }
 
 export const openOverlay = async (browser: Browser, emulator: RunningEmulator, opts: OverlayOptions = {}): Promise<Overlay> => {
-  const { locale, viewport, beforeLoad, ...demoOpts } = opts;
+  const { lang, scenario, user, locale, viewport, beforeLoad, ...demoOpts } = opts;
+  const launchArgs = [
+    ...(scenario ? [`--scenario=${scenario}`] : []),
+    ...(user !== undefined ? [`--user=${user}`] : []),
+    ...(lang ? [`--lang=${lang}`] : []),
+  ];
   const demo = await startDemo({
     emulator,
     rendererDir: await buildRenderer(),
@@ -137,6 +213,7 @@ export const openOverlay = async (browser: Browser, emulator: RunningEmulator, o
     core: { resendCooldownSeconds: 3, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 50))) },
     logger: memoryLogger(),
     ...demoOpts,
+    argv: [...launchArgs, ...(demoOpts.argv ?? [])],
   });
   const context = await browser.newContext({ viewport: viewport ?? { width: 1280, height: 900 }, ...(locale ? { locale } : {}) });
   const page = await context.newPage();
@@ -165,6 +242,53 @@ export const openOverlay = async (browser: Browser, emulator: RunningEmulator, o
   await page.goto(demo.url);
   await page.locator('#root > *').first().waitFor();
   return overlay;
+};
+
+export interface OverlayFixture {
+  readonly browser: Browser;
+  readonly emulator: RunningEmulator;
+  readonly requests: RequestCounter;
+  /** Opens an overlay session (core + host + browser context) at the page; closed after the file's tests. */
+  open(opts?: OverlayOptions): Promise<Overlay>;
+}
+
+/**
+ * The set-up overlay test files share, registered in the calling describe (or file): one Chromium and one
+ * emulator for its tests, and every overlay opened through `open` closed after them.
+ */
+export const useOverlays = (emulatorOptions: EmulatorOptions = {}): OverlayFixture => {
+  let browser: Browser | undefined;
+  let emu: TestEmulator | undefined;
+  const opened: Overlay[] = [];
+  beforeAll(async () => {
+    [browser, emu] = await Promise.all([launchBrowser(), startTestEmulator(emulatorOptions)]);
+  });
+  afterAll(async () => {
+    for (const o of opened.splice(0)) await o.close();
+    await browser?.close();
+    await emu?.emulator.close();
+  });
+  const started = () => {
+    if (!browser || !emu) throw new Error('useOverlays: the browser and emulator start in beforeAll; use them in a test or a later hook');
+    return { browser, emu };
+  };
+  return {
+    get browser() {
+      return started().browser;
+    },
+    get emulator() {
+      return started().emu.emulator;
+    },
+    get requests() {
+      return started().emu.requests;
+    },
+    open: async (opts = {}) => {
+      const { browser: b, emu: e } = started();
+      const o = await openOverlay(b, e.emulator, opts);
+      opened.push(o);
+      return o;
+    },
+  };
 };
 
 /** The stage the overlay shows (data-stage on its root). */

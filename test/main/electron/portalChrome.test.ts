@@ -1,6 +1,7 @@
 /**
  * The portal chrome in real Chromium. Two pages stand in for the Electron window: page "chrome" renders
- * PortalChrome (bundled here with esbuild, served with the product CSP) and page "view" plays the locked
+ * PortalChrome (bundled with the shipped renderer options and served with the product CSP by
+ * serveRendererEntry, the harness the web-flow test shares) and page "view" plays the locked
  * BrowserView, loading a stand-in portal served over HTTPS on loopback. Between them runs the real portal
  * logic of main (portalUrl, portalOutcome, portalPhase, portalExitCode) fed with the view page's real
  * navigation events — so what the user sees follows what Chromium actually did.
@@ -9,36 +10,28 @@
  * (the one key, not "any certificate"): the self-signed stand-in with another key is refused as it must be.
  */
 import { createHash, createPublicKey } from 'node:crypto';
-import * as http from 'node:http';
 import * as https from 'node:https';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
-import { catalogueScript } from '../../../scripts/bundle-options.mjs';
 import AxeBuilder from '@axe-core/playwright';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import * as v from 'valibot';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../../src/shared/config';
-import { ipcContract, isPortalChannel, type AppInfo, type PortalState } from '../../../src/shared/ipc';
-import { APP_CONTENT_SECURITY_POLICY, isNavigationAllowed, isRequestAllowed, portalPolicy } from '../../../src/main/core/lockdown/policy';
+import { isPortalChannel, type AppInfo, type PortalState } from '../../../src/shared/ipc';
+import { isNavigationAllowed, isRequestAllowed, portalPolicy } from '../../../src/main/core/lockdown/policy';
 import { idleRemainingSeconds, portalExitCode, portalOutcome, portalPhase, type NavigationEvent } from '../../../src/main/core/portal/outcome';
 import { portalUrl } from '../../../src/main/core/portal/url';
 import { createTestPki, type KeyAndCert, type TestPki } from '../core/tls/pki';
+import { exposeStandInMain, launchBrowser, serveRendererEntry, type ServedEntry } from '../../e2e/support';
 
-const root = resolve(__dirname, '../../..');
 let pki: TestPki;
-let bundle: { js: string; css: string };
-let chromeServer: http.Server;
-let chromeOrigin: string;
+let chromeApp: ServedEntry;
 let portalServer: https.Server;
 let portalOrigin: string;
 let untrustedServer: https.Server;
 let untrustedOrigin: string;
 let browser: Browser;
 
-const listen = async <S extends http.Server | https.Server>(server: S): Promise<number> => {
+const listen = async (server: https.Server): Promise<number> => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return (server.address() as AddressInfo).port;
 };
@@ -79,9 +72,8 @@ const closedPort = async (): Promise<number> => {
 
 beforeAll(async () => {
   pki = await createTestPki();
-  const out = await build({
-    stdin: {
-      contents: `
+  chromeApp = await serveRendererEntry(
+    `
         import { createRoot } from 'react-dom/client';
         import { PortalChrome } from './src/renderer/portal/PortalChrome';
         import './src/renderer/styles.css';
@@ -90,56 +82,19 @@ beforeAll(async () => {
         const api = Object.fromEntries(channels.map((c) => [c, (p) => window.__ssprInvoke(c, p === undefined ? {} : p)]));
         window.__ssprInfo().then((info) => createRoot(document.getElementById('root')).render(<PortalChrome info={info} api={api} pollMs={150} />));
       `,
-      resolveDir: root,
-      loader: 'tsx',
-      sourcefile: 'portal-chrome-test-entry.tsx',
-    },
-    bundle: true,
-    write: false,
-    outdir: '/virtual',
-    entryNames: 'app',
-    platform: 'browser',
-    target: 'chrome108',
-    format: 'iife',
-    jsx: 'automatic',
-    minify: true,
-    define: { 'process.env.NODE_ENV': '"production"' },
-    loader: { '.css': 'css' },
-    logLevel: 'error',
-  });
-  bundle = {
-    js: out.outputFiles.find((f) => f.path.endsWith('.js'))?.text ?? '',
-    css: out.outputFiles.find((f) => f.path.endsWith('.css'))?.text ?? '',
-  };
-  chromeServer = http.createServer((req, res) => {
-    res.setHeader('Content-Security-Policy', APP_CONTENT_SECURITY_POLICY);
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path === '/app.js') res.setHeader('content-type', 'text/javascript').end(bundle.js);
-    else if (path === '/app.css') res.setHeader('content-type', 'text/css').end(bundle.css);
-    else if (/^\/i18n\/[A-Za-z-]+\.js$/.test(path)) {
-      // The on-demand catalogues, as the build writes them next to app.js.
-      const code = path.slice('/i18n/'.length, -'.js'.length);
-      const file = join(root, 'src/renderer/i18n', `${code}.json`);
-      if (existsSync(file)) res.setHeader('content-type', 'text/javascript').end(catalogueScript(code, readFileSync(file, 'utf8')));
-      else res.writeHead(404).end();
-    }
-    else res.setHeader('content-type', 'text/html').end('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SSPR Logon</title><link rel="stylesheet" href="app.css"></head><body><div id="root"></div><script src="app.js"></script></body></html>');
-  });
-  chromeOrigin = `http://127.0.0.1:${await listen(chromeServer)}`;
+    'portal-chrome-test-entry.tsx',
+  );
   portalServer = standInPortal(pki.valid);
   portalOrigin = `https://localhost:${await listen(portalServer)}`;
   untrustedServer = standInPortal(pki.selfSigned);
   untrustedOrigin = `https://localhost:${await listen(untrustedServer)}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', `--ignore-certificate-errors-spki-list=${spkiHash(pki.valid.cert)}`],
-  });
+  browser = await launchBrowser([`--ignore-certificate-errors-spki-list=${spkiHash(pki.valid.cert)}`]);
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  for (const s of [chromeServer, portalServer, untrustedServer]) {
+  await chromeApp?.close();
+  for (const s of [portalServer, untrustedServer]) {
     s?.closeAllConnections();
     await new Promise<void>((r) => (s ? s.close(() => r()) : r()));
   }
@@ -217,15 +172,14 @@ const open = async (opts: { portalOrigin: string; language?: string; portal?: 'o
   });
   const info: AppInfo = { productName: 'SSPR Logon', scenario: 'logon', engine: 'portal', userHint: '', locale: language, helpdeskText: 'Call 555-0100.', idleTimeoutSeconds: 180, demo: false, portalUrl: portalUrl(config, language) };
 
-  await chrome.exposeFunction('__ssprInfo', () => info);
-  await chrome.exposeFunction('__ssprInvoke', async (channel: string, payload: unknown) => {
+  await exposeStandInMain(chrome, info, (channel, checked) => {
     if (channel === 'app:exit') {
-      const reason = (payload as { reason: 'done' | 'cancelled' | 'idle' }).reason;
+      const reason = (checked as { reason: 'done' | 'cancelled' | 'idle' }).reason;
       h.exits.push(portalExitCode(h.events, reason));
       return { ok: true };
     }
     if (!isPortalChannel(channel)) throw new Error(`not a portal channel: ${channel}`);
-    const request = v.parse(ipcContract[channel].request, payload) as Record<string, unknown>;
+    const request = checked as Record<string, unknown>;
     if (channel === 'portal:layout') h.layouts.push(request as { top: number; visible: boolean });
     if (channel === 'portal:retry') {
       h.retries += 1;
@@ -240,7 +194,7 @@ const open = async (opts: { portalOrigin: string; language?: string; portal?: 'o
     return state();
   });
   load();
-  await chrome.goto(`${chromeOrigin}/${opts.portal === 'off' ? '?portal=off' : ''}`);
+  await chrome.goto(`${chromeApp.origin}/${opts.portal === 'off' ? '?portal=off' : ''}`);
   return h;
 };
 

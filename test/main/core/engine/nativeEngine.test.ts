@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createManualClock } from '../../../../src/emulator/index';
+import { createManualClock, type EmulatorOptions, type Fault, type ManualClock } from '../../../../src/emulator/index';
 import { newCorrelationId } from '../../../../src/main/core/engine/nativeEngine';
 import type { AttemptContext, NativeEngine } from '../../../../src/main/core/engine/types';
 import { ALICE, NEW_PASSWORD, engineFor, startTestEmulator, type EmulatorUnderTest } from '../support';
@@ -128,83 +128,49 @@ describe('native engine against the running emulator', () => {
   });
 
   describe('injected faults', () => {
-    it('latency within the timeout still succeeds', async () => {
-      t.emu.faults.inject({ endpoint: 'start', kind: 'latency', latencyMs: 300 });
-      expect(await engine.start(ctx(), ALICE)).toMatchObject({ ok: true });
+    /**
+     * One fault on the way to one step: what the engine reports, and that it asked for that step exactly once
+     * (nothing is retried blindly: a resent start or challenge sends another e-mail, a resent submit could
+     * change the password twice). For a submit, whether the password in the directory changed.
+     */
+    const FAULTS: { title: string; fault: Fault; step: 'start' | 'challenge' | 'submit'; expected: Record<string, unknown>; password?: string; changes?: boolean }[] = [
+      { title: 'latency within the timeout still succeeds', fault: { endpoint: 'start', kind: 'latency', latencyMs: 300 }, step: 'start', expected: { ok: true } },
+      { title: '429 is rate_limited with the Retry-After seconds', fault: { endpoint: 'start', kind: '429', retryAfterSeconds: 17 }, step: 'start', expected: { ok: false, kind: 'rate_limited', retryAfterSeconds: 17 } },
+      { title: '500 is a server error', fault: { endpoint: 'start', kind: '500' }, step: 'start', expected: { ok: false, kind: 'server_error', status: 500 } },
+      { title: 'a dropped connection is a network reset, and a failed start is not retried', fault: { endpoint: 'start', kind: 'drop' }, step: 'start', expected: { ok: false, kind: 'network', cause: 'reset' } },
+      { title: '503 is a server error with Retry-After', fault: { endpoint: 'challenge', kind: '503', retryAfterSeconds: 9 }, step: 'challenge', expected: { ok: false, kind: 'server_error', status: 503, retryAfterSeconds: 9 } },
+      { title: 'a dropped challenge (which sends an e-mail) is not retried', fault: { endpoint: 'challenge', kind: 'apply_then_drop' }, step: 'challenge', expected: { ok: false, kind: 'network' } },
+      { title: 'a submit whose answer is lost is never resent: password_may_have_changed, and the password did change', fault: { endpoint: 'submit', kind: 'apply_then_drop' }, step: 'submit', password: 'Lost-Answer-4471', changes: true, expected: { ok: false, kind: 'password_may_have_changed' } },
+      { title: 'a submit answered 500 is not resent: password_may_have_changed', fault: { endpoint: 'submit', kind: '500' }, step: 'submit', password: 'Fresh-Ridge-5007', changes: false, expected: { ok: false, kind: 'password_may_have_changed' } },
+      { title: 'a submit answered 503 is not resent: password_may_have_changed', fault: { endpoint: 'submit', kind: '503' }, step: 'submit', password: 'Fresh-Ridge-5037', changes: false, expected: { ok: false, kind: 'password_may_have_changed' } },
+      { title: 'a lost poll is asked again with the same token and the reset still completes', fault: { endpoint: 'poll_completion', kind: 'drop' }, step: 'submit', password: 'Polled-Again-5120', changes: true, expected: { ok: true } },
+    ];
+
+    it.each(FAULTS.map((row) => [row.title, row] as const))('%s', async (_title, { fault, step, expected, password, changes }) => {
+      const c = ctx();
+      let act: () => Promise<unknown>;
+      if (step === 'start') {
+        act = () => engine.start(c, ALICE);
+      } else if (step === 'challenge') {
+        const started = await engine.start(c, ALICE);
+        if (!started.ok) throw new Error('start failed');
+        act = () => engine.challenge(c, started.continuationToken);
+      } else {
+        const token = await toPasswordStep(t, engine, c, ALICE);
+        act = () => engine.resetPassword(c, token, password!);
+      }
+      const passwordBefore = t.emu.directory.passwordOf(ALICE);
+      const before = t.count(step);
+      t.emu.faults.inject(fault);
+      expect(await act()).toMatchObject(expected);
+      expect(t.count(step)).toBe(before + 1);
+      if (changes !== undefined) expect(t.emu.directory.passwordOf(ALICE)).toBe(changes ? password : passwordBefore);
     });
 
     it('latency past the timeout is a network timeout', async () => {
       const impatient = engineFor(t.emu, { timeoutMs: 400 });
       t.emu.faults.inject({ endpoint: 'start', kind: 'latency', latencyMs: 2500 });
       expect(await impatient.start(ctx(), ALICE)).toMatchObject({ ok: false, kind: 'network', cause: 'timeout' });
-    });
-
-    it('429 is rate_limited with the Retry-After seconds', async () => {
-      t.emu.faults.inject({ endpoint: 'start', kind: '429', retryAfterSeconds: 17 });
-      expect(await engine.start(ctx(), ALICE)).toMatchObject({ ok: false, kind: 'rate_limited', retryAfterSeconds: 17 });
-    });
-
-    it('500 is a server error', async () => {
-      t.emu.faults.inject({ endpoint: 'start', kind: '500' });
-      expect(await engine.start(ctx(), ALICE)).toMatchObject({ ok: false, kind: 'server_error', status: 500 });
-    });
-
-    it('503 is a server error with Retry-After', async () => {
-      t.emu.faults.inject({ endpoint: 'challenge', kind: '503', retryAfterSeconds: 9 });
-      const c = ctx();
-      const started = await engine.start(c, ALICE);
-      if (!started.ok) throw new Error('start failed');
-      expect(await engine.challenge(c, started.continuationToken)).toMatchObject({ ok: false, kind: 'server_error', status: 503, retryAfterSeconds: 9 });
-    });
-
-    it('a dropped connection is a network reset, and a failed start is not retried', async () => {
-      const before = t.count('start');
-      t.emu.faults.inject({ endpoint: 'start', kind: 'drop' });
-      expect(await engine.start(ctx(), ALICE)).toMatchObject({ ok: false, kind: 'network', cause: 'reset' });
-      expect(t.count('start')).toBe(before + 1);
-    });
-
-    it('a dropped challenge (which sends an e-mail) is not retried', async () => {
-      const c = ctx();
-      const started = await engine.start(c, ALICE);
-      if (!started.ok) throw new Error('start failed');
-      const before = t.count('challenge');
-      t.emu.faults.inject({ endpoint: 'challenge', kind: 'apply_then_drop' });
-      expect(await engine.challenge(c, started.continuationToken)).toMatchObject({ ok: false, kind: 'network' });
-      expect(t.count('challenge')).toBe(before + 1);
-    });
-
-    it('a submit whose answer is lost is never resent: password_may_have_changed, and the password did change', async () => {
-      const c = ctx();
-      const token = await toPasswordStep(t, engine, c, ALICE);
-      const before = t.count('submit');
-      t.emu.faults.inject({ endpoint: 'submit', kind: 'apply_then_drop' });
-      const lostPassword = 'Lost-Answer-4471';
-      const r = await engine.resetPassword(c, token, lostPassword);
-      expect(r).toMatchObject({ ok: false, kind: 'password_may_have_changed' });
-      expect(t.count('submit')).toBe(before + 1);
-      expect(t.emu.directory.passwordOf(ALICE)).toBe(lostPassword);
-    });
-
-    it('a submit answered 500 or 503 is not resent either', async () => {
-      for (const kind of ['500', '503'] as const) {
-        const c = ctx();
-        const token = await toPasswordStep(t, engine, c, ALICE);
-        const before = t.count('submit');
-        t.emu.faults.inject({ endpoint: 'submit', kind });
-        expect(await engine.resetPassword(c, token, `Fresh-Ridge-${kind}7`)).toMatchObject({ ok: false, kind: 'password_may_have_changed' });
-        expect(t.count('submit')).toBe(before + 1);
-      }
-    });
-
-    it('a lost poll is asked again with the same token and the reset still completes', async () => {
-      const c = ctx();
-      const token = await toPasswordStep(t, engine, c, ALICE);
-      t.emu.faults.inject({ endpoint: 'poll_completion', kind: 'drop' });
-      const before = t.count('submit');
-      expect(await engine.resetPassword(c, token, 'Polled-Again-5120')).toMatchObject({ ok: true });
-      expect(t.count('submit')).toBe(before + 1);
-      expect(t.emu.directory.passwordOf(ALICE)).toBe('Polled-Again-5120');
     });
 
     it('a double submit sends one request; the second is refused while the first is in flight', async () => {
@@ -230,44 +196,46 @@ describe('native engine against the running emulator', () => {
   });
 });
 
+/** A private emulator for one test (its own clock or policy), closed after it. */
+const withEmulator = async (opts: EmulatorOptions, run: (t: EmulatorUnderTest) => Promise<void>): Promise<void> => {
+  const t = await startTestEmulator(opts);
+  try {
+    await run(t);
+  } finally {
+    await t.emu.close();
+  }
+};
+
 describe('token expiry on the emulator clock', () => {
-  it('a code step left past the session lifetime answers expired_token', async () => {
+  /** Alice at the code step of a private emulator whose clock only the test moves. */
+  const atCodeStep = (run: (s: { t: EmulatorUnderTest; clock: ManualClock; engine: NativeEngine; c: AttemptContext; token: string }) => Promise<void>) => {
     const clock = createManualClock();
-    const t = await startTestEmulator({ clock });
-    try {
+    return withEmulator({ clock }, async (t) => {
       const engine = engineFor(t.emu);
       const c = ctx();
       const challenged = await toCodeStep(engine, c, ALICE);
-      if (!challenged.ok) return;
+      await run({ t, clock, engine, c, token: challenged.continuationToken });
+    });
+  };
+
+  it('a code step left past the session lifetime answers expired_token', () =>
+    atCodeStep(async ({ t, clock, engine, c, token }) => {
       const code = t.emu.latestCode(ALICE)!;
       clock.advance(16 * 60_000);
-      expect(await engine.submitCode(c, challenged.continuationToken, code)).toMatchObject({ ok: false, kind: 'expired_token' });
-    } finally {
-      await t.emu.close();
-    }
-  });
+      expect(await engine.submitCode(c, token, code)).toMatchObject({ ok: false, kind: 'expired_token' });
+    }));
 
-  it('a code used after its 5 minutes is refused as expired', async () => {
-    const clock = createManualClock();
-    const t = await startTestEmulator({ clock });
-    try {
-      const engine = engineFor(t.emu);
-      const c = ctx();
-      const challenged = await toCodeStep(engine, c, ALICE);
-      if (!challenged.ok) return;
+  it('a code used after its 5 minutes is refused as expired', () =>
+    atCodeStep(async ({ t, clock, engine, c, token }) => {
       clock.advance(301_000);
-      const r = await engine.submitCode(c, challenged.continuationToken, t.emu.latestCode(ALICE)!);
+      const r = await engine.submitCode(c, token, t.emu.latestCode(ALICE)!);
       expect(r).toMatchObject({ ok: false, kind: 'invalid_oob_value', expired: true });
-    } finally {
-      await t.emu.close();
-    }
-  });
+    }));
 });
 
 describe('polling limits', () => {
-  it('gives up after the overall poll timeout, reporting that the password may have changed', async () => {
-    const t = await startTestEmulator({ policy: { pollPendingCount: 100 } });
-    try {
+  it('gives up after the overall poll timeout, reporting that the password may have changed', () =>
+    withEmulator({ policy: { pollPendingCount: 100 } }, async (t) => {
       let fake = 0;
       const engine = engineFor(t.emu, {
         pollTimeoutMs: 10_000,
@@ -283,32 +251,34 @@ describe('polling limits', () => {
       // 2 s interval within 10 s: at most 5 polls were made
       expect(t.count('poll_completion')).toBeLessThanOrEqual(5);
       expect(t.count('poll_completion')).toBeGreaterThanOrEqual(4);
-    } finally {
-      await t.emu.close();
-    }
-  });
+    }));
 });
 
 describe('polling while the service throttles (one clock for the emulator and the engine)', () => {
-  /** The engine's sleeps move the emulator's clock, so token lifetimes and Retry-After are honoured for real. */
-  const clockedEngine = (t: EmulatorUnderTest, clock: ReturnType<typeof createManualClock>, waits: number[]) =>
-    engineFor(t.emu, {
-      now: () => clock.now(),
-      sleep: async (ms) => {
-        waits.push(ms);
-        clock.advance(ms);
-        await new Promise((resolve) => setImmediate(resolve));
-      },
-    });
-
-  it('a user whose polls are answered 429 and 503 with Retry-After is told the reset is done', async () => {
+  /**
+   * Alice at the password step of a private emulator; the engine's sleeps move the emulator's clock (and are
+   * recorded in `waits`), so token lifetimes and Retry-After are honoured for real.
+   */
+  const atPasswordStep = (run: (s: { t: EmulatorUnderTest; clock: ManualClock; engine: NativeEngine; c: AttemptContext; token: string; waits: number[] }) => Promise<void>) => {
     const clock = createManualClock();
-    const t = await startTestEmulator({ clock });
-    try {
+    return withEmulator({ clock }, async (t) => {
       const waits: number[] = [];
-      const engine = clockedEngine(t, clock, waits);
+      const engine = engineFor(t.emu, {
+        now: () => clock.now(),
+        sleep: async (ms) => {
+          waits.push(ms);
+          clock.advance(ms);
+          await new Promise((resolve) => setImmediate(resolve));
+        },
+      });
       const c = ctx();
       const token = await toPasswordStep(t, engine, c, ALICE);
+      await run({ t, clock, engine, c, token, waits });
+    });
+  };
+
+  it('a user whose polls are answered 429 and 503 with Retry-After is told the reset is done', () =>
+    atPasswordStep(async ({ t, engine, c, token, waits }) => {
       // Five throttled polls in a row: more than any fixed "three strikes" would tolerate.
       t.emu.faults.inject({ endpoint: 'poll_completion', kind: '429', retryAfterSeconds: 20, times: 3 });
       t.emu.faults.inject({ endpoint: 'poll_completion', kind: '503', retryAfterSeconds: 45, times: 2 });
@@ -318,36 +288,18 @@ describe('polling while the service throttles (one clock for the emulator and th
       expect(t.count('submit')).toBe(1);
       // First wait is poll_interval (2 s); after each refused poll the next one waits the Retry-After asked for.
       expect(waits.slice(0, 6)).toEqual([2000, 20_000, 20_000, 20_000, 45_000, 45_000]);
-    } finally {
-      await t.emu.close();
-    }
-  });
+    }));
 
-  it('a 500 without Retry-After backs off (doubling, at most 30 s) and the reset still completes', async () => {
-    const clock = createManualClock();
-    const t = await startTestEmulator({ clock });
-    try {
-      const waits: number[] = [];
-      const engine = clockedEngine(t, clock, waits);
-      const c = ctx();
-      const token = await toPasswordStep(t, engine, c, ALICE);
+  it('a 500 without Retry-After backs off (doubling, at most 30 s) and the reset still completes', () =>
+    atPasswordStep(async ({ t, engine, c, token, waits }) => {
       t.emu.faults.inject({ endpoint: 'poll_completion', kind: '500', times: 5 });
       expect(await engine.resetPassword(c, token, 'Backed-Off-6620')).toMatchObject({ ok: true });
       expect(waits.slice(0, 6)).toEqual([2000, 4000, 8000, 16_000, 30_000, 30_000]);
       expect(t.emu.directory.passwordOf(ALICE)).toBe('Backed-Off-6620');
-    } finally {
-      await t.emu.close();
-    }
-  });
+    }));
 
-  it('keeps polling until the poll token\'s lifetime ends, and only then says the password may have changed', async () => {
-    const clock = createManualClock();
-    const t = await startTestEmulator({ clock });
-    try {
-      const waits: number[] = [];
-      const engine = clockedEngine(t, clock, waits);
-      const c = ctx();
-      const token = await toPasswordStep(t, engine, c, ALICE);
+  it('keeps polling until the poll token\'s lifetime ends, and only then says the password may have changed', () =>
+    atPasswordStep(async ({ t, clock, engine, c, token }) => {
       t.emu.faults.inject({ endpoint: 'poll_completion', kind: '429', retryAfterSeconds: 30, times: Infinity });
       const submittedAt = clock.now();
       const r = await engine.resetPassword(c, token, 'Never-Answered-7734');
@@ -358,26 +310,14 @@ describe('polling while the service throttles (one clock for the emulator and th
       expect(waited).toBeLessThan(600_000);
       expect(t.count('poll_completion')).toBe(20);
       expect(t.count('submit')).toBe(1);
-    } finally {
-      await t.emu.close();
-    }
-  });
+    }));
 
-  it('a Retry-After that reaches past the token\'s end stops polling at once instead of asking too late', async () => {
-    const clock = createManualClock();
-    const t = await startTestEmulator({ clock });
-    try {
-      const waits: number[] = [];
-      const engine = clockedEngine(t, clock, waits);
-      const c = ctx();
-      const token = await toPasswordStep(t, engine, c, ALICE);
+  it('a Retry-After that reaches past the token\'s end stops polling at once instead of asking too late', () =>
+    atPasswordStep(async ({ t, engine, c, token, waits }) => {
       t.emu.faults.inject({ endpoint: 'poll_completion', kind: '429', retryAfterSeconds: 900 });
       expect(await engine.resetPassword(c, token, 'Far-Future-2290')).toMatchObject({ ok: false, kind: 'poll_timeout', polls: 1 });
       expect(waits).toEqual([2000]);
-    } finally {
-      await t.emu.close();
-    }
-  });
+    }));
 });
 
 describe('protocol violations from a server that is not Entra', () => {
