@@ -2,7 +2,7 @@
 // drives it, launching the stand-in overlay. What wine can and cannot prove: docs/shim-least-privilege.md.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { appendFileSync, copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -359,6 +359,52 @@ describe('credential provider under wine', () => {
     // With the link gone, the next run writes its lines again.
     const again = await harness(['open:logon', 'click:exit 10']);
     expect(readFileSync(active, 'utf8')).toContain(`{"level":"info","event":"standin.started","pid":${String(again.records[0]!.pid)}}`);
+  }, SLOW);
+
+  it('removes the run folders of earlier launches at the next launch, never following what the overlay account left in them', async () => {
+    const overlayDir = join(wine.dir, 'drive_c/ProgramData/SsprLogon/Overlay');
+    const runOf = (run: HarnessRun) => ((run.records[0]!.env as Record<string, string>).TEMP ?? '').split('\\').pop() ?? '';
+    const first = await harness(['open:logon', 'click:exit 10']);
+    const firstRun = runOf(first);
+    expect(readdirSync(overlayDir)).toContain(firstRun); // kept after its run, for diagnosis
+
+    // An earlier run's profile, nested like Chromium's.
+    const old = join(overlayDir, 'run-00000000000000aa');
+    mkdirSync(join(old, 'Default/Cache/Cache_Data'), { recursive: true });
+    writeFileSync(join(old, 'Default/Cache/Cache_Data/data_0'), 'cache');
+    writeFileSync(join(old, 'Default/Preferences'), '{}');
+    // A run folder where the overlay account planted a hard link to a file SYSTEM may write.
+    const planted = join(overlayDir, 'run-00000000000000bb');
+    mkdirSync(join(planted, 'Default'), { recursive: true });
+    writeFileSync(join(planted, 'Default/History'), 'history');
+    const victim = join(wine.dir, 'drive_c/windows/system32/sspr-run-victim.ini');
+    writeFileSync(victim, '[boot]\n');
+    linkSync(victim, join(planted, 'Default/planted.ini'));
+    // Names the shim never gives a run folder are never touched.
+    mkdirSync(join(overlayDir, 'keep-me'));
+    writeFileSync(join(overlayDir, 'keep-me/notes.txt'), 'mine');
+    mkdirSync(join(overlayDir, 'run-0000000000000ABC'));
+    try {
+      const second = await harness(['open:logon', 'click:exit 10']);
+      const secondRun = runOf(second);
+      expect(second.records).toHaveLength(1);
+      expect(readdirSync(overlayDir).sort()).toEqual(['keep-me', 'run-0000000000000ABC', 'run-00000000000000bb', secondRun].sort());
+      // The link was neither followed nor removed: the file it names is as it was, the link and its folders stay;
+      // everything else in that folder is gone.
+      expect(readFileSync(victim, 'utf8')).toBe('[boot]\n');
+      expect(existsSync(join(planted, 'Default/planted.ini'))).toBe(true);
+      expect(existsSync(join(planted, 'Default/History'))).toBe(false);
+      expect(readFileSync(join(overlayDir, 'keep-me/notes.txt'), 'utf8')).toBe('mine');
+
+      // Once the link is gone, that folder goes with the next launch; this run's folder stays until then.
+      rmSync(join(planted, 'Default/planted.ini'));
+      const third = await harness(['open:logon', 'click:exit 10']);
+      expect(readdirSync(overlayDir).sort()).toEqual(['keep-me', 'run-0000000000000ABC', runOf(third)].sort());
+    } finally {
+      rmSync(victim, { force: true });
+      rmSync(join(overlayDir, 'keep-me'), { recursive: true, force: true });
+      rmSync(join(overlayDir, 'run-0000000000000ABC'), { recursive: true, force: true });
+    }
   }, SLOW);
 
   it('reaps whatever the overlay started when it exits (kill-on-close job)', async () => {

@@ -303,6 +303,7 @@ struct DataFolders {
   SafeFolder logs;
   SafeFolder runtime;
   SafeFolder run;  // Overlay\run-<random>: this launch's profile and data folder
+  std::wstring runName;
 };
 
 bool PrepareDataFolders(DataFolders* folders, PSID identity, LaunchResult* result, Failure* failure) {
@@ -322,11 +323,21 @@ bool PrepareDataFolders(DataFolders* folders, PSID identity, LaunchResult* resul
                             identityText + L")S:(ML;OICI;NW;;;LW)";
   LocalFree(identityText);
   const std::wstring name = L"run-" + RandomHex(8);
-  if (name.size() != 20) return Fail(failure, L"run-folder-name");
+  if (!IsRunFolderName(name)) return Fail(failure, L"run-folder-name");
+  folders->runName = name;
   if (!folders->run.OpenChild(folders->runtime, name, sddl.c_str(), &report)) {
     return Fail(failure, (L"run-folder:" + report.failedStep).c_str(), report.error);
   }
   return true;
+}
+
+// Each launch leaves its folder (Chromium's profile and cache, crash reports) for diagnosis until the next one,
+// which removes the folders of earlier runs here. The overlay account wrote them, so RemoveTree never follows a
+// link it planted; a folder another launch still holds (one in another session) is left for a later launch.
+void RemoveEarlierRunFolders(const SafeFolder& runtime, const std::wstring& current) {
+  for (const FolderEntry& entry : runtime.List()) {
+    if (entry.name != current && IsRunFolderName(entry.name)) runtime.RemoveTree(entry.name);
+  }
 }
 
 // A fixed, minimal environment: nothing from LogonUI's environment except where Windows lives.
@@ -565,6 +576,8 @@ LaunchResult RunOverlay(const LaunchRequest& request, HANDLE stopEvent, StartedC
   }
   result.processId = process.dwProcessId;
   if (onStarted != nullptr) onStarted(context, process.dwProcessId, result);
+  // Once the overlay is on its way, so the user never waits for it.
+  RemoveEarlierRunFolders(folders.runtime, folders.runName);
 
   HANDLE waits[2] = {processHandle.h, stopEvent};
   const DWORD waited = WaitForMultipleObjects(stopEvent != nullptr ? 2 : 1, waits, FALSE, request.watchdogMs);

@@ -51,6 +51,11 @@ class SafeFolder {
   // Deletes the file `name` of this folder: opened through OpenFile (so a link is refused, never followed),
   // then marked for deletion on that handle.
   bool RemoveFile(const std::wstring& name) const;
+  // Deletes the entry `name` of this folder with everything inside it, every step relative to the handle of the
+  // folder above it: a reparse point (junction, symlink) met anywhere is deleted itself, never followed; a file
+  // with a second hard link is left where it is (and so is every folder above it); an entry someone holds open
+  // without delete sharing (the run folder of a launch still running) is left whole. True when `name` is gone.
+  bool RemoveTree(const std::wstring& name) const;
 
   HANDLE handle() const { return handle_; }
   const std::wstring& path() const { return path_; }
