@@ -352,13 +352,21 @@ describe('credential provider under wine', () => {
       const r = await harness(['open:logon', 'click:exit 10']);
       expect(r.records).toHaveLength(1); // the overlay still ran; only its lines had nowhere safe to go
       expect(readFileSync(victim, 'utf8')).toBe('[boot]\n');
+      // The admin learns of it: one warning for the run (the stand-in wrote several lines, each refused), naming
+      // the file and ERROR_BAD_PATHNAME (161), the refusal of a link.
+      const refused = r.events.filter((e) => e.id === 108);
+      expect(refused, JSON.stringify(r.events)).toHaveLength(1);
+      expect(refused[0]).toMatchObject({ level: 'warning', verbose: false });
+      expect(String(refused[0]!.message)).toMatch(/^The overlay's log lines of this run are not stored: logs\\sspr-logon\.jsonl .*\(error 161\)\.$/);
+      expect(r.events.map((e) => e.id)).toContain(111); // and the run itself ended as it would have (exit 10, cancelled)
     } finally {
       rmSync(active, { force: true });
       rmSync(victim, { force: true });
     }
-    // With the link gone, the next run writes its lines again.
+    // With the link gone, the next run writes its lines again, and says nothing about the log file.
     const again = await harness(['open:logon', 'click:exit 10']);
     expect(readFileSync(active, 'utf8')).toContain(`{"level":"info","event":"standin.started","pid":${String(again.records[0]!.pid)}}`);
+    expect(again.events.map((e) => e.id)).not.toContain(108);
   }, SLOW);
 
   it('removes the run folders of earlier launches at the next launch, never following what the overlay account left in them', async () => {
