@@ -540,6 +540,20 @@ describe('credential provider under wine', () => {
     expect(create.steps('state')[0]).toMatchObject({ consecutiveFailures: null, accountStatus: 'create-failed', accountError: 5 });
   }, SLOW);
 
+  it('UseOverlayAccount 0 (MSI setting) runs without the dedicated account; the Group Policy value wins over it', async () => {
+    const msiOff = await harness(['open:logon', 'click:exit 10'], { settings: { UseOverlayAccount: { dword: 0 } } });
+    expect(msiOff.records).toHaveLength(1);
+    expect(msiOff.account).toEqual([]);
+    const policyOn = await harness(['open:logon', 'click:exit 10'], {
+      settings: { UseOverlayAccount: { dword: 0 } },
+      reg: [{ key: POLICY, values: { UseOverlayAccount: { dword: 1 } } }],
+    });
+    expect(policyOn.account.map((c) => c.call)).toContain('LogOn');
+    const policyOff = await harness(['open:logon', 'click:exit 10'], { reg: [{ key: POLICY, values: { UseOverlayAccount: { dword: 0 } } }] });
+    expect(policyOff.records).toHaveLength(1);
+    expect(policyOff.account).toEqual([]);
+  }, SLOW);
+
   it('the production DLL fails closed under wine: no least-privilege token, so nothing is started', async () => {
     // Wine's NetUserSetInfo is not implemented at all (calling it ends the process), so this run uses the
     // documented escape hatch without the dedicated account; the restricted-token check is what it proves.

@@ -130,6 +130,12 @@ bool IsRunFolderName(const std::wstring& name) {
   return true;
 }
 
+bool ResolveUseOverlayAccount(const std::optional<std::uint32_t>& policy, const std::optional<std::uint32_t>& setting) {
+  if (policy) return *policy != 0;
+  if (setting) return *setting != 0;
+  return true;
+}
+
 bool IsUsableLinkText(const std::wstring& text) {
   if (text.empty() || text.size() > kMaxLinkTextChars) return false;
   bool hasVisible = false;

@@ -128,6 +128,16 @@ static void TestRunFolderNames() {
   CHECK(!IsRunFolderName(L""));
 }
 
+static void TestUseOverlayAccount() {
+  CHECK(ResolveUseOverlayAccount(std::nullopt, std::nullopt));
+  CHECK(!ResolveUseOverlayAccount(std::nullopt, 0u));
+  CHECK(ResolveUseOverlayAccount(std::nullopt, 1u));
+  // Group Policy wins either way.
+  CHECK(ResolveUseOverlayAccount(1u, 0u));
+  CHECK(!ResolveUseOverlayAccount(0u, 1u));
+  CHECK(!ResolveUseOverlayAccount(0u, std::nullopt));
+}
+
 static void TestLinkText() {
   CHECK(ResolveLinkText(std::nullopt, std::nullopt) == L"Forgot password?");
   CHECK(ResolveLinkText(std::nullopt, std::wstring(L"Reset my password")) == L"Reset my password");
@@ -404,6 +414,7 @@ int main() {
   TestInstallDir();
   TestLinkText();
   TestRunFolderNames();
+  TestUseOverlayAccount();
   TestWatchdog();
   TestOutcomes();
   TestFailureCounter();
