@@ -235,6 +235,8 @@ describe('credential provider under wine', () => {
     expect(verbose.events.map((e) => e.id)).toEqual([200, 100, 111]);
   }, SLOW);
 
+  // A 3 s watchdog: the wine test build times it from the stand-in's "standin.hanging" line, not from launch, so a
+  // slow start on a loaded machine cannot turn a crash or an exit into a watchdog kill (docs/shim-least-privilege.md).
   it('returns to the tile after crashes and a hang, turns itself off after 3 failures, and a success resets the count', async () => {
     const r = await harness(
       ['open:logon', 'click:crash av', 'click:crash abort', 'state', 'click:exit 0', 'state', 'click:crash av', 'click:exit 1', 'click:hang', 'state', 'open:logon', 'open:unlock', 'state'],
