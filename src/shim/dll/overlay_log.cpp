@@ -157,7 +157,8 @@ bool OverlayLogReader::OpenActive() {
       refusalReported_ = true;
       LogEvent(EventId::ActiveLogRefused, EventLevel::Warning, false,
                L"The overlay's log lines of this run are not stored: logs\\sspr-logon.jsonl in ProgramData\\SsprLogon "
-               L"could not be opened safely (a hard link, a reparse point or no access; nothing is written through it) "
+               L"could not be opened safely (a hard link, a reparse point, another owner or no access; nothing is written "
+               L"through it) "
                L"(error " + DecimalW(error) + L").");
     }
     return false;

@@ -288,7 +288,7 @@ HANDLE SafeFolder::OpenFile(const std::wstring& name, ACCESS_MASK access, DWORD 
   else if (disposition == CREATE_ALWAYS) ntDisposition = FILE_OVERWRITE_IF;
   else if (disposition == CREATE_NEW) ntDisposition = FILE_CREATE;
   DWORD error = 0;
-  HANDLE file = CreateRelative(handle_, name, access | FILE_READ_ATTRIBUTES, share, ntDisposition, FILE_NON_DIRECTORY_FILE, nullptr, &error);
+  HANDLE file = CreateRelative(handle_, name, access | FILE_READ_ATTRIBUTES | READ_CONTROL, share, ntDisposition, FILE_NON_DIRECTORY_FILE, nullptr, &error);
   if (file == INVALID_HANDLE_VALUE) {
     SetLastError(error);
     return INVALID_HANDLE_VALUE;
@@ -300,6 +300,21 @@ HANDLE SafeFolder::OpenFile(const std::wstring& name, ACCESS_MASK access, DWORD 
     CloseHandle(file);
     SetLastError(ERROR_BAD_PATHNAME);
     return INVALID_HANDLE_VALUE;
+  }
+  // A file someone else owns (planted before the folder was taken over) keeps its owner's right to read it and
+  // change its DACL: its contents are never trusted nor written. Deleting it is still allowed.
+  if (access & (GENERIC_READ | GENERIC_WRITE | FILE_READ_DATA | FILE_WRITE_DATA | FILE_APPEND_DATA)) {
+    PSID owner = nullptr;
+    PSECURITY_DESCRIPTOR descriptor = nullptr;
+    const bool trusted = GetSecurityInfo(file, SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION, &owner, nullptr, nullptr,
+                                         nullptr, &descriptor) == ERROR_SUCCESS &&
+                         IsTrustedOwner(owner);
+    if (descriptor != nullptr) LocalFree(descriptor);
+    if (!trusted) {
+      CloseHandle(file);
+      SetLastError(ERROR_INVALID_OWNER);
+      return INVALID_HANDLE_VALUE;
+    }
   }
   return file;
 }

@@ -40,8 +40,9 @@ class SafeFolder {
   // Opens (creating when missing, with `sddl`) the sub-folder `name` of `parent`, relative to its handle.
   bool OpenChild(const SafeFolder& parent, const std::wstring& name, const wchar_t* sddl, FolderReport* report);
   // Opens or creates the file `name` inside this folder, relative to its handle; refuses a reparse point and
-  // a file with more than one hard link (a link to a system file). INVALID_HANDLE_VALUE on refusal.
-  // FILE_READ_ATTRIBUTES is always added (the link-count check needs it).
+  // a file with more than one hard link (a link to a system file), and, when `access` reads or writes data, a
+  // file whose owner is not SYSTEM, Administrators or the shim's own user (ERROR_INVALID_OWNER).
+  // INVALID_HANDLE_VALUE on refusal. FILE_READ_ATTRIBUTES and READ_CONTROL are always added (the checks need them).
   HANDLE OpenFile(const std::wstring& name, ACCESS_MASK access, DWORD share, DWORD disposition) const;
   // The folder's entries, listed through its handle (never by a path looked up again).
   std::vector<FolderEntry> List() const;
