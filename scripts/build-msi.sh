@@ -111,7 +111,7 @@ DLL_SHA256="$(sha256sum "$DLL" | cut -d' ' -f1)"
 wixl --arch "$ARCH" -D "Arch=$ARCH" -D "Win64=$WIN64" -D "Version=$VERSION" -D "CpDll=$DLL_REL" -D "CpDllSha256=$DLL_SHA256" -o "$TMP_MSI" installer/SsprLogon.wxs "$WORK/Payload.wxs" 2> >(grep -v -e 'AllowSameVersionUpgrades' -e '^$' >&2)
 
 # --- patches ---------------------------------------------------------------------------------------------
-PUBLIC_PROPERTIES=(INSTALLDIR ENGINE PORTALURL AUTHORITY CLIENTID LINKTEXT HELPDESKTEXT LOCALE PROXYMODE PROXYSERVER PROXYBYPASS PACURL ENABLELOGGING)
+PUBLIC_PROPERTIES=(INSTALLDIR ENGINE PORTALURL AUTHORITY CLIENTID LINKTEXT HELPDESKTEXT LOCALE PROXYMODE PROXYSERVER PROXYBYPASS PACURL ENABLELOGGING USEOVERLAYACCOUNT)
 secure=("WIX_DOWNGRADE_DETECTED" "WIX_UPGRADE_DETECTED")
 for p in "${PUBLIC_PROPERTIES[@]}"; do secure+=("$p" "REMEMBERED_$p"); done
 SECURE="$(IFS=';'; echo "${secure[*]}")"
@@ -121,6 +121,7 @@ declare -A SETTING_CONDITION=(
   [SettingEngine]=ENGINE [SettingPortalUrl]=PORTALURL [SettingAuthority]=AUTHORITY [SettingClientId]=CLIENTID
   [SettingLinkText]=LINKTEXT [SettingHelpdeskText]=HELPDESKTEXT [SettingLocale]=LOCALE [SettingProxyMode]=PROXYMODE
   [SettingProxyServer]=PROXYSERVER [SettingProxyBypass]=PROXYBYPASS [SettingPacUrl]=PACURL [SettingEnableLogging]=ENABLELOGGING
+  [SettingUseOverlayAccount]=USEOVERLAYACCOUNT
 )
 
 # Protected DACLs (no inheritance from ProgramData, whose ACL lets Users create files): admins and SYSTEM

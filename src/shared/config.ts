@@ -145,6 +145,12 @@ export interface ConfigProblem {
   message: string;
 }
 
+/**
+ * Values under the same registry keys (the MSI's and the Group Policy one) that only the credential-provider
+ * shim reads (src/shim): not overlay settings, so never reported as unknown, and the ADMX may write them.
+ */
+export const shimOnlySettings: readonly string[] = ['UseOverlayAccount'];
+
 /** Validates one layer key by key: good keys are kept, bad or unknown ones reported. */
 export const validateLayer = (layer: string, raw: Record<string, unknown>): { values: Partial<Config>; problems: ConfigProblem[] } => {
   const values: Record<string, unknown> = {};

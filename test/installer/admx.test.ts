@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DOMParser, type Element as XmlElement } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
-import { configFields, defaultConfig, type ConfigKey } from '../../src/shared/config';
+import { configFields, defaultConfig, shimOnlySettings, type ConfigKey } from '../../src/shared/config';
 import { ROOT } from './support';
 
 const NS = 'http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions';
@@ -105,7 +105,8 @@ describe('ADMX/ADML templates', () => {
       expect(policy.getAttribute('class')).toBe('Machine');
       expect(policy.getAttribute('key')).toBe('SOFTWARE\\Policies\\SsprLogon');
       for (const v of valueNamesOf(policy)) {
-        expect(Object.keys(configFields), v).toContain(v);
+        // An overlay setting, or one the credential provider reads from the same key.
+        expect([...Object.keys(configFields), ...shimOnlySettings], v).toContain(v);
         written.add(v);
       }
     }
@@ -113,7 +114,7 @@ describe('ADMX/ADML templates', () => {
       'Engine', 'PortalUrl', 'AllowedHosts', 'Authority', 'ClientId', 'LinkText', 'HelpdeskText', 'Locale', 'IdleTimeoutSeconds',
       'ProxyMode', 'ProxyServer', 'ProxyBypass', 'PacUrl', 'EnableLogging', 'LogRetentionDays', 'LogMaxSizeMB',
     ];
-    for (const k of adminKeys) expect(written.has(k), k).toBe(true);
+    for (const k of [...adminKeys, ...shimOnlySettings]) expect(written.has(k), k).toBe(true);
   });
 
   it('offers exactly the schema choices and bounds, so GPO cannot write what the overlay would reject', () => {
@@ -138,10 +139,14 @@ describe('ADMX/ADML templates', () => {
         throw new Error(`unexpected element ${el.localName} for ${key}`);
       }
     }
-    const enableLogging = policies.find((p) => p.getAttribute('name') === 'EnableLogging') as XmlElement;
-    const decimalIn = (tag: string) => all(enableLogging as never, tag).flatMap((e) => all(e as never, 'decimal')).map((d) => d.getAttribute('value'));
-    expect(decimalIn('enabledValue')).toEqual(['1']);
-    expect(decimalIn('disabledValue')).toEqual(['0']);
+    // On/off settings write REG_DWORD 1 / 0, what the overlay and the shim read.
+    for (const name of ['EnableLogging', 'UseOverlayAccount']) {
+      const policy = policies.find((p) => p.getAttribute('name') === name) as XmlElement;
+      expect(policy, name).toBeDefined();
+      const decimalIn = (tag: string) => all(policy as never, tag).flatMap((e) => all(e as never, 'decimal')).map((d) => d.getAttribute('value'));
+      expect(decimalIn('enabledValue'), name).toEqual(['1']);
+      expect(decimalIn('disabledValue'), name).toEqual(['0']);
+    }
   });
 
   it('presentation defaults match the overlay defaults', () => {

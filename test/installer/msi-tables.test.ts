@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CLSID,
+  DWORD_PROPERTIES,
   REMEMBERED_PROPERTIES,
   ROOT,
   UPGRADE_CODE,
@@ -130,7 +131,7 @@ describe('MSI tables', () => {
 
       const written = registry.find((r) => r.Key === 'SOFTWARE\\SsprLogon' && r.Name === valueName);
       expect(written, valueName).toBeDefined();
-      expect(written?.Value).toBe(property === 'ENABLELOGGING' ? '#[ENABLELOGGING]' : `[${property}]`);
+      expect(written?.Value).toBe(DWORD_PROPERTIES.has(property) ? `#[${property}]` : `[${property}]`);
       expect(components.get(written?.Component_ ?? '')?.Condition, `${valueName} written only when ${property} is set`).toBe(property);
 
       const restores = sequence.filter((s) => actions.get(s.Action ?? '')?.Source === property);
@@ -175,6 +176,7 @@ describe('MSI tables', () => {
         // Every ProxyMode of the schema, the winhttp default included, and nothing else.
         'NOT PROXYMODE OR PROXYMODE = "winhttp" OR PROXYMODE = "system" OR PROXYMODE = "direct" OR PROXYMODE = "fixed" OR PROXYMODE = "pac"',
         'NOT ENABLELOGGING OR ENABLELOGGING = "0" OR ENABLELOGGING = "1"',
+        'NOT USEOVERLAYACCOUNT OR USEOVERLAYACCOUNT = "0" OR USEOVERLAYACCOUNT = "1"',
       ]),
     );
   });

@@ -157,6 +157,7 @@ describe('silent install, upgrade and removal under wine msiexec', { timeout: 12
     ['ENGINE=webview'],
     ['PROXYMODE=auto'],
     ['ENABLELOGGING=true'],
+    ['USEOVERLAYACCOUNT=no'],
     ['PORTALURL=http://passwordreset.microsoftonline.com/'],
   ])('refuses %s with 1603 and leaves the installed version untouched', async (bad) => {
     const log = join(tmp, `refused-${bad.split('=')[0]}.log`);
@@ -189,7 +190,7 @@ describe('silent install, upgrade and removal under wine msiexec', { timeout: 12
   });
 
   it('a rebuild of the same version upgrades too; a property passed then replaces only its own value', async () => {
-    const r = await wine.msiexec(['/i', v2rebuild, '/qn', 'LINKTEXT=Reset password', 'ENABLELOGGING=1', 'PROXYMODE=direct']);
+    const r = await wine.msiexec(['/i', v2rebuild, '/qn', 'LINKTEXT=Reset password', 'ENABLELOGGING=1', 'PROXYMODE=direct', 'USEOVERLAYACCOUNT=0']);
     expect(r.windowsCode).toBe(0);
 
     const entries = await ssprUninstallEntries(wine);
@@ -202,22 +203,26 @@ describe('silent install, upgrade and removal under wine msiexec', { timeout: 12
       LinkText: { type: 'REG_SZ', value: 'Reset password' },
       ProxyMode: { type: 'REG_SZ', value: 'direct' },
       EnableLogging: { type: 'REG_DWORD', value: 1 },
+      // Read by the credential provider (the dedicated account's escape hatch); the ADMX writes the same value.
+      UseOverlayAccount: { type: 'REG_DWORD', value: 0 },
       InstallDir: { type: 'REG_SZ', value: 'C:\\Program Files\\SSPR Logon\\' },
     });
     // Verbose logging is also switched on where Microsoft's add-in kept it.
     expect((await wine.regValues(KEYS.credentialProvider))?.EnableLogging).toEqual({ type: 'REG_DWORD', value: 1 });
   });
 
-  it('keeps EnableLogging=1 across a further upgrade that does not mention it', async () => {
+  it('keeps EnableLogging=1 and UseOverlayAccount=0 across a further upgrade that does not mention them', async () => {
     const r = await wine.msiexec(['/i', v2, '/qn']);
     expect(r.windowsCode).toBe(0);
+    expect((await wine.regValues(KEYS.settings))?.UseOverlayAccount).toEqual({ type: 'REG_DWORD', value: 0 });
     expect((await wine.regValues(KEYS.settings))?.EnableLogging).toEqual({ type: 'REG_DWORD', value: 1 });
     expect((await wine.regValues(KEYS.credentialProvider))?.EnableLogging).toEqual({ type: 'REG_DWORD', value: 1 });
   });
 
-  it('ENABLELOGGING=0 on a later upgrade turns verbose logging off in both places', async () => {
-    const r = await wine.msiexec(['/i', v2rebuild, '/qn', 'ENABLELOGGING=0']);
+  it('ENABLELOGGING=0 on a later upgrade turns verbose logging off in both places; USEOVERLAYACCOUNT=1 turns the account back on', async () => {
+    const r = await wine.msiexec(['/i', v2rebuild, '/qn', 'ENABLELOGGING=0', 'USEOVERLAYACCOUNT=1']);
     expect(r.windowsCode).toBe(0);
+    expect((await wine.regValues(KEYS.settings))?.UseOverlayAccount).toEqual({ type: 'REG_DWORD', value: 1 });
     expect((await wine.regValues(KEYS.settings))?.EnableLogging).toEqual({ type: 'REG_DWORD', value: 0 });
     expect((await wine.regValues(KEYS.credentialProvider))?.EnableLogging).toEqual({ type: 'REG_DWORD', value: 0 });
     expect((await wine.regValues(KEYS.settings))?.LinkText).toEqual({ type: 'REG_SZ', value: 'Reset password' });

@@ -34,7 +34,11 @@ export const REMEMBERED_PROPERTIES: Record<string, string> = {
   PROXYBYPASS: 'ProxyBypass',
   PACURL: 'PacUrl',
   ENABLELOGGING: 'EnableLogging',
+  USEOVERLAYACCOUNT: 'UseOverlayAccount',
 };
+
+/** The remembered properties written as REG_DWORD (0 or 1) rather than REG_SZ. */
+export const DWORD_PROPERTIES = new Set(['ENABLELOGGING', 'USEOVERLAYACCOUNT']);
 
 export const makeTempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `sspr-${prefix}-`));
 

@@ -2,7 +2,7 @@
 // drives it, launching the stand-in overlay. What wine can and cannot prove: docs/shim-least-privilege.md.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { appendFileSync, copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -235,6 +235,8 @@ describe('credential provider under wine', () => {
     expect(verbose.events.map((e) => e.id)).toEqual([200, 100, 111]);
   }, SLOW);
 
+  // A 3 s watchdog: the wine test build times it from the stand-in's "standin.hanging" line, not from launch, so a
+  // slow start on a loaded machine cannot turn a crash or an exit into a watchdog kill (docs/shim-least-privilege.md).
   it('returns to the tile after crashes and a hang, turns itself off after 3 failures, and a success resets the count', async () => {
     const r = await harness(
       ['open:logon', 'click:crash av', 'click:crash abort', 'state', 'click:exit 0', 'state', 'click:crash av', 'click:exit 1', 'click:hang', 'state', 'open:logon', 'open:unlock', 'state'],
@@ -352,13 +354,67 @@ describe('credential provider under wine', () => {
       const r = await harness(['open:logon', 'click:exit 10']);
       expect(r.records).toHaveLength(1); // the overlay still ran; only its lines had nowhere safe to go
       expect(readFileSync(victim, 'utf8')).toBe('[boot]\n');
+      // The admin learns of it: one warning for the run (the stand-in wrote several lines, each refused), naming
+      // the file and ERROR_BAD_PATHNAME (161), the refusal of a link.
+      const refused = r.events.filter((e) => e.id === 108);
+      expect(refused, JSON.stringify(r.events)).toHaveLength(1);
+      expect(refused[0]).toMatchObject({ level: 'warning', verbose: false });
+      expect(String(refused[0]!.message)).toMatch(/^The overlay's log lines of this run are not stored: logs\\sspr-logon\.jsonl .*\(error 161\)\.$/);
+      expect(r.events.map((e) => e.id)).toContain(111); // and the run itself ended as it would have (exit 10, cancelled)
     } finally {
       rmSync(active, { force: true });
       rmSync(victim, { force: true });
     }
-    // With the link gone, the next run writes its lines again.
+    // With the link gone, the next run writes its lines again, and says nothing about the log file.
     const again = await harness(['open:logon', 'click:exit 10']);
     expect(readFileSync(active, 'utf8')).toContain(`{"level":"info","event":"standin.started","pid":${String(again.records[0]!.pid)}}`);
+    expect(again.events.map((e) => e.id)).not.toContain(108);
+  }, SLOW);
+
+  it('removes the run folders of earlier launches at the next launch, never following what the overlay account left in them', async () => {
+    const overlayDir = join(wine.dir, 'drive_c/ProgramData/SsprLogon/Overlay');
+    const runOf = (run: HarnessRun) => ((run.records[0]!.env as Record<string, string>).TEMP ?? '').split('\\').pop() ?? '';
+    const first = await harness(['open:logon', 'click:exit 10']);
+    const firstRun = runOf(first);
+    expect(readdirSync(overlayDir)).toContain(firstRun); // kept after its run, for diagnosis
+
+    // An earlier run's profile, nested like Chromium's.
+    const old = join(overlayDir, 'run-00000000000000aa');
+    mkdirSync(join(old, 'Default/Cache/Cache_Data'), { recursive: true });
+    writeFileSync(join(old, 'Default/Cache/Cache_Data/data_0'), 'cache');
+    writeFileSync(join(old, 'Default/Preferences'), '{}');
+    // A run folder where the overlay account planted a hard link to a file SYSTEM may write.
+    const planted = join(overlayDir, 'run-00000000000000bb');
+    mkdirSync(join(planted, 'Default'), { recursive: true });
+    writeFileSync(join(planted, 'Default/History'), 'history');
+    const victim = join(wine.dir, 'drive_c/windows/system32/sspr-run-victim.ini');
+    writeFileSync(victim, '[boot]\n');
+    linkSync(victim, join(planted, 'Default/planted.ini'));
+    // Names the shim never gives a run folder are never touched.
+    mkdirSync(join(overlayDir, 'keep-me'));
+    writeFileSync(join(overlayDir, 'keep-me/notes.txt'), 'mine');
+    mkdirSync(join(overlayDir, 'run-0000000000000ABC'));
+    try {
+      const second = await harness(['open:logon', 'click:exit 10']);
+      const secondRun = runOf(second);
+      expect(second.records).toHaveLength(1);
+      expect(readdirSync(overlayDir).sort()).toEqual(['keep-me', 'run-0000000000000ABC', 'run-00000000000000bb', secondRun].sort());
+      // The link was neither followed nor removed: the file it names is as it was, the link and its folders stay;
+      // everything else in that folder is gone.
+      expect(readFileSync(victim, 'utf8')).toBe('[boot]\n');
+      expect(existsSync(join(planted, 'Default/planted.ini'))).toBe(true);
+      expect(existsSync(join(planted, 'Default/History'))).toBe(false);
+      expect(readFileSync(join(overlayDir, 'keep-me/notes.txt'), 'utf8')).toBe('mine');
+
+      // Once the link is gone, that folder goes with the next launch; this run's folder stays until then.
+      rmSync(join(planted, 'Default/planted.ini'));
+      const third = await harness(['open:logon', 'click:exit 10']);
+      expect(readdirSync(overlayDir).sort()).toEqual(['keep-me', 'run-0000000000000ABC', runOf(third)].sort());
+    } finally {
+      rmSync(victim, { force: true });
+      rmSync(join(overlayDir, 'keep-me'), { recursive: true, force: true });
+      rmSync(join(overlayDir, 'run-0000000000000ABC'), { recursive: true, force: true });
+    }
   }, SLOW);
 
   it('reaps whatever the overlay started when it exits (kill-on-close job)', async () => {
@@ -484,6 +540,20 @@ describe('credential provider under wine', () => {
     expect(create.records).toEqual([]);
     expect(create.account.map((c) => c.call)).toEqual(['QueryUser', 'AddUser']);
     expect(create.steps('state')[0]).toMatchObject({ consecutiveFailures: null, accountStatus: 'create-failed', accountError: 5 });
+  }, SLOW);
+
+  it('UseOverlayAccount 0 (MSI setting) runs without the dedicated account; the Group Policy value wins over it', async () => {
+    const msiOff = await harness(['open:logon', 'click:exit 10'], { settings: { UseOverlayAccount: { dword: 0 } } });
+    expect(msiOff.records).toHaveLength(1);
+    expect(msiOff.account).toEqual([]);
+    const policyOn = await harness(['open:logon', 'click:exit 10'], {
+      settings: { UseOverlayAccount: { dword: 0 } },
+      reg: [{ key: POLICY, values: { UseOverlayAccount: { dword: 1 } } }],
+    });
+    expect(policyOn.account.map((c) => c.call)).toContain('LogOn');
+    const policyOff = await harness(['open:logon', 'click:exit 10'], { reg: [{ key: POLICY, values: { UseOverlayAccount: { dword: 0 } } }] });
+    expect(policyOff.records).toHaveLength(1);
+    expect(policyOff.account).toEqual([]);
   }, SLOW);
 
   it('the production DLL fails closed under wine: no least-privilege token, so nothing is started', async () => {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configFields, mergeLayers, type Config, type ConfigKey, type ConfigProblem } from '../../shared/config';
+import { configFields, mergeLayers, shimOnlySettings, type Config, type ConfigKey, type ConfigProblem } from '../../shared/config';
 import { POLICY_KEY, PROVIDER_KEY, SETTINGS_KEY, type RegistrySource, type RegistryValue } from './registry';
 
 export const CONFIG_FILE_NAME = 'config.json';
@@ -134,7 +134,8 @@ const readRegistryLayer = async (
   }
   if (!values) return { raw: {} };
   if (only) return { raw: only in values && values[only] !== '' ? { [only]: values[only] } : {} };
-  return { raw: coerceLayer(key === SETTINGS_KEY ? msiLayer(values) : values) };
+  const overlayValues = Object.fromEntries(Object.entries(values).filter(([name]) => !shimOnlySettings.includes(name)));
+  return { raw: coerceLayer(key === SETTINGS_KEY ? msiLayer(overlayValues) : overlayValues) };
 };
 
 export const loadConfig = async (opts: LoadConfigOptions = {}): Promise<LoadedConfig> => {

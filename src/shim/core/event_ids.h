@@ -15,6 +15,7 @@ enum class EventId : std::uint16_t {
   PayloadRejected = 105,
   AccountUnavailable = 106,
   ProductDataFolderRejected = 107,
+  ActiveLogRefused = 108,
   ResetDone = 110,
   Cancelled = 111,
   IdleTimeout = 112,

@@ -121,6 +121,21 @@ std::wstring DirectoryOf(const std::wstring& path) {
   return path.substr(0, slash);
 }
 
+bool IsRunFolderName(const std::wstring& name) {
+  if (name.size() != 20 || name.compare(0, 4, L"run-") != 0) return false;
+  for (std::size_t i = 4; i < name.size(); ++i) {
+    const wchar_t c = name[i];
+    if (!((c >= L'0' && c <= L'9') || (c >= L'a' && c <= L'f'))) return false;
+  }
+  return true;
+}
+
+bool ResolveUseOverlayAccount(const std::optional<std::uint32_t>& policy, const std::optional<std::uint32_t>& setting) {
+  if (policy) return *policy != 0;
+  if (setting) return *setting != 0;
+  return true;
+}
+
 bool IsUsableLinkText(const std::wstring& text) {
   if (text.empty() || text.size() > kMaxLinkTextChars) return false;
   bool hasVisible = false;

@@ -48,6 +48,13 @@ std::wstring JoinPath(const std::wstring& dir, const std::wstring& file);
 // The folder part of a module path ("C:\a\b.dll" -> "C:\a"); empty when there is none.
 std::wstring DirectoryOf(const std::wstring& path);
 
+// This launch's folder under ProgramData\SsprLogon\Overlay is "run-" and 16 lower-case hex digits (random).
+// Only names of exactly that shape are removed there when a later launch clears earlier runs' folders.
+bool IsRunFolderName(const std::wstring& name);
+
+// UseOverlayAccount: the policy value wins over the MSI setting; anything but 0 means on; default on.
+bool ResolveUseOverlayAccount(const std::optional<std::uint32_t>& policy, const std::optional<std::uint32_t>& setting);
+
 // Policy (GPO) wins over the MSI setting, which wins over the default. Unusable values are skipped.
 bool IsUsableLinkText(const std::wstring& text);
 std::wstring ResolveLinkText(const std::optional<std::wstring>& policy, const std::optional<std::wstring>& setting);

@@ -303,6 +303,7 @@ struct DataFolders {
   SafeFolder logs;
   SafeFolder runtime;
   SafeFolder run;  // Overlay\run-<random>: this launch's profile and data folder
+  std::wstring runName;
 };
 
 bool PrepareDataFolders(DataFolders* folders, PSID identity, LaunchResult* result, Failure* failure) {
@@ -322,11 +323,21 @@ bool PrepareDataFolders(DataFolders* folders, PSID identity, LaunchResult* resul
                             identityText + L")S:(ML;OICI;NW;;;LW)";
   LocalFree(identityText);
   const std::wstring name = L"run-" + RandomHex(8);
-  if (name.size() != 20) return Fail(failure, L"run-folder-name");
+  if (!IsRunFolderName(name)) return Fail(failure, L"run-folder-name");
+  folders->runName = name;
   if (!folders->run.OpenChild(folders->runtime, name, sddl.c_str(), &report)) {
     return Fail(failure, (L"run-folder:" + report.failedStep).c_str(), report.error);
   }
   return true;
+}
+
+// Each launch leaves its folder (Chromium's profile and cache, crash reports) for diagnosis until the next one,
+// which removes the folders of earlier runs here. The overlay account wrote them, so RemoveTree never follows a
+// link it planted; a folder another launch still holds (one in another session) is left for a later launch.
+void RemoveEarlierRunFolders(const SafeFolder& runtime, const std::wstring& current) {
+  for (const FolderEntry& entry : runtime.List()) {
+    if (entry.name != current && IsRunFolderName(entry.name)) runtime.RemoveTree(entry.name);
+  }
 }
 
 // A fixed, minimal environment: nothing from LogonUI's environment except where Windows lives.
@@ -378,8 +389,24 @@ bool ConfigureJob(HANDLE job, LaunchResult* result, Failure* failure) {
   return true;
 }
 
-void NoteUiReady(void* context, const std::string& line) {
-  if (IsUiReadyLine(line)) InterlockedExchange(static_cast<volatile LONG*>(context), 1);
+// What the launcher learns from the overlay's lines while the reader stores them.
+struct LineWatch {
+  volatile LONG uiReady = 0;
+#ifdef SSPR_WINE_TEST_BUILD
+  // Set when the stand-in reports that it hangs (test build only, see the watchdog wait below).
+  HANDLE hanging = CreateEventW(nullptr, TRUE, FALSE, nullptr);
+  ~LineWatch() {
+    if (hanging != nullptr) CloseHandle(hanging);
+  }
+#endif
+};
+
+void WatchLine(void* context, const std::string& line) {
+  auto* watch = static_cast<LineWatch*>(context);
+  if (IsUiReadyLine(line)) InterlockedExchange(&watch->uiReady, 1);
+#ifdef SSPR_WINE_TEST_BUILD
+  if (watch->hanging != nullptr && line.find("\"event\":\"standin.hanging\"") != std::string::npos) SetEvent(watch->hanging);
+#endif
 }
 
 }  // namespace
@@ -482,9 +509,9 @@ LaunchResult RunOverlay(const LaunchRequest& request, HANDLE stopEvent, StartedC
   // (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), nothing else of LogonUI's.
   // Declared first so it is destroyed last: every early return closes the write end before the reader
   // waits for the end of the pipe.
-  volatile LONG uiReady = 0;  // before the reader, which writes it until it is destroyed
+  LineWatch watch;  // before the reader, which writes it until it is destroyed
   OverlayLogReader logReader(folders.logs);  // every log file through the logs folder's handle
-  logReader.SetLineObserver(&NoteUiReady, const_cast<LONG*>(&uiReady));
+  logReader.SetLineObserver(&WatchLine, &watch);
   SECURITY_ATTRIBUTES inheritable = {sizeof inheritable, nullptr, TRUE};
   HANDLE logRead = nullptr;
   Handle logWrite;
@@ -565,7 +592,18 @@ LaunchResult RunOverlay(const LaunchRequest& request, HANDLE stopEvent, StartedC
   }
   result.processId = process.dwProcessId;
   if (onStarted != nullptr) onStarted(context, process.dwProcessId, result);
+  // Once the overlay is on its way, so the user never waits for it.
+  RemoveEarlierRunFolders(folders.runtime, folders.runName);
 
+#ifdef SSPR_WINE_TEST_BUILD
+  // Wine test build only (never shipped): the watchdog period starts when the stand-in reports that it hangs
+  // rather than at launch, so a slow start on a loaded test machine cannot turn a crash, an exit code or the
+  // UI-ready line into a watchdog kill. The period, the kill and what they count are the production code's.
+  if (watch.hanging != nullptr) {
+    HANDLE arming[3] = {processHandle.h, watch.hanging, stopEvent};
+    WaitForMultipleObjects(stopEvent != nullptr ? 3 : 2, arming, FALSE, 120000);
+  }
+#endif
   HANDLE waits[2] = {processHandle.h, stopEvent};
   const DWORD waited = WaitForMultipleObjects(stopEvent != nullptr ? 2 : 1, waits, FALSE, request.watchdogMs);
   if (waited == WAIT_OBJECT_0) {
@@ -582,7 +620,7 @@ LaunchResult RunOverlay(const LaunchRequest& request, HANDLE stopEvent, StartedC
   // Closing the job kills anything the overlay left behind (KILL_ON_JOB_CLOSE).
   job.reset();
   logReader.Finish();
-  result.uiReady = InterlockedCompareExchange(&uiReady, 0, 0) != 0;
+  result.uiReady = InterlockedCompareExchange(&watch.uiReady, 0, 0) != 0;
   return result;
 }
 

@@ -4,6 +4,7 @@
 #include <lm.h>
 
 #include <cstdio>
+#include <optional>
 #include <vector>
 
 #include "../core/policy.h"
@@ -204,14 +205,18 @@ AccountApi& ActiveAccountApi() {
   return SystemAccountApi();
 }
 
-bool OverlayAccountEnabled() {
-  DWORD value = 1;
+static std::optional<std::uint32_t> ReadUseOverlayAccount(const wchar_t* key) {
+  DWORD value = 0;
   DWORD size = sizeof value;
-  if (RegGetValueW(HKEY_LOCAL_MACHINE, kSettingsKey, L"UseOverlayAccount", RRF_RT_REG_DWORD,
-                   nullptr, &value, &size) != ERROR_SUCCESS) {
-    return true;
+  if (RegGetValueW(HKEY_LOCAL_MACHINE, key, L"UseOverlayAccount", RRF_RT_REG_DWORD, nullptr, &value, &size) !=
+      ERROR_SUCCESS) {
+    return std::nullopt;
   }
-  return value != 0;
+  return value;
+}
+
+bool OverlayAccountEnabled() {
+  return ResolveUseOverlayAccount(ReadUseOverlayAccount(L"SOFTWARE\\Policies\\SsprLogon"), ReadUseOverlayAccount(kSettingsKey));
 }
 
 bool LogOnOverlayAccount(AccountApi& api, AccountLogon* logon) {

@@ -6,6 +6,7 @@
 
 #include "../core/policy.h"
 #include "settings.h"
+#include "../core/text_format.h"
 
 namespace sspr {
 namespace {
@@ -150,7 +151,18 @@ bool OverlayLogReader::OpenActive() {
   // points to by then. A link planted under the active name is refused: its lines are lost, nothing is
   // written through it.
   file_ = logs_.OpenFile(Wide(kActiveLogName), FILE_APPEND_DATA | DELETE, FILE_SHARE_READ, OPEN_ALWAYS);
-  if (file_ == INVALID_HANDLE_VALUE) return false;
+  if (file_ == INVALID_HANDLE_VALUE) {
+    const DWORD error = GetLastError();
+    if (!refusalReported_) {
+      refusalReported_ = true;
+      LogEvent(EventId::ActiveLogRefused, EventLevel::Warning, false,
+               L"The overlay's log lines of this run are not stored: logs\\sspr-logon.jsonl in ProgramData\\SsprLogon "
+               L"could not be opened safely (a hard link, a reparse point, another owner or no access; nothing is written "
+               L"through it) "
+               L"(error " + DecimalW(error) + L").");
+    }
+    return false;
+  }
   LARGE_INTEGER size = {};
   activeSize_ = GetFileSizeEx(file_, &size) ? static_cast<std::uint64_t>(size.QuadPart) : 0;
   return true;

@@ -62,6 +62,7 @@ class OverlayLogReader {
   std::uint64_t activeSize_ = 0;
   std::size_t written_ = 0;
   bool capReached_ = false;
+  bool refusalReported_ = false;  // event 108 once per run, however many lines find no safe file
   LineObserver observer_ = nullptr;
   void* observerContext_ = nullptr;
 };

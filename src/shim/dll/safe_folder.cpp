@@ -116,6 +116,69 @@ HANDLE CreateRelative(HANDLE root, const std::wstring& name, ACCESS_MASK access,
   return handle;
 }
 
+// The entries of the folder `handle`, read through that handle (never by a path looked up again).
+std::vector<FolderEntry> ListThrough(HANDLE handle) {
+  std::vector<FolderEntry> entries;
+  if (handle == INVALID_HANDLE_VALUE) return entries;
+  // 8-byte aligned: the records hold LARGE_INTEGERs.
+  std::vector<std::uint64_t> buffer(8192);
+  FILE_INFO_BY_HANDLE_CLASS kind = FileIdBothDirectoryRestartInfo;  // from the start on every call
+  while (GetFileInformationByHandleEx(handle, kind, buffer.data(), static_cast<DWORD>(buffer.size() * sizeof buffer[0]))) {
+    kind = FileIdBothDirectoryInfo;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(buffer.data());
+    for (;;) {
+      const auto* info = reinterpret_cast<const FILE_ID_BOTH_DIR_INFO*>(bytes);
+      FolderEntry entry;
+      entry.name.assign(info->FileName, info->FileNameLength / sizeof(wchar_t));
+      entry.attributes = info->FileAttributes;
+      entry.size = static_cast<std::uint64_t>(info->EndOfFile.QuadPart);
+      if (entry.name != L"." && entry.name != L"..") entries.push_back(entry);
+      if (info->NextEntryOffset == 0) break;
+      bytes += info->NextEntryOffset;
+    }
+  }
+  return entries;
+}
+
+bool MarkForDeletion(HANDLE handle) {
+  FILE_DISPOSITION_INFO disposition = {TRUE};
+  return SetFileInformationByHandle(handle, FileDispositionInfo, &disposition, sizeof disposition) != FALSE;
+}
+
+// Deeper than any profile Chromium writes; a deeper tree is left rather than walked without end.
+constexpr int kMaxTreeDepth = 32;
+
+bool RemoveEntry(HANDLE parent, const std::wstring& name, int depth) {
+  if (name.empty() || name == L"." || name == L".." || name.find_first_of(L"\\/:") != std::wstring::npos) return false;
+  DWORD error = 0;
+  // Whatever the entry is (file, folder, junction, symlink), the entry itself, relative to the folder we hold.
+  // DELETE without delete sharing from the other holders: a run folder a running launch holds is refused here.
+  HANDLE entry = CreateRelative(parent, name, DELETE | FILE_LIST_DIRECTORY | FILE_READ_ATTRIBUTES | FILE_WRITE_ATTRIBUTES,
+                                FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_OPEN, FILE_OPEN_FOR_BACKUP_INTENT, nullptr, &error);
+  if (entry == INVALID_HANDLE_VALUE) return false;
+  BY_HANDLE_FILE_INFORMATION info = {};
+  bool ok = GetFileInformationByHandle(entry, &info) != FALSE;
+  const bool reparsePoint = (info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) != 0;
+  if (ok && !reparsePoint && (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) {
+    ok = depth < kMaxTreeDepth;
+    if (ok) {
+      for (const FolderEntry& child : ListThrough(entry)) ok = RemoveEntry(entry, child.name, depth + 1) && ok;
+    }
+  } else if (ok && !reparsePoint && info.nNumberOfLinks != 1) {
+    ok = false;  // another name of a file elsewhere (a system file): never touched
+  }
+  if (ok && (info.dwFileAttributes & FILE_ATTRIBUTE_READONLY)) {
+    // A read-only entry cannot be marked for deletion; the attribute goes on this handle only.
+    FILE_BASIC_INFO basic = {};
+    basic.FileAttributes = info.dwFileAttributes & ~FILE_ATTRIBUTE_READONLY;
+    if (basic.FileAttributes == 0) basic.FileAttributes = FILE_ATTRIBUTE_NORMAL;
+    SetFileInformationByHandle(entry, FileBasicInfo, &basic, sizeof basic);
+  }
+  if (ok) ok = MarkForDeletion(entry);
+  CloseHandle(entry);
+  return ok;
+}
+
 }  // namespace
 
 void SafeFolder::Close() {
@@ -225,7 +288,7 @@ HANDLE SafeFolder::OpenFile(const std::wstring& name, ACCESS_MASK access, DWORD 
   else if (disposition == CREATE_ALWAYS) ntDisposition = FILE_OVERWRITE_IF;
   else if (disposition == CREATE_NEW) ntDisposition = FILE_CREATE;
   DWORD error = 0;
-  HANDLE file = CreateRelative(handle_, name, access | FILE_READ_ATTRIBUTES, share, ntDisposition, FILE_NON_DIRECTORY_FILE, nullptr, &error);
+  HANDLE file = CreateRelative(handle_, name, access | FILE_READ_ATTRIBUTES | READ_CONTROL, share, ntDisposition, FILE_NON_DIRECTORY_FILE, nullptr, &error);
   if (file == INVALID_HANDLE_VALUE) {
     SetLastError(error);
     return INVALID_HANDLE_VALUE;
@@ -238,31 +301,25 @@ HANDLE SafeFolder::OpenFile(const std::wstring& name, ACCESS_MASK access, DWORD 
     SetLastError(ERROR_BAD_PATHNAME);
     return INVALID_HANDLE_VALUE;
   }
+  // A file someone else owns (planted before the folder was taken over) keeps its owner's right to read it and
+  // change its DACL: its contents are never trusted nor written. Deleting it is still allowed.
+  if (access & (GENERIC_READ | GENERIC_WRITE | FILE_READ_DATA | FILE_WRITE_DATA | FILE_APPEND_DATA)) {
+    PSID owner = nullptr;
+    PSECURITY_DESCRIPTOR descriptor = nullptr;
+    const bool trusted = GetSecurityInfo(file, SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION, &owner, nullptr, nullptr,
+                                         nullptr, &descriptor) == ERROR_SUCCESS &&
+                         IsTrustedOwner(owner);
+    if (descriptor != nullptr) LocalFree(descriptor);
+    if (!trusted) {
+      CloseHandle(file);
+      SetLastError(ERROR_INVALID_OWNER);
+      return INVALID_HANDLE_VALUE;
+    }
+  }
   return file;
 }
 
-std::vector<FolderEntry> SafeFolder::List() const {
-  std::vector<FolderEntry> entries;
-  if (handle_ == INVALID_HANDLE_VALUE) return entries;
-  // 8-byte aligned: the records hold LARGE_INTEGERs.
-  std::vector<std::uint64_t> buffer(8192);
-  FILE_INFO_BY_HANDLE_CLASS kind = FileIdBothDirectoryRestartInfo;  // from the start on every call
-  while (GetFileInformationByHandleEx(handle_, kind, buffer.data(), static_cast<DWORD>(buffer.size() * sizeof buffer[0]))) {
-    kind = FileIdBothDirectoryInfo;
-    const auto* bytes = reinterpret_cast<const unsigned char*>(buffer.data());
-    for (;;) {
-      const auto* info = reinterpret_cast<const FILE_ID_BOTH_DIR_INFO*>(bytes);
-      FolderEntry entry;
-      entry.name.assign(info->FileName, info->FileNameLength / sizeof(wchar_t));
-      entry.attributes = info->FileAttributes;
-      entry.size = static_cast<std::uint64_t>(info->EndOfFile.QuadPart);
-      if (entry.name != L"." && entry.name != L"..") entries.push_back(entry);
-      if (info->NextEntryOffset == 0) break;
-      bytes += info->NextEntryOffset;
-    }
-  }
-  return entries;
-}
+std::vector<FolderEntry> SafeFolder::List() const { return ListThrough(handle_); }
 
 bool SafeFolder::Rename(HANDLE file, const std::wstring& newName) const {
   const NtSetInformationFileFn setInformation = NtSetInformation();
@@ -292,10 +349,17 @@ bool SafeFolder::Rename(HANDLE file, const std::wstring& newName) const {
 bool SafeFolder::RemoveFile(const std::wstring& name) const {
   HANDLE file = OpenFile(name, DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, OPEN_EXISTING);
   if (file == INVALID_HANDLE_VALUE) return false;
-  FILE_DISPOSITION_INFO disposition = {TRUE};
-  const bool ok = SetFileInformationByHandle(file, FileDispositionInfo, &disposition, sizeof disposition) != FALSE;
+  const bool ok = MarkForDeletion(file);
   CloseHandle(file);
   return ok;
+}
+
+bool SafeFolder::RemoveTree(const std::wstring& name) const {
+  if (handle_ == INVALID_HANDLE_VALUE) return false;
+  // What the overlay account wrote may deny SYSTEM access (it owns those files): backup intent and the
+  // backup/restore privileges open them anyway, for deletion only.
+  BackupPrivileges privileges;
+  return RemoveEntry(handle_, name, 0);
 }
 
 }  // namespace sspr

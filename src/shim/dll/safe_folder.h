@@ -40,8 +40,9 @@ class SafeFolder {
   // Opens (creating when missing, with `sddl`) the sub-folder `name` of `parent`, relative to its handle.
   bool OpenChild(const SafeFolder& parent, const std::wstring& name, const wchar_t* sddl, FolderReport* report);
   // Opens or creates the file `name` inside this folder, relative to its handle; refuses a reparse point and
-  // a file with more than one hard link (a link to a system file). INVALID_HANDLE_VALUE on refusal.
-  // FILE_READ_ATTRIBUTES is always added (the link-count check needs it).
+  // a file with more than one hard link (a link to a system file), and, when `access` reads or writes data, a
+  // file whose owner is not SYSTEM, Administrators or the shim's own user (ERROR_INVALID_OWNER).
+  // INVALID_HANDLE_VALUE on refusal. FILE_READ_ATTRIBUTES and READ_CONTROL are always added (the checks need them).
   HANDLE OpenFile(const std::wstring& name, ACCESS_MASK access, DWORD share, DWORD disposition) const;
   // The folder's entries, listed through its handle (never by a path looked up again).
   std::vector<FolderEntry> List() const;
@@ -51,6 +52,11 @@ class SafeFolder {
   // Deletes the file `name` of this folder: opened through OpenFile (so a link is refused, never followed),
   // then marked for deletion on that handle.
   bool RemoveFile(const std::wstring& name) const;
+  // Deletes the entry `name` of this folder with everything inside it, every step relative to the handle of the
+  // folder above it: a reparse point (junction, symlink) met anywhere is deleted itself, never followed; a file
+  // with a second hard link is left where it is (and so is every folder above it); an entry someone holds open
+  // without delete sharing (the run folder of a launch still running) is left whole. True when `name` is gone.
+  bool RemoveTree(const std::wstring& name) const;
 
   HANDLE handle() const { return handle_; }
   const std::wstring& path() const { return path_; }

@@ -332,6 +332,8 @@ int wmain(int argc, wchar_t** argv) {
     return _wtoi(action.c_str() + 7);
   }
   if (action == L"hang") {
+    // The wine test build of the shim starts its watchdog period from this line (src/shim/dll/launcher.cpp).
+    WriteStdout("{\"level\":\"info\",\"event\":\"standin.hanging\"}\n");
     for (;;) Sleep(INFINITE);
   }
   return 1;

@@ -126,6 +126,17 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ Engine: 'native', PortalUrl: 'https://sspr.contoso.com/', EnableLogging: false, HelpdeskText: 'Call 555', BrandName: '' });
   });
 
+  it("the shim's own UseOverlayAccount, under the MSI key or the policy key, is not an unknown overlay setting", async () => {
+    const registry = fakeRegistry({ [SETTINGS_KEY]: { UseOverlayAccount: 0, Locale: 'pt' }, [POLICY_KEY]: { UseOverlayAccount: 1 } });
+    const { config, problems } = await loadConfig({ registry });
+    expect(problems).toEqual([]);
+    expect(config.Locale).toBe('pt');
+    expect(config).not.toHaveProperty('UseOverlayAccount');
+    // Any other unknown name still is reported.
+    const other = await loadConfig({ registry: fakeRegistry({ [POLICY_KEY]: { UseOverlayAcount: 1 } }) });
+    expect(other.problems).toEqual([expect.objectContaining({ key: 'UseOverlayAcount', message: 'unknown setting, ignored' })]);
+  });
+
   it('EnableLogging as REG_DWORD 0/1 and as text', async () => {
     for (const [value, expected] of [[1, true], [0, false], ['1', true], ['false', false]] as const) {
       const { config } = await loadConfig({ registry: fakeRegistry({ [POLICY_KEY]: { EnableLogging: value } }) });

@@ -116,6 +116,28 @@ static void TestInstallDir() {
   CHECK(DirectoryOf(L"nofolder.dll").empty());
 }
 
+static void TestRunFolderNames() {
+  CHECK(IsRunFolderName(L"run-0123456789abcdef"));
+  CHECK(!IsRunFolderName(L"run-0123456789ABCDEF"));  // the shim writes lower case only
+  CHECK(!IsRunFolderName(L"run-0123456789abcde"));
+  CHECK(!IsRunFolderName(L"run-0123456789abcdef0"));
+  CHECK(!IsRunFolderName(L"Run-0123456789abcdef"));
+  CHECK(!IsRunFolderName(L"run-0123456789abcdeg"));
+  CHECK(!IsRunFolderName(L"run-01234567\\9abcdef"));
+  CHECK(!IsRunFolderName(L"keep-me"));
+  CHECK(!IsRunFolderName(L""));
+}
+
+static void TestUseOverlayAccount() {
+  CHECK(ResolveUseOverlayAccount(std::nullopt, std::nullopt));
+  CHECK(!ResolveUseOverlayAccount(std::nullopt, 0u));
+  CHECK(ResolveUseOverlayAccount(std::nullopt, 1u));
+  // Group Policy wins either way.
+  CHECK(ResolveUseOverlayAccount(1u, 0u));
+  CHECK(!ResolveUseOverlayAccount(0u, 1u));
+  CHECK(!ResolveUseOverlayAccount(0u, std::nullopt));
+}
+
 static void TestLinkText() {
   CHECK(ResolveLinkText(std::nullopt, std::nullopt) == L"Forgot password?");
   CHECK(ResolveLinkText(std::nullopt, std::wstring(L"Reset my password")) == L"Reset my password");
@@ -391,6 +413,8 @@ int main() {
   TestLanguageTags();
   TestInstallDir();
   TestLinkText();
+  TestRunFolderNames();
+  TestUseOverlayAccount();
   TestWatchdog();
   TestOutcomes();
   TestFailureCounter();
