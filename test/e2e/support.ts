@@ -4,11 +4,11 @@
  * (core + host + browser context) per test.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { RENDERER_STATIC_FILES, rendererBuildOptions } from '../../scripts/bundle-options.mjs';
+import { rendererBuildOptions } from '../../scripts/bundle-options.mjs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
@@ -64,7 +64,6 @@ export const buildRenderer = (): Promise<string> => {
     if (existsSync(join(out, 'index.html'))) return out;
     const staging = mkdtempSync(join(tmpdir(), 'sspr-e2e-renderer-build-'));
     await build({ ...rendererBuildOptions(root, staging), logLevel: 'error' });
-    for (const file of RENDERER_STATIC_FILES) copyFileSync(join(root, 'src/renderer', file), join(staging, file));
     try {
       renameSync(staging, out);
     } catch {

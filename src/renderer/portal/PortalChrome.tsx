@@ -12,7 +12,6 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react
 import { PortalOutcomeReasons, type AppInfo, type IpcHandlers, type PortalHandlers, type PortalState } from '../../shared/ipc';
 import { isRtl, PORTAL_LANGUAGES, usePortalStrings } from './strings';
 import { displayName } from '../branding';
-import './portal.css';
 
 /** The same contract as the native screens: app:exit always, the portal channels where main offers them. */
 export type PortalChromeApi = Pick<IpcHandlers, 'app:exit'> & Partial<PortalHandlers>;
