@@ -10,7 +10,7 @@ import { LiveRegions } from './components/LiveRegions';
 import { loopFocus } from './focusLoop';
 import { useIdleTimer } from './hooks';
 import { changeLanguage, pickLanguage, type Language } from './i18n';
-import { later } from './later';
+import { later, preloadLater } from './later';
 import type { CodeView } from './screens/CodeScreen';
 import { UserIdScreen } from './screens/UserIdScreen';
 
@@ -74,6 +74,9 @@ export const App = ({ api, info, started = true }: { api: RendererApi; info: App
   useEffect(() => {
     document.title = displayName(info);
   }, [info]);
+
+  // The first screen is on show: fetch the later ones now, well before anyone can reach them.
+  useEffect(preloadLater, []);
 
   const exit = async (reason: ExitReason) => {
     if (exiting.current) return;

@@ -6,22 +6,33 @@
  * share one module (laterParts.ts) so that they come as one file, and so does the code they share with the
  * first screen.
  */
-import { createElement, lazy, Suspense, type ComponentType, type ReactElement } from 'react';
+import { createElement, lazy, Suspense, useState, type ComponentType, type ReactElement } from 'react';
 
 const loaders: (() => Promise<unknown>)[] = [];
 
-/** A component that renders nothing until its code has arrived (at once, once preloadLater has run). */
+/**
+ * A component that renders nothing until its code has arrived. Once it has (preloadLater runs right after the
+ * first paint), it renders at once: no empty frame between two screens.
+ */
 export const later = <P extends object>(load: () => Promise<ComponentType<P>>): ((props: P) => ReactElement) => {
+  let loaded: ComponentType<P> | undefined;
   let loading: Promise<ComponentType<P>> | undefined;
   // A failed fetch is forgotten, so the next render tries again.
   const once = () =>
-    (loading ??= load().catch((err: unknown) => {
-      loading = undefined;
-      throw err;
-    }));
+    (loading ??= load().then(
+      (component) => (loaded = component),
+      (err: unknown) => {
+        loading = undefined;
+        throw err;
+      },
+    ));
   loaders.push(once);
   const Lazy = lazy(async () => ({ default: await once() }));
-  return (props: P) => createElement(Suspense, { fallback: null }, createElement(Lazy as ComponentType<P>, props));
+  return (props: P) => {
+    // Decided once per mount, so a screen never swaps its element type (and loses its state) midway.
+    const [direct] = useState(() => loaded);
+    return direct ? createElement(direct, props) : createElement(Suspense, { fallback: null }, createElement(Lazy as ComponentType<P>, props));
+  };
 };
 
 /** Starts fetching every later part, after the first screen is on show. */

@@ -8,7 +8,6 @@ import { createRoot } from 'react-dom/client';
 import { App, FALLBACK_INFO, PortalChrome } from './App';
 import { applyAccent } from './branding';
 import { initI18n, pickLanguage } from './i18n';
-import { preloadLater } from './later';
 
 const { api, appInfo } = theStartup();
 
@@ -23,7 +22,6 @@ const boot = async () => {
   const root = createRoot(container);
   if (info?.engine === 'portal') root.render(<PortalChrome info={info} api={api} />);
   else root.render(<App api={api} info={info ?? FALLBACK_INFO} started={info !== null} />);
-  preloadLater();
 };
 
 void boot();
