@@ -68,8 +68,9 @@ const startScript = (root, outdir) => ({
 });
 
 /**
- * index.html from src/renderer/index.html, with a modulepreload hint for every chunk app.js imports at once:
- * the browser then fetches them beside app.js instead of after reading it.
+ * index.html from src/renderer/index.html, with a modulepreload hint for app.js and every chunk it imports at
+ * once, ahead of start.js: the browser fetches them all while start.js holds the parser, instead of one after
+ * the other.
  */
 const pageWithPreloads = (root, outdir) => ({
   name: 'page-with-preloads',
@@ -87,7 +88,10 @@ const pageWithPreloads = (root, outdir) => ({
           visit(i.path);
         }
       };
-      if (appKey) visit(appKey);
+      if (appKey) {
+        seen.add(appKey);
+        visit(appKey);
+      }
       // metafile paths are relative to the working directory esbuild ran in.
       const cwd = b.initialOptions.absWorkingDir ?? process.cwd();
       const hints = [...seen].map((k) => `<link rel="modulepreload" href="${relative(outdir, resolve(cwd, k)).split(sep).join('/')}" />`);

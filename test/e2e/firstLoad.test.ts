@@ -34,13 +34,15 @@ const pageScripts = (): [string, string][] => {
 };
 
 describe('the first load', () => {
-  it('is start.js (classic, async), app.js (a module) and the chunks app.js imports, preloaded', () => {
+  it('is start.js (classic), app.js (a module) and the chunks app.js imports, all preloaded before start.js runs', () => {
     const scripts = pageScripts();
     expect(scripts.slice(0, 2)).toEqual([
       ['start.js', 'classic'],
       ['app.js', 'module'],
     ]);
-    expect(readFileSync(join(rendererDir, 'index.html'), 'utf8')).toMatch(/<script src="start.js" async><\/script>/);
+    const html = readFileSync(join(rendererDir, 'index.html'), 'utf8');
+    expect(html.indexOf('<link rel="modulepreload" href="app.js" />')).toBeGreaterThan(0);
+    expect(html.lastIndexOf('rel="modulepreload"')).toBeLessThan(html.indexOf('<script src="start.js">'));
     const imported = [...readFileSync(join(rendererDir, 'app.js'), 'utf8').matchAll(/from"\.\/([^"]+)"/g)].map((m) => m[1]);
     expect(imported.length).toBeGreaterThan(0);
     for (const chunk of imported) expect(scripts).toContainEqual([chunk, 'modulepreload']);
