@@ -24,9 +24,12 @@ const median = (xs: number[]) => {
 };
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
-/** The scripts index.html loads at once: classic and module scripts and the chunks it preloads. */
-const firstLoadScripts = (html: string): string[] =>
-  [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g)].map((m) => m[1]!);
+/** The scripts index.html loads at once: classic and module scripts and the chunks it preloads, each once. */
+const firstLoadScripts = (html: string): string[] => [
+  ...new Set(
+    [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g)].map((m) => m[1]!),
+  ),
+];
 
 function rendererSize(): void {
   const dir = join(root, 'dist/renderer');

@@ -69,8 +69,8 @@ const startScript = (root, outdir) => ({
 
 /**
  * index.html from src/renderer/index.html, with a modulepreload hint for app.js and every chunk it imports at
- * once, ahead of start.js: the browser fetches them all while start.js holds the parser, instead of one after
- * the other.
+ * once, ahead of start.js: the browser fetches them all together with start.js, instead of one after the
+ * other.
  */
 const pageWithPreloads = (root, outdir) => ({
   name: 'page-with-preloads',
