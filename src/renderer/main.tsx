@@ -4,6 +4,7 @@ import { theStartup } from './startup';
 import './styles.css';
 // Here rather than in PortalChrome: a stylesheet imported by a lazily loaded chunk would not be loaded.
 import './portal/portal.css';
+import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { App, FALLBACK_INFO, PortalChrome } from './App';
 import { applyAccent } from './branding';
@@ -20,8 +21,11 @@ const boot = async () => {
   if (!container) return;
   // The portal engine's chrome is a whole window of its own around the locked portal view.
   const root = createRoot(container);
-  if (info?.engine === 'portal') root.render(<PortalChrome info={info} api={api} />);
-  else root.render(<App api={api} info={info ?? FALLBACK_INFO} started={info !== null} />);
+  // Rendered at once, in this task: nothing else is waiting, and a scheduled render would cost one more turn.
+  flushSync(() => {
+    if (info?.engine === 'portal') root.render(<PortalChrome info={info} api={api} />);
+    else root.render(<App api={api} info={info ?? FALLBACK_INFO} started={info !== null} />);
+  });
 };
 
 void boot();
