@@ -1,5 +1,6 @@
 // Benchmarks with budgets (issue #2). Prints figures; exits non-zero only when a figure cannot be measured.
-//   1. renderer JavaScript, raw and gzip -9            budget ≤ 120 KB gzip; with the worst language's catalogue ≤ 100 KB
+//   1. renderer JavaScript, raw and gzip -9            budget ≤ 120 KB gzip; the first load (what index.html
+//      fetches at once) with the worst language's catalogue ≤ 100 KB (issue #10)
 //   2. time to first usable screen vs a bare React 19 page with one input (issue #11)   budget ≤ 1.2×, same
 //      Chromium run; an empty page is printed beside them for scale
 //   BENCH_FIRST_SCREEN_ONLY=1 skips the client-overhead row (figure 3) when only the renderer is being tuned.
@@ -27,26 +28,37 @@ const median = (xs: number[]) => {
 };
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
+/** The scripts index.html loads at once: classic and module scripts and the chunks it preloads, each once. */
+const firstLoadScripts = (html: string): string[] => [
+  ...new Set(
+    [...html.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="([^"]+\.js)"/g)].map((m) => m[1]!),
+  ),
+];
+
 function rendererSize(): void {
   const dir = join(root, 'dist/renderer');
   if (!existsSync(dir)) throw new Error('dist/renderer is missing: run npm run build');
-  let raw = 0;
-  let gz = 0;
-  // The common-password list is loaded by the password screen only: not part of the first load (figure 4).
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.js') && n !== COMMON_PASSWORDS_SCRIPT)) {
-    const buf = readFileSync(join(dir, f));
-    raw += buf.length;
-    gz += gzipSync(buf, { level: 9 }).length;
-  }
-  rows.push({ figure: 'renderer JavaScript (raw)', value: kb(raw), budget: '—', within: null });
-  rows.push({ figure: 'renderer JavaScript (gzip -9)', value: kb(gz), budget: '≤ 120 KB', within: gz <= 120 * 1024 });
+  const gzipOf = (file: string) => gzipSync(readFileSync(join(dir, file)), { level: 9 }).length;
+  // The common-password list is loaded by the password screen only, like a catalogue (figure 4).
+  const all = readdirSync(dir).filter((n) => n.endsWith('.js') && n !== COMMON_PASSWORDS_SCRIPT);
+  const raw = all.reduce((sum, f) => sum + readFileSync(join(dir, f)).length, 0);
+  const gz = all.reduce((sum, f) => sum + gzipOf(f), 0);
+  rows.push({ figure: `renderer JavaScript, every file but the catalogues and the password list (${all.length}, raw)`, value: kb(raw), budget: '—', within: null });
+  rows.push({ figure: 'renderer JavaScript, every file but the catalogues and the password list (gzip -9)', value: kb(gz), budget: '≤ 120 KB', within: gz <= 120 * 1024 });
+  // The first load is what index.html fetches before the user-id field shows; the later screens are chunks
+  // fetched after the first paint.
+  const first = firstLoadScripts(readFileSync(join(dir, 'index.html'), 'utf8'));
+  const missing = first.filter((f) => !existsSync(join(dir, f)));
+  if (missing.length) throw new Error(`index.html loads scripts that are not built: ${missing.join(', ')}`);
+  const firstGz = first.reduce((sum, f) => sum + gzipOf(f), 0);
+  rows.push({ figure: `renderer JavaScript in the first load (${first.length} files, gzip -9)`, value: kb(firstGz), budget: '—', within: null });
   // Every other language is a catalogue script of its own, fetched only when that language is used: the
   // first load is the bundle plus the active language's catalogue, at worst the largest one.
   const catalogueDir = join(dir, 'i18n');
   const catalogues = existsSync(catalogueDir) ? readdirSync(catalogueDir).filter((n) => n.endsWith('.js')) : [];
-  const largest = Math.max(0, ...catalogues.map((f) => gzipSync(readFileSync(join(catalogueDir, f)), { level: 9 }).length));
+  const largest = Math.max(0, ...catalogues.map((f) => gzipOf(join('i18n', f))));
   rows.push({ figure: `language catalogues on demand (${catalogues.length}), largest (gzip -9)`, value: kb(largest), budget: '—', within: null });
-  rows.push({ figure: 'first load with all languages available, worst language (gzip -9)', value: kb(gz + largest), budget: '≤ 100 KB', within: gz + largest <= 100 * 1024 });
+  rows.push({ figure: 'first load with all languages available, worst language (gzip -9)', value: kb(firstGz + largest), budget: '≤ 100 KB', within: firstGz + largest <= 100 * 1024 });
 }
 
 /** The shipped common-password filter, read back from the script the build wrote, as the renderer gets it. */
@@ -118,8 +130,9 @@ async function buildBareReactPage(): Promise<string> {
     join(dir, 'index.html'),
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bare</title><link rel="icon" href="data:,"></head><body><div id="root"></div><script src="app.js"></script></body></html>',
   );
-  const { plugins: _catalogues, ...options } = rendererBuildOptions(root, dir);
-  await esbuild.build({ ...options, entryPoints: [entry], outfile: join(dir, 'app.js'), jsx: 'automatic', nodePaths: [join(root, 'node_modules')] });
+  // The same target, minifier and production React, as one classic script: what a bare page would ship.
+  const { plugins: _ours, outdir: _outdir, splitting: _splitting, chunkNames: _chunks, entryNames: _names, ...options } = rendererBuildOptions(root, dir);
+  await esbuild.build({ ...options, format: 'iife', entryPoints: [entry], outfile: join(dir, 'app.js'), jsx: 'automatic', nodePaths: [join(root, 'node_modules')] });
   return dir;
 }
 

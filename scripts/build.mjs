@@ -2,11 +2,11 @@
 // for Node 16.17 (Electron 22's Node), the preload, and the development entries (browser host, Electron demo,
 // emulator command line), which stay out of the package.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mainBundleOptions, RENDERER_STATIC_FILES, rendererBuildOptions } from './bundle-options.mjs';
+import { mainBundleOptions, rendererBuildOptions } from './bundle-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -41,7 +41,6 @@ for (const entry of nodeEntries) {
 
 if (existsSync(join(root, 'src/renderer/main.tsx'))) {
   writeMeta('renderer/app.js', await build({ ...rendererBuildOptions(root, join(dist, 'renderer')), metafile: true }));
-  for (const file of RENDERER_STATIC_FILES) copyFileSync(join(root, 'src/renderer', file), join(dist, 'renderer', file));
   // common-passwords.js is made from @zxcvbn-ts/language-common's list, not bundled by esbuild: a metafile of
   // the same shape names that package, so the SBOM and the licence notices list it like any bundled one.
   const listSource = relative(root, createRequire(join(root, 'package.json')).resolve('@zxcvbn-ts/language-common')).replace(/\\/g, '/');

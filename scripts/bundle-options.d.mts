@@ -1,7 +1,6 @@
 import type { BuildOptions } from 'esbuild';
 
 export declare const mainBundleOptions: (entry: string, outfile: string) => BuildOptions;
-export declare const RENDERER_STATIC_FILES: string[];
 export declare const rendererBuildOptions: (root: string, outdir: string) => BuildOptions;
 export declare const catalogueScript: (code: string, json: string) => string;
 export declare const commonPasswordsScript: (callback: string, data: unknown) => string;

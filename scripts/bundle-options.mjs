@@ -2,7 +2,7 @@
 // folders, so a test always runs the same bundle the product does.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 
 /** Main-process entries (and the preload): Electron 22's Node 16.17, CommonJS, Electron left external. */
 export const mainBundleOptions = (entry, outfile) => ({
@@ -18,13 +18,10 @@ export const mainBundleOptions = (entry, outfile) => ({
   legalComments: 'none',
 });
 
-/** Files copied as they are from src/renderer next to the renderer bundle. */
-export const RENDERER_STATIC_FILES = ['index.html'];
-
 /**
- * Every catalogue but English (which app.js carries) as a script of its own, i18n/<code>.js, that hands its
- * messages to the renderer's i18n (src/renderer/i18n/index.ts): loaded only when that language is chosen.
- * Classic scripts because the overlay's CSP allows our own scripts but no fetch().
+ * Every catalogue but English (which the first load carries) as a script of its own, i18n/<code>.js, that
+ * hands its messages to the renderer's i18n (src/renderer/i18n/index.ts): loaded only when that language is
+ * chosen. Classic scripts because the overlay's CSP allows our own scripts but no fetch().
  */
 /** One catalogue (the JSON text of src/renderer/i18n/<code>.json) as the script the renderer loads. */
 export const catalogueScript = (code, json) =>
@@ -86,19 +83,88 @@ const commonPasswordsFilter = (root, outdir) => ({
   },
 });
 
-/** The renderer: Electron 22's Chrome 108, one minified IIFE plus its CSS, the on-demand catalogues and the common-password filter. */
+/**
+ * start.js: the overlay's first question to the main process (src/renderer/startupCall.ts) as a tiny classic
+ * script that index.html runs while it is still being parsed, so the answer travels while the browser fetches
+ * and compiles app.js. A bundle of its own, so it waits for nothing else.
+ */
+const startScript = (root, outdir) => ({
+  name: 'start-script',
+  setup(b) {
+    b.onEnd(async (result) => {
+      if (result.errors.length) return;
+      await b.esbuild.build({
+        entryPoints: [join(root, 'src/renderer/startupCall.ts')],
+        outfile: join(outdir, 'start.js'),
+        bundle: true,
+        platform: 'browser',
+        target: 'chrome108',
+        format: 'iife',
+        minify: true,
+        logLevel: 'warning',
+        legalComments: 'none',
+      });
+    });
+  },
+});
+
+/**
+ * index.html from src/renderer/index.html, with a modulepreload hint for app.js and every chunk it imports at
+ * once, ahead of start.js: the browser fetches them all together with start.js, instead of one after the
+ * other.
+ */
+const pageWithPreloads = (root, outdir) => ({
+  name: 'page-with-preloads',
+  setup(b) {
+    b.initialOptions.metafile = true;
+    b.onEnd((result) => {
+      if (result.errors.length || !result.metafile) return;
+      const outputs = result.metafile.outputs;
+      const appKey = Object.keys(outputs).find((k) => outputs[k].entryPoint?.endsWith('src/renderer/main.tsx'));
+      const seen = new Set();
+      const visit = (key) => {
+        for (const i of outputs[key]?.imports ?? []) {
+          if (i.kind !== 'import-statement' || seen.has(i.path)) continue;
+          seen.add(i.path);
+          visit(i.path);
+        }
+      };
+      if (appKey) {
+        seen.add(appKey);
+        visit(appKey);
+      }
+      // metafile paths are relative to the working directory esbuild ran in.
+      const cwd = b.initialOptions.absWorkingDir ?? process.cwd();
+      const hints = [...seen].map((k) => `<link rel="modulepreload" href="${relative(outdir, resolve(cwd, k)).split(sep).join('/')}" />`);
+      const page = readFileSync(join(root, 'src/renderer/index.html'), 'utf8');
+      if (!page.includes('<!-- chunk preloads -->')) throw new Error('src/renderer/index.html lost its "<!-- chunk preloads -->" marker');
+      writeFileSync(join(outdir, 'index.html'), page.replace('<!-- chunk preloads -->', hints.join('\n    ')));
+    });
+  },
+});
+
+/**
+ * The renderer for Electron 22's Chrome 108: start.js (classic), app.js (a module) with its CSS, index.html,
+ * and the on-demand catalogues. app.js holds the first screen; anything the code loads with import() (the
+ * later screens, the portal chrome) becomes a chunk of its own, fetched after the first paint, with no
+ * change here. Modules need our scheme and host to serve .js as text/javascript, and the CSP's
+ * script-src 'self' covers them (same origin).
+ */
 export const rendererBuildOptions = (root, outdir) => ({
-  entryPoints: [join(root, 'src/renderer/main.tsx')],
-  outfile: join(outdir, 'app.js'),
+  entryPoints: [{ in: join(root, 'src/renderer/main.tsx'), out: 'app' }],
+  outdir,
   bundle: true,
   platform: 'browser',
   target: 'chrome108',
-  format: 'iife',
+  format: 'esm',
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
+  entryNames: '[name]',
   minify: true,
   sourcemap: false,
   define: { 'process.env.NODE_ENV': '"production"' },
   loader: { '.css': 'css' },
   logLevel: 'warning',
   legalComments: 'none',
-  plugins: [catalogueScripts(root, outdir), commonPasswordsFilter(root, outdir)],
+  plugins: [catalogueScripts(root, outdir), commonPasswordsFilter(root, outdir), startScript(root, outdir), pageWithPreloads(root, outdir)],
 });

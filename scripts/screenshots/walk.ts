@@ -4,7 +4,7 @@
  * HTTPS on loopback, and Debian's Chromium through playwright-core. Each screen gets a fresh overlay; its
  * picture is taken only once the heading shows the catalogue's text for that language, in that direction.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -13,7 +13,7 @@ import UPNG from 'upng-js';
 import { createManualClock, startEmulator, type EmulatorPolicy, type ManualClock, type RunningEmulator } from '../../src/emulator';
 import { startDemo, type Demo } from '../../src/main/host/demo';
 import { ipcContract, type PortalState } from '../../src/shared/ipc';
-import { RENDERER_STATIC_FILES, rendererBuildOptions } from '../bundle-options.mjs';
+import { rendererBuildOptions } from '../bundle-options.mjs';
 import { indexMarkdown, screenFile, VIEWPORT } from './files';
 import { SCREENS, SCREENSHOT_LANGUAGES, type ScreenContext, type ScreenSpec, type ScreenshotLanguage } from './screens';
 
@@ -53,7 +53,6 @@ export const catalogueText = (lang: string, key: string): string => {
 const buildRenderer = async (): Promise<string> => {
   const dir = mkdtempSync(join(tmpdir(), 'sspr-screenshots-renderer-'));
   await build({ ...rendererBuildOptions(root, dir), logLevel: 'error' });
-  for (const file of RENDERER_STATIC_FILES) copyFileSync(join(root, 'src/renderer', file), join(dir, file));
   return dir;
 };
 

@@ -2,22 +2,30 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppInfo, ExitReason, FlowError, FlowResult, FlowView } from '../shared/ipc';
 import type { RendererApi } from './api';
-import { PortalChrome } from './portal/PortalChrome';
 import { isScreenError, type ScreenErrorCode } from '../shared/errors';
 import { checkUsername } from '../shared/validation';
 import { displayName } from './branding';
 import { Header } from './components/Header';
-import { IdleWarning } from './components/IdleWarning';
 import { LiveRegions } from './components/LiveRegions';
 import { loopFocus } from './focusLoop';
 import { useIdleTimer } from './hooks';
 import { idleTimeoutFor, idleWarningSeconds } from './idle';
 import { changeLanguage, pickLanguage, type Language } from './i18n';
-import { CodeScreen, type CodeView } from './screens/CodeScreen';
-import { ErrorScreen } from './screens/ErrorScreen';
-import { PasswordScreen } from './screens/PasswordScreen';
-import { ClosedScreen, DoneScreen, MessageScreen, SavingScreen } from './screens/StatusScreens';
+import { later, preloadLater } from './later';
+import type { CodeView } from './screens/CodeScreen';
 import { UserIdScreen } from './screens/UserIdScreen';
+
+// Only the user-id screen is in the first load; the rest arrives right after the first paint (later.ts).
+const laterParts = () => import('./laterParts');
+const CodeScreen = later(() => laterParts().then((m) => m.CodeScreen));
+const PasswordScreen = later(() => laterParts().then((m) => m.PasswordScreen));
+const ErrorScreen = later(() => laterParts().then((m) => m.ErrorScreen));
+const SavingScreen = later(() => laterParts().then((m) => m.SavingScreen));
+const DoneScreen = later(() => laterParts().then((m) => m.DoneScreen));
+const ClosedScreen = later(() => laterParts().then((m) => m.ClosedScreen));
+const MessageScreen = later(() => laterParts().then((m) => m.MessageScreen));
+const IdleWarning = later(() => laterParts().then((m) => m.IdleWarning));
+export const PortalChrome = later(() => laterParts().then((m) => m.PortalChrome));
 
 type Stage =
   | { kind: 'userId' }
@@ -64,6 +72,9 @@ export const App = ({ api, info, started = true }: { api: RendererApi; info: App
   useEffect(() => {
     document.title = displayName(info);
   }, [info]);
+
+  // The first screen is on show: fetch the later ones now, well before anyone can reach them.
+  useEffect(preloadLater, []);
 
   const exit = async (reason: ExitReason) => {
     if (exiting.current) return;

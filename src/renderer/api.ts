@@ -2,9 +2,10 @@
  * The renderer's only door to the main process. In Electron the preload exposes `window.sspr`; in the
  * browser host the same channels travel as `POST /api/<channel>` with a per-run token that arrives in the
  * URL fragment (never in a request line, so it does not end up in any log), and with this tab's own session,
- * asked for once when the page makes its first call: each tab is its own flow.
+ * asked for once when the page makes its first call: each tab is its own flow. The session's answer carries
+ * the app:info answer as well, which the first app:info call takes instead of a second round trip.
  */
-import type { CoreChannel, CoreHandlers, PortalHandlers, RequestOf, ResponseOf } from '../shared/ipc';
+import type { AppInfo, CoreChannel, CoreHandlers, PortalHandlers, RequestOf, ResponseOf } from '../shared/ipc';
 // window.sspr's type comes from the preload itself.
 import type {} from '../preload/api';
 
@@ -46,14 +47,21 @@ const post = async (path: string, headers: Record<string, string>, body: unknown
   return response;
 };
 
+interface SessionAnswer {
+  id: string;
+  /** app:info as the host answered it with the session; null when the core could not answer. */
+  info: AppInfo | null;
+}
+
 export const createHttpApi = (token: string): CoreHandlers => {
-  let session: Promise<string> | undefined;
-  const sessionId = (): Promise<string> => {
+  let session: Promise<SessionAnswer> | undefined;
+  let infoTaken = false;
+  const openSession = (): Promise<SessionAnswer> => {
     session ??= post('/session', { 'x-sspr-token': token }, {})
-      .then((r) => r.json() as Promise<{ session?: unknown }>)
+      .then((r) => r.json() as Promise<{ session?: unknown; info?: unknown }>)
       .then((answer) => {
         if (typeof answer.session !== 'string') throw new TransportError('host gave no session');
-        return answer.session;
+        return { id: answer.session, info: typeof answer.info === 'object' && answer.info !== null ? (answer.info as AppInfo) : null };
       })
       .catch((err: unknown) => {
         session = undefined; // a later call may try again
@@ -62,12 +70,20 @@ export const createHttpApi = (token: string): CoreHandlers => {
     return session;
   };
   const call = async <C extends CoreChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> => {
-    const response = await post(`/api/${channel}`, { 'x-sspr-token': token, 'x-sspr-session': await sessionId() }, request);
+    const response = await post(`/api/${channel}`, { 'x-sspr-token': token, 'x-sspr-session': (await openSession()).id }, request);
     return (await response.json()) as ResponseOf<C>;
+  };
+  /** The first app:info is the one the session brought; later ones (there are none today) ask again. */
+  const appInfo = async (request: RequestOf<'app:info'>): Promise<AppInfo> => {
+    const opened = await openSession();
+    if (infoTaken) return call('app:info', request);
+    infoTaken = true;
+    if (opened.info === null) throw new TransportError('host could not answer app:info');
+    return opened.info;
   };
   // Written out per channel so the compiler proves the object matches the contract.
   return {
-    'app:info': (r) => call('app:info', r),
+    'app:info': appInfo,
     'flow:start': (r) => call('flow:start', r),
     'flow:submitCode': (r) => call('flow:submitCode', r),
     'flow:resendCode': (r) => call('flow:resendCode', r),

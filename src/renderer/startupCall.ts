@@ -1,13 +1,8 @@
 /**
- * The overlay's first question to the main process, asked the moment the bundle starts running. main.tsx
- * imports this module first, and it imports nothing that runs code (api.ts only defines functions), so the
- * round trips for app:info travel while React, i18next and the screens are still being set up instead of
- * after them. Nothing renders before the answer: it decides the engine, the language and the accent.
+ * start.js: a classic script of its own (see scripts/bundle-options.mjs) that index.html runs as soon as it
+ * arrives, after it has asked for the modules, so that app:info is on its way while app.js loads. It imports only the api
+ * (which runs no code of its own when loaded), never React or i18next.
  */
-import type { AppInfo } from '../shared/ipc';
-import { createApi } from './api';
+import { theStartup } from './startup';
 
-export const api = createApi();
-
-/** null when the main process could not answer: the overlay then shows "can't start". */
-export const appInfo: Promise<AppInfo | null> = api['app:info']({}).catch(() => null);
+theStartup();

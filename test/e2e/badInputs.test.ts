@@ -74,7 +74,7 @@ describe('bad input in the three fields (security.md §8): a clear message, and 
     expect(flowCalls('flow:start')).toEqual([]);
     expect(overlays.requests.count()).toBe(serviceRequests);
     // The payloads stayed text: no extra script element, no dialog, no page error.
-    expect(await page.evaluate(() => document.scripts.length)).toBe(1);
+    expect(await page.evaluate(() => [...document.scripts].map((s) => s.getAttribute('src')))).toEqual(['start.js', 'app.js']);
     expect(o.dialogs).toEqual([]);
     expect(o.pageErrors).toEqual([]);
 
@@ -166,6 +166,6 @@ describe('bad input in the three fields (security.md §8): a clear message, and 
     expect(overlays.emulator.directory.passwordOf('alice@contoso.com')).toBe(payload);
     expect(o.dialogs).toEqual([]);
     expect(o.pageErrors).toEqual([]);
-    expect(await page.evaluate(() => document.scripts.length)).toBe(1);
+    expect(await page.evaluate(() => [...document.scripts].map((s) => s.getAttribute('src')))).toEqual(['start.js', 'app.js']);
   });
 });

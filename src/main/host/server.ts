@@ -5,7 +5,8 @@
  *
  * Each tab is its own overlay: a page, once loaded, asks `POST /session` for a session of its own, and every
  * API call names it. The host keeps one flow (one core) per session, so two tabs never share a user, a code
- * or a submission. The overlay itself has one window and needs none of this.
+ * or a submission. The overlay itself has one window and needs none of this. The session's answer carries
+ * that session's `app:info` too, so the first screen waits for one round trip, not two.
  *
  * Defences: loopback only; a random per-run token on every API and session call (compared in constant
  * time); the Host header must name this server (DNS rebinding) and a cross-origin Origin is refused; bodies
@@ -144,9 +145,13 @@ export const startBrowserHost = async ({ newSession, rendererDir, port = 0 }: Br
     checkCaller(req);
     await readBody(req);
     const id = randomBytes(32).toString('base64url');
-    sessions.set(id, newSession());
+    const dispatch = newSession();
+    sessions.set(id, dispatch);
     while (sessions.size > MAX_SESSIONS) sessions.delete(sessions.keys().next().value as string);
-    sendJson(res, 200, { session: id });
+    // The page's first question rides along with its session. null: the core could not answer, and the page
+    // shows "can't start" exactly as it would after a failed app:info call.
+    const info = await dispatch('app:info', {}).catch(() => null);
+    sendJson(res, 200, { session: id, info });
   };
 
   const sessionOf = (req: IncomingMessage): Dispatch => {

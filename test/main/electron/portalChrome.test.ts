@@ -77,6 +77,7 @@ beforeAll(async () => {
         import { createRoot } from 'react-dom/client';
         import { PortalChrome } from './src/renderer/portal/PortalChrome';
         import './src/renderer/styles.css';
+        import './src/renderer/portal/portal.css';
         const params = new URLSearchParams(location.search);
         const channels = ['app:exit', ...(params.get('portal') === 'off' ? [] : ['portal:state', 'portal:setLanguage', 'portal:retry', 'portal:layout'])];
         const api = Object.fromEntries(channels.map((c) => [c, (p) => window.__ssprInvoke(c, p === undefined ? {} : p)]));

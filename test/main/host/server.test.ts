@@ -175,6 +175,10 @@ describe('browser host', () => {
     expect(Buffer.from(a, 'base64url')).toHaveLength(32);
     expect(a).not.toBe(b);
     expect(a).not.toBe(session);
+    // Opening a session asked that session's own dispatcher for app:info (the page's first question).
+    expect(calls.map((c) => c.channel)).toEqual(['app:info', 'app:info']);
+    expect(answeredBy[0]).not.toBe(answeredBy[1]);
+    answeredBy.length = 0;
     // Each session's calls reach its own dispatcher (its own flow), and only that one.
     await api(host, 'flow:start', { username: 'a@contoso.com' }, { 'x-sspr-session': a });
     await api(host, 'flow:start', { username: 'b@contoso.com' }, { 'x-sspr-session': b });
@@ -182,6 +186,30 @@ describe('browser host', () => {
     const [first, second, third] = answeredBy;
     expect(first).not.toBe(second);
     expect(third).toBe(first);
+  });
+
+  it("answers a new session with that session's app:info, so the page's first screen costs one round trip", async () => {
+    const answer = JSON.parse((await openSession(host)).body) as { session: string; info: unknown };
+    expect(answer.info).toEqual({ ok: true, echo: {} });
+    expect(calls).toEqual([{ channel: 'app:info', payload: {} }]);
+  });
+
+  it('still gives a session when the core cannot answer app:info, with info null (the page shows "can\'t start")', async () => {
+    const failing = await startBrowserHost({
+      rendererDir,
+      newSession: () => async () => {
+        throw new Error('core not ready');
+      },
+    });
+    try {
+      const res = await raw(failing, { method: 'POST', path: '/session', headers: { 'content-type': 'application/json', 'x-sspr-token': failing.token }, body: '{}' });
+      expect(res.status).toBe(200);
+      const answer = JSON.parse(res.body) as { session: string; info: unknown };
+      expect(typeof answer.session).toBe('string');
+      expect(answer.info).toBeNull();
+    } finally {
+      await failing.close();
+    }
   });
 
   it('answers 401 to an API call without a session or with one it never gave, and never dispatches it', async () => {
