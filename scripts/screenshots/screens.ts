@@ -316,7 +316,7 @@ export const SCREENS: readonly ScreenSpec[] = [
     id: 'startup-failed',
     caption: 'The overlay cannot reach its main process at start',
     heading: 'startup.title',
-    beforeLoad: (page) => page.route('**/api/app:info', (route) => route.abort()),
+    beforeLoad: (page) => page.route('**/session', (route) => route.abort()),
   },
   {
     id: 'portal-unavailable',
