@@ -260,7 +260,11 @@ export const SCREENS: readonly ScreenSpec[] = [
   errorFor('not_enabled', 'carol: password reset not enabled for the account', 'carol@contoso.com'),
   errorFor('not_registered', 'bob: no verification method registered', 'bob@contoso.com'),
   errorFor('redirect_required', 'dave.admin: an administrator needs two methods, so another device', 'dave.admin@contoso.com'),
-  errorFor('redirect_required', 'frank: only a phone registered, so another device', 'frank@contoso.com', { id: 'error-redirect-required-phone' }),
+  // The same screen as dave's, so it shows the organisation's own helpdesk line (HelpdeskText) instead.
+  errorFor('redirect_required', "frank: only a phone registered, so another device; the organisation's HelpdeskText", 'frank@contoso.com', {
+    id: 'error-redirect-required-phone',
+    argv: ['--set=HelpdeskText=Call the IT service desk on 0800 555 0100, weekdays 7:00 to 19:00.'],
+  }),
   {
     id: 'error-throttled',
     caption: 'grace: too many wrong codes (the limit lowered to one for the picture)',
