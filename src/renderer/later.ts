@@ -6,9 +6,31 @@
  * share one module (laterParts.ts) so that they come as one file, and so does the code they share with the
  * first screen.
  */
-import { createElement, lazy, Suspense, useState, type ComponentType, type ReactElement } from 'react';
+import i18next from 'i18next';
+import { Component, createElement, lazy, Suspense, useState, type ComponentType, type ReactElement, type ReactNode } from 'react';
 
 const loaders: (() => Promise<unknown>)[] = [];
+
+/**
+ * A later part whose code could not be loaded (a damaged install) must not take the whole overlay down with
+ * it: without this boundary React would unmount everything, "Back to sign-in" included, and leave a blank
+ * logon screen. The shell stays, and this says what happened in words from the first load's catalogue.
+ */
+class LoadFailed extends Component<{ children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  override render() {
+    if (!this.state.failed) return this.props.children;
+    return createElement(
+      'div',
+      { role: 'alert', 'data-load-failed': '' },
+      createElement('h1', null, i18next.t('startup.title')),
+      createElement('p', null, i18next.t('startup.body')),
+    );
+  }
+}
 
 /**
  * A component that renders nothing until its code has arrived. Once it has (preloadLater runs right after the
@@ -17,7 +39,7 @@ const loaders: (() => Promise<unknown>)[] = [];
 export const later = <P extends object>(load: () => Promise<ComponentType<P>>): ((props: P) => ReactElement) => {
   let loaded: ComponentType<P> | undefined;
   let loading: Promise<ComponentType<P>> | undefined;
-  // A failed fetch is forgotten, so the next render tries again.
+  // A failed fetch is forgotten here, so a later call may try again (the screen itself shows LoadFailed).
   const once = () =>
     (loading ??= load().then(
       (component) => (loaded = component),
@@ -31,7 +53,9 @@ export const later = <P extends object>(load: () => Promise<ComponentType<P>>): 
   return (props: P) => {
     // Decided once per mount, so a screen never swaps its element type (and loses its state) midway.
     const [direct] = useState(() => loaded);
-    return direct ? createElement(direct, props) : createElement(Suspense, { fallback: null }, createElement(Lazy as ComponentType<P>, props));
+    return direct
+      ? createElement(direct, props)
+      : createElement(LoadFailed, null, createElement(Suspense, { fallback: null }, createElement(Lazy as ComponentType<P>, props)));
   };
 };
 

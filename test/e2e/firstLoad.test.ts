@@ -11,6 +11,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_CONTENT_SECURITY_POLICY } from '../../src/main/core/lockdown/policy';
 import { appProtocolHandler } from '../../src/main/electron/appProtocol';
+import { ExitCode } from '../../src/shared/exitCodes';
 import { buildRenderer, enterUser, expectStage, launchBrowser, openOverlay, startTestEmulator, type TestEmulator } from './support';
 
 let rendererDir: string;
@@ -81,6 +82,30 @@ describe('the first load', () => {
       await expectStage(o.page, 'code');
       await o.page.locator('#code').waitFor({ state: 'visible' });
       expect(o.pageErrors).toEqual([]);
+    } finally {
+      await o.close();
+    }
+  });
+});
+
+describe('a later part that cannot load', () => {
+  it('leaves the shell standing: the screen says it cannot start, and "Back to sign-in" still returns to the tile', async () => {
+    const firstLoad = new Set(pageScripts().map(([file]) => `/${file}`));
+    const o = await openOverlay(browser, emu.emulator, {
+      // A damaged install: every script the first load does not name is missing.
+      beforeLoad: async (page) => {
+        await page.route(/\.js$/, (route) => (firstLoad.has(new URL(route.request().url()).pathname) ? route.continue() : route.abort()));
+      },
+    });
+    try {
+      await expectStage(o.page, 'userId');
+      await enterUser(o.page, 'alice@contoso.com');
+      await expectStage(o.page, 'code');
+      const alert = o.page.locator('[data-load-failed]');
+      await alert.waitFor();
+      await expect(alert.getByRole('heading').textContent()).resolves.toBe("Password reset can't start");
+      await o.page.getByRole('button', { name: 'Back to sign-in' }).click();
+      await expect.poll(() => o.demo.exits).toEqual([ExitCode.Cancelled]);
     } finally {
       await o.close();
     }
