@@ -155,11 +155,15 @@ bool OverlayLogReader::OpenActive() {
     const DWORD error = GetLastError();
     if (!refusalReported_) {
       refusalReported_ = true;
+      // Another session's overlay holding the file is not tampering: say so, so nobody hunts for an attack.
+      const wchar_t* why = error == ERROR_SHARING_VIOLATION
+                               ? L"is in use by the overlay of another session at this moment"
+                               : L"could not be opened safely (a hard link, a reparse point, another owner or no access; "
+                                 L"nothing is written through it)";
       LogEvent(EventId::ActiveLogRefused, EventLevel::Warning, false,
-               L"The overlay's log lines of this run are not stored: logs\\sspr-logon.jsonl in ProgramData\\SsprLogon "
-               L"could not be opened safely (a hard link, a reparse point, another owner or no access; nothing is written "
-               L"through it) "
-               L"(error " + DecimalW(error) + L").");
+               std::wstring(L"The overlay's log lines of this run are not stored: logs\\sspr-logon.jsonl in "
+                            L"ProgramData\\SsprLogon ") +
+                   why + L" (error " + DecimalW(error) + L").");
     }
     return false;
   }

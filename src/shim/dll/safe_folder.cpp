@@ -287,8 +287,12 @@ HANDLE SafeFolder::OpenFile(const std::wstring& name, ACCESS_MASK access, DWORD 
   if (disposition == OPEN_ALWAYS) ntDisposition = FILE_OPEN_IF;
   else if (disposition == CREATE_ALWAYS) ntDisposition = FILE_OVERWRITE_IF;
   else if (disposition == CREATE_NEW) ntDisposition = FILE_CREATE;
+  // The owner is read (READ_CONTROL) only when the contents are wanted: a delete-only open (pruning) must still
+  // work on a planted file whose DACL denies SYSTEM that right.
+  const bool dataAccess = (access & (GENERIC_READ | GENERIC_WRITE | FILE_READ_DATA | FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0;
   DWORD error = 0;
-  HANDLE file = CreateRelative(handle_, name, access | FILE_READ_ATTRIBUTES | READ_CONTROL, share, ntDisposition, FILE_NON_DIRECTORY_FILE, nullptr, &error);
+  HANDLE file = CreateRelative(handle_, name, access | FILE_READ_ATTRIBUTES | (dataAccess ? READ_CONTROL : 0), share,
+                               ntDisposition, FILE_NON_DIRECTORY_FILE, nullptr, &error);
   if (file == INVALID_HANDLE_VALUE) {
     SetLastError(error);
     return INVALID_HANDLE_VALUE;
@@ -303,7 +307,7 @@ HANDLE SafeFolder::OpenFile(const std::wstring& name, ACCESS_MASK access, DWORD 
   }
   // A file someone else owns (planted before the folder was taken over) keeps its owner's right to read it and
   // change its DACL: its contents are never trusted nor written. Deleting it is still allowed.
-  if (access & (GENERIC_READ | GENERIC_WRITE | FILE_READ_DATA | FILE_WRITE_DATA | FILE_APPEND_DATA)) {
+  if (dataAccess) {
     PSID owner = nullptr;
     PSECURITY_DESCRIPTOR descriptor = nullptr;
     const bool trusted = GetSecurityInfo(file, SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION, &owner, nullptr, nullptr,
