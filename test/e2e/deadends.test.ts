@@ -113,7 +113,7 @@ describe('no dead ends (real emulator, core, host, Chromium)', () => {
     await o.page.getByRole('button', { name: 'Send a new code' }).click();
     await o.page.locator('#resend-limits').waitFor();
     await expect(o.page.locator('#resend-limits').textContent()).resolves.toBe(
-      'For your security, asking for more than 10 codes within 10 minutes also pauses password reset for 24 hours.',
+      'For your security, asking for more than 10 codes within 10 minutes pauses password reset for 24 hours.',
     );
   });
 
