@@ -334,8 +334,10 @@ bool PrepareDataFolders(DataFolders* folders, PSID identity, LaunchResult* resul
 // Each launch leaves its folder (Chromium's profile and cache, crash reports) for diagnosis until the next one,
 // which removes the folders of earlier runs here. The overlay account wrote them, so RemoveTree never follows a
 // link it planted; a folder another launch still holds (one in another session) is left for a later launch.
-void RemoveEarlierRunFolders(const SafeFolder& runtime, const std::wstring& current) {
+// Stops between folders when the provider is going away; what is left waits for the next launch.
+void RemoveEarlierRunFolders(const SafeFolder& runtime, const std::wstring& current, HANDLE stopEvent) {
   for (const FolderEntry& entry : runtime.List()) {
+    if (stopEvent != nullptr && WaitForSingleObject(stopEvent, 0) == WAIT_OBJECT_0) return;
     if (entry.name != current && IsRunFolderName(entry.name)) runtime.RemoveTree(entry.name);
   }
 }
@@ -592,8 +594,10 @@ LaunchResult RunOverlay(const LaunchRequest& request, HANDLE stopEvent, StartedC
   }
   result.processId = process.dwProcessId;
   if (onStarted != nullptr) onStarted(context, process.dwProcessId, result);
-  // Once the overlay is on its way, so the user never waits for it.
-  RemoveEarlierRunFolders(folders.runtime, folders.runName);
+  // Once the overlay is on its way, so the user never waits for it. The watchdog period runs from here, so
+  // a long clean-up (the first launch after an upgrade) does not lengthen it.
+  ULONGLONG watchdogFrom = GetTickCount64();
+  RemoveEarlierRunFolders(folders.runtime, folders.runName, stopEvent);
 
 #ifdef SSPR_WINE_TEST_BUILD
   // Wine test build only (never shipped): the watchdog period starts when the stand-in reports that it hangs
@@ -602,10 +606,13 @@ LaunchResult RunOverlay(const LaunchRequest& request, HANDLE stopEvent, StartedC
   if (watch.hanging != nullptr) {
     HANDLE arming[3] = {processHandle.h, watch.hanging, stopEvent};
     WaitForMultipleObjects(stopEvent != nullptr ? 3 : 2, arming, FALSE, 120000);
+    watchdogFrom = GetTickCount64();
   }
 #endif
+  const ULONGLONG spent = GetTickCount64() - watchdogFrom;
+  const DWORD watchdogLeft = spent >= request.watchdogMs ? 0 : request.watchdogMs - static_cast<DWORD>(spent);
   HANDLE waits[2] = {processHandle.h, stopEvent};
-  const DWORD waited = WaitForMultipleObjects(stopEvent != nullptr ? 2 : 1, waits, FALSE, request.watchdogMs);
+  const DWORD waited = WaitForMultipleObjects(stopEvent != nullptr ? 2 : 1, waits, FALSE, watchdogLeft);
   if (waited == WAIT_OBJECT_0) {
     DWORD code = 0;
     GetExitCodeProcess(processHandle.h, &code);
