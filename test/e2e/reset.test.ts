@@ -147,7 +147,10 @@ describe('password reset in the overlay (real emulator, core, host, Chromium)', 
     expect(back!.y + back!.height).toBeLessThanOrEqual(768);
   });
 
-  it('does not prefill a tile name that is not a user id', async () => {
+  it('does not prefill a tile name that is not a user id, on the same screen that prefills one that is', async () => {
+    // The positive half keeps the negative one honest: an empty field alone would also pass if --user were lost.
+    const named = await overlays.open({ user: 'alice@contoso.com' });
+    await expect(named.page.locator('#username').inputValue()).resolves.toBe('alice@contoso.com');
     const { page } = await overlays.open({ user: 'CONTOSO\\alice' });
     await expect(page.locator('#username').inputValue()).resolves.toBe('');
   });
