@@ -1,43 +1,30 @@
 /**
  * Loads the common-password filter (common-passwords.js, written by the build next to app.js) when the
- * password screen first needs it: a script, not fetch(), because the overlay's CSP allows our own scripts
- * but no connections. Anything that goes wrong (missing file, damaged data) resolves null, and the checklist
+ * password screen first needs it. Anything that goes wrong (missing file, damaged data) resolves null, and the checklist
  * simply leaves that warning out.
  */
 import { BloomFilter, type BloomFilterData } from '../shared/bloomFilter';
 import { COMMON_PASSWORDS_CALLBACK, COMMON_PASSWORDS_SCRIPT } from '../shared/passwordHints';
+import { loadOwnScript } from './ownScript';
 
 type Sink = (data: BloomFilterData) => void;
 const globalScope = globalThis as unknown as Record<string, Sink | undefined>;
 
 let loading: Promise<BloomFilter | null> | null = null;
 
-const load = (): Promise<BloomFilter | null> =>
-  new Promise((resolve) => {
-    let filter: BloomFilter | null = null;
-    // The hook accepts one delivery only, so a stray later call cannot swap the list.
-    globalScope[COMMON_PASSWORDS_CALLBACK] = (data) => {
-      globalScope[COMMON_PASSWORDS_CALLBACK] = undefined;
-      try {
-        filter = BloomFilter.fromData(data);
-      } catch {
-        filter = null;
-      }
-    };
-    const script = document.createElement('script');
-    script.src = COMMON_PASSWORDS_SCRIPT;
-    script.async = true;
-    // Once it has run the element has done its work; removing it leaves the page's scripts as they were.
-    script.onload = () => {
-      script.remove();
-      resolve(filter);
-    };
-    script.onerror = () => {
-      script.remove();
-      resolve(null);
-    };
-    document.head.appendChild(script);
-  });
+const load = async (): Promise<BloomFilter | null> => {
+  let filter: BloomFilter | null = null;
+  // The hook accepts one delivery only, so a stray later call cannot swap the list.
+  globalScope[COMMON_PASSWORDS_CALLBACK] = (data) => {
+    globalScope[COMMON_PASSWORDS_CALLBACK] = undefined;
+    try {
+      filter = BloomFilter.fromData(data);
+    } catch {
+      filter = null;
+    }
+  };
+  return (await loadOwnScript(COMMON_PASSWORDS_SCRIPT)) ? filter : null;
+};
 
 /** The filter, loaded once per overlay; a failed load is tried again the next time the screen mounts. */
 export const loadCommonPasswords = (): Promise<BloomFilter | null> => {

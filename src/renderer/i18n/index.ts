@@ -8,6 +8,7 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './en.json';
 import type { Catalogue } from './catalogue';
+import { loadOwnScript } from '../ownScript';
 import { isRightToLeft, languages, onDemandLanguages, pickLanguage, selectableLanguages, type Language } from './languages';
 
 export { isRightToLeft, languages, pickLanguage, selectableLanguages, type Language };
@@ -24,16 +25,9 @@ const globalScope = globalThis as unknown as Record<string, CatalogueSink | unde
 
 const pending = new Map<Language, Promise<boolean>>();
 
-const loadScript = (lng: Language): Promise<boolean> =>
-  new Promise((resolve) => {
-    const script = document.createElement('script');
-    script.src = catalogueScriptPath(lng);
-    script.async = true;
-    script.onload = () => resolve(i18next.hasResourceBundle(lng, 'translation'));
-    // A missing or broken catalogue leaves English showing: never a blank screen.
-    script.onerror = () => resolve(false);
-    document.head.appendChild(script);
-  });
+// A missing or broken catalogue leaves English showing: never a blank screen.
+const loadScript = async (lng: Language): Promise<boolean> =>
+  (await loadOwnScript(catalogueScriptPath(lng))) && i18next.hasResourceBundle(lng, 'translation');
 
 /** Makes a catalogue available; resolves false (English will show) when it could not be loaded. */
 export const loadLanguage = (lng: Language): Promise<boolean> => {
