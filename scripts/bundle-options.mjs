@@ -23,9 +23,11 @@ export const mainBundleOptions = (entry, outfile) => ({
  * hands its messages to the renderer's i18n (src/renderer/i18n/index.ts): loaded only when that language is
  * chosen. Classic scripts because the overlay's CSP allows our own scripts but no fetch().
  */
+/** A script that hands data to the renderer through a global hook, when that hook is there. */
+const handOverScript = (callback, ...args) => `self.${callback}&&self.${callback}(${args.map((a) => JSON.stringify(a)).join(',')});\n`;
+
 /** One catalogue (the JSON text of src/renderer/i18n/<code>.json) as the script the renderer loads. */
-export const catalogueScript = (code, json) =>
-  `self.__ssprCatalogue&&self.__ssprCatalogue(${JSON.stringify(code)},${JSON.stringify(JSON.parse(json))});\n`;
+export const catalogueScript = (code, json) => handOverScript('__ssprCatalogue', code, JSON.parse(json));
 
 const catalogueScripts = (root, outdir) => ({
   name: 'catalogue-scripts',
@@ -49,7 +51,7 @@ const catalogueScripts = (root, outdir) => ({
  * screen loads when it mounts: never part of the first load. The filter code is src/shared/passwordHints.ts,
  * bundled here on the fly so that the build and the renderer hash exactly alike.
  */
-export const commonPasswordsScript = (callback, data) => `self.${callback}&&self.${callback}(${JSON.stringify(data)});\n`;
+export const commonPasswordsScript = (callback, data) => handOverScript(callback, data);
 
 /** Loads a src/shared module (TypeScript, no imports outside src/shared) into this Node process. */
 export const loadSharedModule = async (esbuild, root, file) => {
