@@ -4,9 +4,7 @@
  * from the logs is escaped: a log file is not trusted input.
  */
 import type { Attempt, AttemptEnd, ReportModel } from './reportModel';
-
-export const escapeHtml = (value: unknown): string =>
-  String(value ?? '').replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
+import { escapeHtml } from '../../shared/html';
 
 const END_LABEL: Record<AttemptEnd, string> = { succeeded: 'Password changed', failed: 'Ended with an error', unfinished: 'Left unfinished' };
 const END_COLOUR: Record<AttemptEnd, string> = { succeeded: '#1a7f37', failed: '#c62828', unfinished: '#8c6d00' };
