@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mainBundleOptions, rendererBuildOptions } from './bundle-options.mjs';
+import { firstScreenBuildOptions, mainBundleOptions, rendererBuildOptions } from './bundle-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -20,6 +20,8 @@ const nodeEntries = [
   { in: 'src/preload/index.ts', out: 'preload/preload.cjs' },
   { in: 'src/emulator/cli.ts', out: 'emulator/cli.cjs' },
   { in: 'src/main/cli/index.ts', out: 'main/cli.cjs' },
+  // The renderer's first screen, rendered to HTML by the main process (src/shared/firstScreen.ts).
+  { in: 'src/renderer/firstScreen.tsx', out: 'main/first-screen.cjs', options: (outfile) => firstScreenBuildOptions(root, outfile) },
 ];
 
 rmSync(dist, { recursive: true, force: true });
@@ -35,7 +37,7 @@ const writeMeta = (out, result) => {
 const built = [];
 for (const entry of nodeEntries) {
   if (!existsSync(join(root, entry.in))) continue;
-  writeMeta(entry.out, await build({ ...mainBundleOptions(join(root, entry.in), join(dist, entry.out)), metafile: true }));
+  writeMeta(entry.out, await build({ ...(entry.options ?? ((outfile) => mainBundleOptions(join(root, entry.in), outfile)))(join(dist, entry.out)), metafile: true }));
   built.push(entry.out);
 }
 

@@ -19,6 +19,17 @@ export const mainBundleOptions = (entry, outfile) => ({
 });
 
 /**
+ * The renderer's first screen, rendered to HTML by the main process (src/shared/firstScreen.ts): the
+ * renderer's own components bundled for Node 16.17, with production React, as dist/main/first-screen.cjs.
+ */
+export const firstScreenBuildOptions = (root, outfile) => ({
+  ...mainBundleOptions(join(root, 'src/renderer/firstScreen.tsx'), outfile),
+  jsx: 'automatic',
+  minify: true,
+  define: { 'process.env.NODE_ENV': '"production"' },
+});
+
+/**
  * Every catalogue but English (which the first load carries) as a script of its own, i18n/<code>.js, that
  * hands its messages to the renderer's i18n (src/renderer/i18n/index.ts): loaded only when that language is
  * chosen. Classic scripts because the overlay's CSP allows our own scripts but no fetch().
@@ -124,16 +135,18 @@ const pageWithPreloads = (root, outdir) => ({
       const outputs = result.metafile.outputs;
       const appKey = Object.keys(outputs).find((k) => outputs[k].entryPoint?.endsWith('src/renderer/main.tsx'));
       const seen = new Set();
-      const visit = (key) => {
+      // app.js's own import() (boot.tsx, the overlay itself) is part of the first load too; import() calls
+      // further down (the later screens) are not.
+      const visit = (key, dynamicToo = false) => {
         for (const i of outputs[key]?.imports ?? []) {
-          if (i.kind !== 'import-statement' || seen.has(i.path)) continue;
+          if (!(i.kind === 'import-statement' || (dynamicToo && i.kind === 'dynamic-import')) || seen.has(i.path)) continue;
           seen.add(i.path);
           visit(i.path);
         }
       };
       if (appKey) {
         seen.add(appKey);
-        visit(appKey);
+        visit(appKey, true);
       }
       // metafile paths are relative to the working directory esbuild ran in.
       const cwd = b.initialOptions.absWorkingDir ?? process.cwd();

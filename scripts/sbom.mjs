@@ -20,10 +20,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * The bundles electron-builder.yml ships: app.asar's three, and the helpdesk CLI beside it
- * (resources\cli.cjs). The dev host, the demo entry and the emulator stay out.
+ * The bundles electron-builder.yml ships: app.asar's (the main process, its first-screen renderer, the
+ * preload, the renderer), and the helpdesk CLI beside it (resources\cli.cjs). The dev host, the demo entry
+ * and the emulator stay out.
  */
-export const SHIPPED_BUNDLES = ['main/electron.cjs', 'preload/preload.cjs', 'renderer/app.js', 'renderer/common-passwords.js', 'main/cli.cjs'];
+export const SHIPPED_BUNDLES = ['main/electron.cjs', 'main/first-screen.cjs', 'preload/preload.cjs', 'renderer/app.js', 'renderer/common-passwords.js', 'main/cli.cjs'];
 
 // Electron's zip does not record these; Electron 22's release notes do, and every 22.x.y kept them.
 export const ELECTRON_22_CHROMIUM = '108.0.5359.215';

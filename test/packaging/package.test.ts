@@ -95,7 +95,8 @@ describe('npm run package: electron-builder with electronDist, fuses and version
       expect(existsSync(join(unpacked, 'electron.exe'))).toBe(false);
       // What the MSI installs: the app only inside the asar, without the dev host, the emulator or maps.
       const files = asar.listPackage(join(unpacked, 'resources/app.asar'), {}).map((f) => f.replace(/\\/g, '/'));
-      expect(files).toEqual(expect.arrayContaining(['/dist/main/electron.cjs', '/dist/preload/preload.cjs', '/package.json']));
+      // The main process with the renderer of its first screen (src/shared/firstScreen.ts), which it loads beside itself.
+      expect(files).toEqual(expect.arrayContaining(['/dist/main/electron.cjs', '/dist/main/first-screen.cjs', '/dist/preload/preload.cjs', '/package.json']));
       // The renderer's on-demand scripts travel with it (the password screen's common-password list).
       expect(files).toEqual(expect.arrayContaining(['/dist/renderer/app.js', '/dist/renderer/common-passwords.js']));
       expect(files.filter((f) => /host\.cjs|emulator|\.map$|node_modules|\/src\//.test(f))).toEqual([]);

@@ -57,7 +57,7 @@ describe('SBOM of what ships (CycloneDX 1.5)', () => {
   it('lists the npm packages inside the shipped bundles, with the lock file versions, and nothing that stays behind', () => {
     for (const [name, bundle] of [['react', 'dist/renderer/app.js'], ['react-dom', 'dist/renderer/app.js'], ['i18next', 'dist/renderer/app.js'],
       ['axios', 'dist/main/electron.cjs'], ['winston', 'dist/main/electron.cjs'], ['valibot', 'dist/main/electron.cjs'],
-      ['@azure/msal-node', 'dist/main/cli.cjs'], ['@zxcvbn-ts/language-common', 'dist/renderer/common-passwords.js']] as const) {
+      ['@azure/msal-node', 'dist/main/cli.cjs'], ['react-dom', 'dist/main/first-screen.cjs'], ['@zxcvbn-ts/language-common', 'dist/renderer/common-passwords.js']] as const) {
       const c = byName(name);
       expect(c, name).toBeDefined();
       expect(c?.version).toBe(lock.packages[`node_modules/${name}`]?.version);

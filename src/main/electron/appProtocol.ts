@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
 import type { CustomScheme, ProtocolRequest, ProtocolResponse } from 'electron';
+import type { IndexPage } from '../core/firstScreen';
 import { APP_CONTENT_SECURITY_POLICY, APP_HOST, APP_SCHEME } from '../core/lockdown/policy';
 
 export const APP_SCHEME_PRIVILEGES: CustomScheme = {
@@ -56,16 +57,20 @@ export const appResponseHeaders = (): Record<string, string> => ({
   'Referrer-Policy': 'no-referrer',
 });
 
+/** indexPage: index.html as served, with the prerendered first screen (src/main/core/firstScreen.ts). */
 export const appProtocolHandler =
-  (rootDir: string) =>
+  (rootDir: string, indexPage: IndexPage = async (html) => html) =>
   (request: ProtocolRequest, callback: (response: Buffer | ProtocolResponse) => void): void => {
     const file = request.method === 'GET' ? resolveAppFile(request.url, rootDir) : null;
     if (!file) {
       callback({ error: NOT_FOUND });
       return;
     }
+    const respond = (data: Buffer) => callback({ statusCode: 200, mimeType: file.mimeType, charset: 'utf-8', data, headers: appResponseHeaders() });
     readFile(file.path, (err, data) => {
       if (err) callback({ error: NOT_FOUND });
-      else callback({ statusCode: 200, mimeType: file.mimeType, charset: 'utf-8', data, headers: appResponseHeaders() });
+      else if (file.path !== join(resolve(rootDir), 'index.html')) respond(data);
+      // indexPage never rejects (it falls back to the page as built); the catch is for a wiring mistake.
+      else indexPage(data.toString('utf8')).then((html) => respond(Buffer.from(html, 'utf8')), () => respond(data));
     });
   };

@@ -18,6 +18,7 @@ import { parseLaunchArgs, type LaunchArgs } from '../core/launchArgs';
 import { createLogger, fdChunkReader, readSaltHandshake, type ChunkReader, type Logger } from '../core/logging';
 import { createWindowsRegistrySource, runExecFile } from '../core/registry';
 import { PRODUCT_VERSION } from '../core/version';
+import { firstScreenBundle, indexPageFor, loadFirstScreenRenderer } from '../core/firstScreen';
 import { APP_ENTRY_URL, chromePolicy, dangerousEnvironment, dangerousSwitches, portalPolicy } from '../core/lockdown/policy';
 import { idleRemainingSeconds } from '../core/portal/outcome';
 import { portalUrl } from '../core/portal/url';
@@ -49,7 +50,7 @@ export interface Clock {
 export interface OverlayDeps {
   argv?: readonly string[];
   env?: Record<string, string | undefined>;
-  /** dist/ (holds renderer/ and preload/); defaults to the folder above this bundle. */
+  /** dist/ (holds renderer/, preload/ and main/first-screen.cjs); defaults to the folder above this bundle. */
   distDir?: string;
   /** Release build: devTools off, development flags (--demo, --set, --data-dir, --log-dir) ignored. Default app.isPackaged. */
   release?: boolean;
@@ -161,10 +162,11 @@ export const runOverlay = async (deps: OverlayDeps = {}): Promise<Overlay | null
   const { launch, config, demo, log } = await readStartup(deps, release, exits);
   const proxy = await resolveProxy(deps, config, log);
   let portal: PortalController | null = null;
-  const sessions = await lockDownSessions({ config, proxy, log, distDir, exits, portal: () => portal });
+  const sessions = await lockDownSessions({ config, proxy, log, exits, portal: () => portal });
   const activity = trackActivity(clock, config);
   const core = createOverlayCore(deps, { config, proxy, launch, log, demo, exits, defaultSession: sessions.defaultSession });
   const { window, hardened } = openKioskWindow({ distDir, release, session: sessions.chromeSession, log, exits, onActivity: activity.onActivity });
+  serveOurPage({ session: sessions.chromeSession, distDir, core, config, log });
   const openPortal = (): PortalController => {
     portal ??= openPortalView({ window, session: sessions.portalSession, config, language: overlayLanguage(config, launch.lang), log, release, activity, exits });
     return portal;
@@ -376,7 +378,6 @@ const lockDownSessions = async (s: {
   config: Config;
   proxy: ProxySettings;
   log: Logger;
-  distDir: string;
   exits: ExitControl;
   /** The portal view, once one runs: it records what its session refused (pilot capture). */
   portal: () => PortalController | null;
@@ -404,8 +405,6 @@ const lockDownSessions = async (s: {
     },
     onQuietlyBlockedRequest: (url, resourceType) => s.portal()?.noteBlockedRequest(url, resourceType, true),
   });
-  // app:// serves plain file names from dist/renderer only (appProtocol.ts; docs/security.md, Electronegativity).
-  chromeSession.protocol.registerBufferProtocol(APP_SCHEME_PRIVILEGES.scheme, appProtocolHandler(join(s.distDir, 'renderer'))); // eng-disable PROTOCOL_HANDLER_JS_CHECK
   return { defaultSession, chromeSession, portalSession };
 };
 
@@ -555,6 +554,20 @@ const openPortalView = (p: {
   });
   exits.cleanups.push(() => created.dispose());
   return created;
+};
+
+/**
+ * app:// serves plain file names from dist/renderer only (appProtocol.ts; docs/security.md, Electronegativity),
+ * and index.html with this overlay's first screen already in it (src/main/core/firstScreen.ts).
+ */
+const serveOurPage = (p: { session: Session; distDir: string; core: Core; config: Config; log: Logger }): void => {
+  // Loaded here, after the window was created (its process starts meanwhile) and before it is asked to load
+  // the page, rather than on the first request, which would then wait for it. The portal engine's window is
+  // not prerendered and does without it.
+  const { render, problem } = p.config.Engine === 'portal' ? { render: null } : loadFirstScreenRenderer(firstScreenBundle(p.distDir));
+  if (problem) p.log.warn('renderer.first_screen_unavailable', { problem });
+  const indexPage = indexPageFor(render, () => p.core.handlers['app:info']({}), (failure) => p.log.warn('renderer.first_screen_failed', { problem: failure }));
+  p.session.protocol.registerBufferProtocol(APP_SCHEME_PRIVILEGES.scheme, appProtocolHandler(join(p.distDir, 'renderer'), indexPage)); // eng-disable PROTOCOL_HANDLER_JS_CHECK
 };
 
 const loadOurPage = async (chrome: WebContents, log: Logger, exits: ExitControl): Promise<void> => {

@@ -3,12 +3,15 @@
  * per tab (real handlers, real TLS 1.2 client trusting exactly the emulator's CA) and the loopback host
  * serving the renderer. The command line, the end-to-end tests and the benchmarks all use this one wiring.
  */
+import { dirname, resolve } from 'node:path';
 import type { ExitCode } from '../../shared/exitCodes';
 import type { ConfigProblem } from '../../shared/config';
 import type { RunningEmulator } from '../../emulator';
 import { createCore, createLogger, loadConfig, nullLogger, parseLaunchArgs, type CoreOptions, type Logger } from '../core';
 import { resolveDataFolders } from '../core/config';
 import type { LaunchProblem } from '../core/launchArgs';
+import { firstScreenBundle, indexPageFor, loadFirstScreenRenderer } from '../core/firstScreen';
+import type { AppInfo } from '../../shared/ipc';
 import { startBrowserHost, type BrowserHost } from './server';
 
 export interface DemoOptions {
@@ -75,7 +78,11 @@ export const startDemo = async (opts: DemoOptions): Promise<Demo> => {
       },
       ...(opts.core ?? {}),
     }).dispatch;
-  const host = await startBrowserHost({ newSession, rendererDir: opts.rendererDir, ...(opts.port !== undefined ? { port: opts.port } : {}) });
+  // The first screen comes inside index.html, as the overlay's app:// serves it; its app:info is every tab's.
+  const { render } = loadFirstScreenRenderer(firstScreenBundle(dirname(resolve(opts.rendererDir))));
+  let infoSource: ReturnType<typeof newSession> | undefined;
+  const indexPage = indexPageFor(render, async () => (await (infoSource ??= newSession())('app:info', {})) as AppInfo);
+  const host = await startBrowserHost({ newSession, rendererDir: opts.rendererDir, indexPage, ...(opts.port !== undefined ? { port: opts.port } : {}) });
   let bridged: ReturnType<typeof newSession> | undefined;
   return {
     url: host.url,

@@ -10,13 +10,18 @@
  *
  * Defences: loopback only; a random per-run token on every API and session call (compared in constant
  * time); the Host header must name this server (DNS rebinding) and a cross-origin Origin is refused; bodies
- * capped; only regular files inside the renderer folder are served, with the overlay's CSP.
+ * capped; only regular files inside the renderer folder are served, with the overlay's CSP. The page itself
+ * needs no token, and it carries the first screen (src/main/core/firstScreen.ts): what app:info says about
+ * this run (the --user id, the texts, the branding) can be read by any local program that asks. That is
+ * acceptable for a development host whose users are the emulator's demo accounts; the overlay's app:// page
+ * is reachable only from its own window.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
+import type { IndexPage } from '../core/firstScreen';
 
 export type Dispatch = (channel: unknown, payload: unknown) => Promise<unknown>;
 
@@ -27,6 +32,8 @@ export interface BrowserHostOptions {
   rendererDir: string;
   /** 0 or omitted: a free port. */
   port?: number;
+  /** index.html as served (the first screen put in, src/main/core/firstScreen.ts); default: as built. */
+  indexPage?: IndexPage;
 }
 
 export interface BrowserHost {
@@ -103,7 +110,7 @@ const readBody = (req: IncomingMessage): Promise<Buffer> =>
     req.on('error', reject);
   });
 
-export const startBrowserHost = async ({ newSession, rendererDir, port = 0 }: BrowserHostOptions): Promise<BrowserHost> => {
+export const startBrowserHost = async ({ newSession, rendererDir, port = 0, indexPage }: BrowserHostOptions): Promise<BrowserHost> => {
   const root = resolve(rendererDir);
   const token = randomBytes(32).toString('base64url');
   // Insertion order is use order: a session is moved to the end each time it is used.
@@ -128,7 +135,9 @@ export const startBrowserHost = async ({ newSession, rendererDir, port = 0 }: Br
     if (!type) throw new HttpError(404, 'not found');
     const stat = await fs.stat(file).catch(() => null);
     if (!stat || !stat.isFile()) throw new HttpError(404, 'not found');
-    send(res, 200, await fs.readFile(file), type, req.method === 'HEAD');
+    const data = await fs.readFile(file);
+    const body = indexPage && file === resolve(root, 'index.html') ? await indexPage(data.toString('utf8')) : data;
+    send(res, 200, body, type, req.method === 'HEAD');
   };
 
   /** The checks every call from a page passes: POST, our origin, the run token, a JSON body. */

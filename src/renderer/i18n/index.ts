@@ -4,7 +4,7 @@
  * the first load carries English plus the active language and nothing else. Scripts, not fetch(): the
  * overlay's CSP allows our own scripts but no connections (connect-src 'none').
  */
-import i18next from 'i18next';
+import i18next, { type InitOptions } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './en.json';
 import type { Catalogue } from './catalogue';
@@ -63,6 +63,21 @@ export interface I18nOptions {
 }
 
 /**
+ * i18next's options, English only: the page's instance and the first screen rendered in the main process
+ * (firstScreen.tsx) must translate alike, or the page could not take that markup over.
+ */
+export const i18nOptions = (options: I18nOptions = {}): InitOptions => ({
+  resources: { en: { translation: en } },
+  lng: 'en',
+  fallbackLng: 'en',
+  initAsync: false,
+  // React escapes every string it renders; i18next's own escaping would double-escape.
+  interpolation: { escapeValue: false, defaultVariables: { domain: options.domain || EXAMPLE_DOMAIN } },
+  returnNull: false,
+  showSupportNotice: false,
+});
+
+/**
  * Sets i18next up with English (synchronously, so a component rendered before initI18n still has texts).
  * Safe to call more than once; the first caller's options win.
  */
@@ -73,16 +88,7 @@ export const ensureI18n = (options: I18nOptions = {}): typeof i18next => {
     if (!onDemandLanguages.includes(code as Language) || i18next.hasResourceBundle(code, 'translation')) return;
     i18next.addResourceBundle(code, 'translation', data);
   };
-  void i18next.use(initReactI18next).init({
-    resources: { en: { translation: en } },
-    lng: 'en',
-    fallbackLng: 'en',
-    initAsync: false,
-    // React escapes every string it renders; i18next's own escaping would double-escape.
-    interpolation: { escapeValue: false, defaultVariables: { domain: options.domain || EXAMPLE_DOMAIN } },
-    returnNull: false,
-    showSupportNotice: false,
-  });
+  void i18next.use(initReactI18next).init(i18nOptions(options));
   return i18next;
 };
 

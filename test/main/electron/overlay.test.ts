@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -222,6 +222,32 @@ describe('the kiosk window', () => {
     for (const bad of ['app://overlay/../secret.txt', 'app://overlay/%2e%2e/secret.txt', 'app://overlay/..%5csecret.txt', 'app://other/index.html', 'app://overlay/missing.js', 'app://overlay/index.html%00.js']) {
       expect((await p.request(bad)).error, bad).toBe(-6);
     }
+  });
+
+  it('serves index.html with the first screen rendered for this run, and as built (with a warning) when that cannot be', async () => {
+    // dist folders like the build's: one whose first-screen bundle echoes what it was asked to render, one without.
+    const page = '<!doctype html><html lang="en" dir="ltr"><head><title>SSPR Logon</title></head><body><div id="root"><!--first-screen--></div></body></html>';
+    const dist = (firstScreen?: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'sspr-dist-first-'));
+      mkdirSync(join(dir, 'renderer'));
+      mkdirSync(join(dir, 'main'));
+      writeFileSync(join(dir, 'renderer', 'index.html'), page);
+      if (firstScreen) writeFileSync(join(dir, 'main', 'first-screen.cjs'), firstScreen);
+      return dir;
+    };
+    const echo = 'exports.renderFirstScreen = (info) => ({ html: "<p>" + info.scenario + " " + info.userHint + "</p>", language: "de", dir: "ltr", title: "T" });';
+    const { logger } = await start({ config: native, argv: ['SsprLogon.exe', '--scenario=unlock', '--user=erin@contoso.com'], deps: { distDir: dist(echo) } });
+    const served = async () => String((await session.fromPartition('sspr-chrome').protocol.request('app://overlay/index.html')).data);
+    expect(await served()).toContain('<div id="root" data-first-screen="de"><p>unlock erin@contoso.com</p></div>');
+    expect(logger.records.filter((r) => r.event.startsWith('renderer.first_screen'))).toEqual([]);
+
+    const missing = await start({ config: native, deps: { distDir: dist() } });
+    expect(await served()).toBe(page);
+    expect(missing.logger.records.filter((r) => r.event === 'renderer.first_screen_unavailable')).toHaveLength(1);
+
+    const throwing = await start({ config: native, deps: { distDir: dist('exports.renderFirstScreen = () => { throw new Error("broken catalogue"); };') } });
+    expect(await served()).toBe(page);
+    expect(throwing.logger.records.filter((r) => r.event === 'renderer.first_screen_failed')).toEqual([{ level: 'warn', event: 'renderer.first_screen_failed', fields: { problem: 'broken catalogue' } }]);
   });
 
   it('wires navigation, window-open, webview, shortcut, context-menu and certificate guards', async () => {
