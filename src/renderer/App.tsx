@@ -54,15 +54,19 @@ export const FALLBACK_INFO: AppInfo = {
   portalUrl: '',
 };
 
-// The portal engine never reaches App: main.tsx renders its own chrome (src/renderer/portal) instead.
+// The portal engine never reaches App: boot.tsx renders its own chrome (src/renderer/portal) instead.
 const initialStage = (started: boolean): Stage => (started ? { kind: 'userId' } : { kind: 'startupFailed' });
 
-export const App = ({ api, info, started = true }: { api: RendererApi; info: AppInfo; started?: boolean }) => {
+/**
+ * initialUserId: what the user-id field starts with when it is not the tile's user id (app:info's userHint):
+ * the text typed into a prerendered first screen that could not be taken over (boot.tsx).
+ */
+export const App = ({ api, info, started = true, initialUserId }: { api: RendererApi; info: AppInfo; started?: boolean; initialUserId?: string | undefined }) => {
   const { t } = useTranslation();
   const [language, setLanguage] = useState<Language>(pickLanguage(info.locale));
   // Each stage change gets a new key, so a screen mounts afresh and moves focus (also code → new code).
   const [stage, setStageState] = useState<{ id: number; stage: Stage }>({ id: 0, stage: initialStage(started) });
-  const [username, setUsername] = useState(() => (checkUsername(info.userHint).ok ? info.userHint.trim() : ''));
+  const [username, setUsername] = useState(() => initialUserId ?? (checkUsername(info.userHint).ok ? info.userHint.trim() : ''));
   const [busy, setBusy] = useState(false);
   const exiting = useRef(false);
   const current = stage.stage;

@@ -1,10 +1,15 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 
-/** Moves keyboard focus to the element when the screen appears, so screen readers announce the new step. */
-export const useFocusOnMount = (ref: RefObject<HTMLElement | null>): void => {
+/**
+ * Moves keyboard focus to the element when the screen appears, so screen readers announce the new step.
+ * keepFocus: not when something already has the focus. The prerendered first screen had its field focused
+ * by the browser (autofocus), and someone may have tabbed on before the page's code took it over.
+ */
+export const useFocusOnMount = (ref: RefObject<HTMLElement | null>, keepFocus = false): void => {
   useEffect(() => {
+    if (keepFocus && document.activeElement !== null && document.activeElement !== document.body) return;
     ref.current?.focus();
-  }, [ref]);
+  }, [ref, keepFocus]);
 };
 
 /** Whole seconds left until `deadline` (ms since epoch), ticking once a second; never negative. */

@@ -1,31 +1,25 @@
-// app.js: the shell and the user-id screen. start.js has already asked app:info (startup.ts); the later
-// screens and the portal chrome are chunks fetched after the first paint (later.ts).
+// app.js: asks app:info at once (unless start.js already did, startup.ts), then starts the overlay (boot.tsx).
 import { theStartup } from './startup';
 import './styles.css';
 // Here rather than in PortalChrome: a stylesheet imported by a lazily loaded chunk would not be loaded.
 import './portal/portal.css';
-import { flushSync } from 'react-dom';
-import { createRoot } from 'react-dom/client';
-import { App, FALLBACK_INFO, PortalChrome } from './App';
-import { applyAccent } from './branding';
-import { initI18n, pickLanguage } from './i18n';
+import { FIRST_SCREEN_ATTRIBUTE } from '../shared/firstScreen';
+import { holdEarlySubmit } from './earlySubmit';
 
-const { api, appInfo } = theStartup();
+const startup = theStartup();
 
-const boot = async () => {
-  const info = await appInfo;
-  applyAccent(info?.accentColor);
-  // Only the active language's catalogue is fetched (English is in the bundle and costs no request).
-  await initI18n(pickLanguage(info?.locale ?? navigator.language), { ...(info?.upnSuffix ? { domain: info.upnSuffix } : {}) });
-  const container = document.getElementById('root');
-  if (!container) return;
-  // The portal engine's chrome is a whole window of its own around the locked portal view.
-  const root = createRoot(container);
-  // Rendered at once, in this task: nothing else is waiting, and a scheduled render would cost one more turn.
-  flushSync(() => {
-    if (info?.engine === 'portal') root.render(<PortalChrome info={info} api={api} />);
-    else root.render(<App api={api} info={info ?? FALLBACK_INFO} started={info !== null} />);
+/**
+ * A first screen sent inside the page (src/shared/firstScreen.ts) is usable once the page and its stylesheet
+ * are in. The code that takes it over starts when the page is idle after its first paint, so neither that
+ * paint nor the first click or key waits for it. A window that is not painting (hidden) gets no frames,
+ * hence the timers.
+ */
+const afterFirstPaint = (): Promise<void> =>
+  new Promise((resolve) => {
+    requestAnimationFrame(() => setTimeout(() => requestIdleCallback(() => resolve(), { timeout: 200 }), 0));
+    setTimeout(resolve, 300);
   });
-};
 
-void boot();
+const prerendered = document.getElementById('root')?.hasAttribute(FIRST_SCREEN_ATTRIBUTE) ?? false;
+if (prerendered) holdEarlySubmit();
+void (prerendered ? afterFirstPaint() : Promise.resolve()).then(() => import('./boot')).then(({ boot }) => boot(startup));

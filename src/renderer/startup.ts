@@ -1,8 +1,8 @@
 /**
  * The overlay's first question to the main process, app:info, and the api it was asked through. start.js
- * (startupCall.ts, run by index.html while the page is still being parsed) asks it and leaves both here for
- * app.js, so the round trip travels while app.js is fetched and compiled. Nothing renders before the answer:
- * it decides the engine, the language and the accent.
+ * (startupCall.ts, an async script of index.html) asks it as soon as it arrives and leaves both here for
+ * app.js, so the round trip travels while the overlay's code is fetched and compiled. That code takes the
+ * prerendered first screen over only with the answer, which decides the engine, the language and the accent.
  */
 import type { AppInfo } from '../shared/ipc';
 import { createApi, type RendererApi } from './api';

@@ -1,8 +1,9 @@
 /**
- * What the first screen costs: index.html, start.js, the stylesheet, app.js and the chunks it imports, and
- * one round trip for the session with its app:info. The later screens come after the user-id field shows, and
- * every file of the built renderer is served by the overlay's app:// scheme as the browser needs it (module
- * scripts are refused unless served as JavaScript).
+ * The first screen comes inside index.html, rendered by the main process (src/shared/firstScreen.ts): the
+ * user-id field is usable with no script run at all, and the page's code takes that markup over after the
+ * first paint, keeping what was typed and a Continue already pressed. The later screens come after the field
+ * shows, and every file of the built renderer is served by the overlay's app:// scheme as the browser needs
+ * it (module scripts are refused unless served as JavaScript).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,9 +11,11 @@ import type { ProtocolRequest, ProtocolResponse } from 'electron';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_CONTENT_SECURITY_POLICY } from '../../src/main/core/lockdown/policy';
+import { firstScreenBundle, indexPageFor, loadFirstScreenRenderer } from '../../src/main/core/firstScreen';
 import { appProtocolHandler } from '../../src/main/electron/appProtocol';
 import { ExitCode } from '../../src/shared/exitCodes';
-import { buildRenderer, enterUser, expectStage, launchBrowser, openOverlay, startTestEmulator, type TestEmulator } from './support';
+import type { AppInfo } from '../../src/shared/ipc';
+import { buildRenderer, enterUser, expectStage, launchBrowser, openOverlay, startTestEmulator, waitForTakeover, type TestEmulator } from './support';
 
 let rendererDir: string;
 let browser: Browser;
@@ -34,19 +37,124 @@ const pageScripts = (): [string, string][] => {
   return [...scripts, ...preloads];
 };
 
+/** The chunk app.js starts with import(): the overlay's code (boot.tsx), fetched after the first paint. */
+const bootChunk = (): string => {
+  const m = /import\("\.\/([^"]+)"\)/.exec(readFileSync(join(rendererDir, 'app.js'), 'utf8'));
+  if (!m?.[1]) throw new Error('app.js starts no chunk');
+  return m[1];
+};
+
 describe('the first load', () => {
-  it('is start.js (classic), app.js (a module) and the chunks app.js imports, all preloaded before start.js runs', () => {
-    const scripts = pageScripts();
-    expect(scripts.slice(0, 2)).toEqual([
+  it('as built: start.js (async, classic) and app.js (a module), with the code app.js starts preloaded for a page without a first screen', () => {
+    expect(pageScripts().slice(0, 2)).toEqual([
       ['start.js', 'classic'],
       ['app.js', 'module'],
     ]);
     const html = readFileSync(join(rendererDir, 'index.html'), 'utf8');
-    expect(html.indexOf('<link rel="modulepreload" href="app.js" />')).toBeGreaterThan(0);
-    expect(html.lastIndexOf('rel="modulepreload"')).toBeLessThan(html.indexOf('<script src="start.js">'));
-    const imported = [...readFileSync(join(rendererDir, 'app.js'), 'utf8').matchAll(/from"\.\/([^"]+)"/g)].map((m) => m[1]);
-    expect(imported.length).toBeGreaterThan(0);
-    for (const chunk of imported) expect(scripts).toContainEqual([chunk, 'modulepreload']);
+    // async: the parser never waits for it, so the prerendered field is parsed and painted without it.
+    expect(html).toContain('<script async src="start.js"></script>');
+    expect(pageScripts()).toContainEqual([bootChunk(), 'modulepreload']);
+  });
+
+  it('arrives with the user-id screen in it, in the overlay language with the user id, taking focus and typing with every script refused', async () => {
+    const o = await openOverlay(browser, emu.emulator, {
+      user: 'erin@contoso.com',
+      lang: 'de-DE',
+      takenOver: false,
+      beforeLoad: async (page) => {
+        await page.route(/\.js$/, (route) => route.abort());
+      },
+    });
+    try {
+      const field = o.page.getByLabel('Benutzer-ID', { exact: false });
+      await field.waitFor({ state: 'visible' });
+      await expect(field.inputValue()).resolves.toBe('erin@contoso.com');
+      // autofocus: keys go to the field without a click.
+      await expect.poll(() => o.page.evaluate(() => document.activeElement?.id)).toBe('username');
+      await o.page.keyboard.press('End');
+      await o.page.keyboard.type('.x');
+      await expect(field.inputValue()).resolves.toBe('erin@contoso.com.x');
+      await expect(o.page.locator('html').getAttribute('lang')).resolves.toBe('de');
+      await expect(o.page.locator('#root').getAttribute('data-first-screen')).resolves.toBe('de');
+      // The page came without preload hints: its code is fetched once the screen is painted.
+      await expect(o.page.locator('link[rel="modulepreload"]').count()).resolves.toBe(0);
+    } finally {
+      await o.close();
+    }
+  });
+
+  it('keeps what was typed and a Next pressed before its code took the screen over, and takes the same field over', async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // app.js asks for the overlay's code only once it has run, and with it the hold on Next.
+    let asked: () => void = () => {};
+    const appRan = new Promise<void>((resolve) => (asked = resolve));
+    const o = await openOverlay(browser, emu.emulator, {
+      takenOver: false,
+      beforeLoad: async (page) => {
+        await page.route(`**/${bootChunk()}`, async (route) => {
+          asked();
+          await held;
+          await route.continue();
+        });
+      },
+    });
+    const consoleErrors: string[] = [];
+    o.page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    try {
+      const field = o.page.locator('#username');
+      await field.waitFor({ state: 'visible' });
+      await field.fill('alice@contoso.com');
+      // Marks the prerendered element: taken over, it stays the same element; drawn afresh, it would not.
+      await field.evaluate((el) => ((el as HTMLElement & { prerendered?: boolean }).prerendered = true));
+      await appRan;
+      await o.page.getByRole('button', { name: 'Next' }).click();
+      // Nothing can happen yet: the overlay's code is still on its way.
+      await expect(o.page.locator('#code').count()).resolves.toBe(0);
+      release();
+      await expect
+        .poll(() => field.evaluate((el) => Object.keys(el).some((k) => k.startsWith('__reactProps')) && (el as HTMLElement & { prerendered?: boolean }).prerendered === true))
+        .toBe(true);
+      await expectStage(o.page, 'code');
+      await o.page.locator('#code').waitFor({ state: 'visible' });
+      // Sent once, with what was typed (not the empty field the markup came with).
+      expect(o.api.filter((c) => c.channel === 'flow:start').map((c) => JSON.parse(c.body))).toEqual([{ username: 'alice@contoso.com' }]);
+      expect(consoleErrors).toEqual([]);
+      expect(o.pageErrors).toEqual([]);
+    } finally {
+      release();
+      await o.close();
+    }
+  });
+
+  it('leaves the focus where the user moved it before the takeover', async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const o = await openOverlay(browser, emu.emulator, {
+      takenOver: false,
+      beforeLoad: async (page) => {
+        await page.route(`**/${bootChunk()}`, async (route) => {
+          await held;
+          await route.continue();
+        });
+      },
+    });
+    try {
+      await expect.poll(() => o.page.evaluate(() => document.activeElement?.id)).toBe('username');
+      await o.page.keyboard.press('Tab');
+      const onNext = () => o.page.evaluate(() => document.activeElement?.textContent);
+      await expect(onNext()).resolves.toBe('Next');
+      release();
+      await waitForTakeover(o.page);
+      // The screen's own "focus the field when shown" must not pull the user back.
+      await o.page.waitForTimeout(300);
+      await expect(onNext()).resolves.toBe('Next');
+    } finally {
+      release();
+      await o.close();
+    }
   });
 
   it('shows the user-id field before any later screen is fetched, then fetches them without being asked', async () => {
@@ -76,7 +184,8 @@ describe('the first load', () => {
       const fieldAt = await o.page.evaluate(() => (window as unknown as { __fieldAt: number }).__fieldAt);
       const beforeField = (await fetched()).filter((r) => r.at < fieldAt).map((r) => r.path);
       expect(beforeField.filter((p) => laterFiles.includes(p))).toEqual([]);
-      expect([...new Set(beforeField)].sort()).toEqual([...new Set(firstLoad)].sort());
+      // The field is in the page itself: it is there before the overlay's code has even been asked for.
+      expect(beforeField).not.toContain(`/${bootChunk()}`);
       // ...and the next screen, from the later chunk, works.
       await enterUser(o.page, 'alice@contoso.com');
       await expectStage(o.page, 'code');
@@ -130,5 +239,28 @@ describe('app:// serves the built renderer', () => {
     }
     expect((await serve('index.html')).mimeType).toBe('text/html');
     expect((await serve('app.css')).mimeType).toBe('text/css');
+  });
+
+  it('index.html with the overlay\'s first screen in it, rendered by the first-screen bundle from app:info', async () => {
+    const { render, problem } = loadFirstScreenRenderer(firstScreenBundle(join(rendererDir, '..')));
+    expect(problem).toBeUndefined();
+    const info: AppInfo = { productName: 'SSPR Logon', scenario: 'unlock', engine: 'native', userHint: 'dana@contoso.com', locale: 'ar', helpdeskText: '', idleTimeoutSeconds: 180, demo: false, portalUrl: '' };
+    const r = await new Promise<ProtocolResponse>((resolve) => {
+      appProtocolHandler(rendererDir, indexPageFor(render, async () => info))({ method: 'GET', url: 'app://overlay/' } as ProtocolRequest, (x) => resolve(x as ProtocolResponse));
+    });
+    const html = (r.data as Buffer).toString('utf8');
+    expect(r.headers?.['Content-Security-Policy']).toBe(APP_CONTENT_SECURITY_POLICY);
+    expect(html).toContain('<html lang="ar" dir="rtl">');
+    expect(html).toContain('<div id="root" data-first-screen="ar">');
+    expect(html).toContain('value="dana@contoso.com"');
+    // Arabic texts from the catalogue, not English ones.
+    const ar = JSON.parse(readFileSync(join(__dirname, '../../src/renderer/i18n/ar.json'), 'utf8')) as { userId: { label: string } };
+    expect(html).toContain(`>${ar.userId.label}</label>`);
+    expect(html).not.toContain('modulepreload');
+    // The portal engine's window is not prerendered: the page is served as built.
+    const portal = await new Promise<ProtocolResponse>((resolve) => {
+      appProtocolHandler(rendererDir, indexPageFor(render, async () => ({ ...info, engine: 'portal' })))({ method: 'GET', url: 'app://overlay/index.html' } as ProtocolRequest, (x) => resolve(x as ProtocolResponse));
+    });
+    expect((portal.data as Buffer).toString('utf8')).toBe(readFileSync(join(rendererDir, 'index.html'), 'utf8'));
   });
 });

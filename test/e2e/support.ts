@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { catalogueScript, rendererBuildOptions } from '../../scripts/bundle-options.mjs';
+import { catalogueScript, firstScreenBuildOptions, rendererBuildOptions } from '../../scripts/bundle-options.mjs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import * as v from 'valibot';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -65,17 +65,19 @@ const rendererSourceHash = (): string => {
  */
 export const buildRenderer = (): Promise<string> => {
   rendererBuild ??= (async () => {
+    // Laid out as dist/ is: renderer/ beside main/first-screen.cjs, so the page comes with its first screen.
     const out = join(tmpdir(), `sspr-e2e-renderer-${rendererSourceHash()}`);
-    if (existsSync(join(out, 'index.html'))) return out;
+    if (existsSync(join(out, 'renderer', 'index.html'))) return join(out, 'renderer');
     const staging = mkdtempSync(join(tmpdir(), 'sspr-e2e-renderer-build-'));
-    await build({ ...rendererBuildOptions(root, staging), logLevel: 'error' });
+    await build({ ...rendererBuildOptions(root, join(staging, 'renderer')), logLevel: 'error' });
+    await build({ ...firstScreenBuildOptions(root, join(staging, 'main', 'first-screen.cjs')), sourcemap: false, logLevel: 'error' });
     try {
       renameSync(staging, out);
     } catch {
       // Another test file finished the same build first; theirs is identical.
       rmSync(staging, { recursive: true, force: true });
     }
-    return out;
+    return join(out, 'renderer');
   })();
   return rendererBuild;
 };
@@ -201,10 +203,24 @@ export interface OverlayOptions extends Omit<DemoOptions, 'emulator' | 'renderer
   /** Runs before the page loads (e.g. to install a fake clock). */
   beforeLoad?: (page: Page) => Promise<void>;
   viewport?: { width: number; height: number };
+  /**
+   * Default true: return once the page's code has taken the prerendered first screen over, as a person who
+   * reads it first would meet it. false: as soon as the page shows (the first-load tests).
+   */
+  takenOver?: boolean;
 }
 
+/** The page's code runs the screen: React's own property is on the root's element (hydrated or drawn). */
+export const waitForTakeover = (page: Page): Promise<void> =>
+  page
+    .waitForFunction(() => {
+      const el = document.querySelector('#root > *');
+      return el !== null && Object.keys(el).some((k) => k.startsWith('__reactFiber'));
+    })
+    .then(() => undefined);
+
 export const openOverlay = async (browser: Browser, emulator: RunningEmulator, opts: OverlayOptions = {}): Promise<Overlay> => {
-  const { lang, scenario, user, locale, viewport, beforeLoad, ...demoOpts } = opts;
+  const { lang, scenario, user, locale, viewport, beforeLoad, takenOver = true, ...demoOpts } = opts;
   const launchArgs = [
     ...(scenario ? [`--scenario=${scenario}`] : []),
     ...(user !== undefined ? [`--user=${user}`] : []),
@@ -245,6 +261,7 @@ export const openOverlay = async (browser: Browser, emulator: RunningEmulator, o
   if (beforeLoad) await beforeLoad(page);
   await page.goto(demo.url);
   await page.locator('#root > *').first().waitFor();
+  if (takenOver) await waitForTakeover(page);
   return overlay;
 };
 

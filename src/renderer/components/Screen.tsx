@@ -8,12 +8,14 @@ interface ScreenProps {
   focusRef?: RefObject<HTMLElement | null>;
   tone?: 'normal' | 'problem' | 'success';
   icon?: ReactNode;
+  /** Leave the focus where it is when something already has it (the prerendered first screen, see hooks.ts). */
+  keepFocus?: boolean;
 }
 
 /** One task per screen: a heading that takes focus (so the step change is announced), then content. */
-export const Screen = ({ title, children, focusRef, tone = 'normal', icon }: ScreenProps) => {
+export const Screen = ({ title, children, focusRef, tone = 'normal', icon, keepFocus = false }: ScreenProps) => {
   const headingRef = useRef<HTMLHeadingElement>(null);
-  useFocusOnMount(focusRef ?? headingRef);
+  useFocusOnMount(focusRef ?? headingRef, keepFocus);
   return (
     <section className={`screen screen--${tone}`} aria-labelledby="screen-title">
       {icon && (
