@@ -22,7 +22,7 @@ export const holdEarlySubmit = (): void => {
   );
 };
 
-/** Stops holding; true when Continue was pressed meanwhile. */
+/** Stops holding; true when Next was pressed meanwhile. */
 export const takeEarlySubmit = (): boolean => {
   holding = false;
   const was = held;
