@@ -5,13 +5,11 @@ import { flushSync } from 'react-dom';
 import { createRoot, hydrateRoot } from 'react-dom/client';
 import { FIRST_SCREEN_ATTRIBUTE } from '../shared/firstScreen';
 import { App, FALLBACK_INFO, PortalChrome } from './App';
-import { applyAccent } from './branding';
 import { initI18n, pickLanguage } from './i18n';
 import type { Startup } from './startup';
 
 export const boot = async ({ api, appInfo }: Startup): Promise<void> => {
   const info = await appInfo;
-  applyAccent(info?.accentColor);
   // Only the active language's catalogue is fetched (English is in the bundle and costs no request).
   await initI18n(pickLanguage(info?.locale ?? navigator.language), { ...(info?.upnSuffix ? { domain: info.upnSuffix } : {}) });
   const container = document.getElementById('root');

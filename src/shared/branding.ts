@@ -48,3 +48,11 @@ export const hoverShade = (accent: string): string =>
   `#${rgb(accent)
     .map((c) => Math.round(c * 0.85).toString(16).padStart(2, '0'))
     .join('')}`;
+
+/**
+ * The page's branding.css: the organisation's accent as the two custom properties app.css uses, or nothing
+ * when there is none or it is refused. A stylesheet of our own origin because the CSP allows no inline
+ * style, and one the page links from the start, so the first paint already has the accent.
+ */
+export const accentStylesheet = (accent: string | undefined): string =>
+  accent && accentProblem(accent) === null ? `:root{--primary:${accent};--primary-hover:${hoverShade(accent)}}\n` : '';

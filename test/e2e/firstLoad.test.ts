@@ -11,7 +11,7 @@ import type { ProtocolRequest, ProtocolResponse } from 'electron';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_CONTENT_SECURITY_POLICY } from '../../src/main/core/lockdown/policy';
-import { firstScreenBundle, indexPageFor, loadFirstScreenRenderer } from '../../src/main/core/firstScreen';
+import { firstScreenBundle, loadFirstScreenRenderer, pageForRun } from '../../src/main/core/firstScreen';
 import { appProtocolHandler } from '../../src/main/electron/appProtocol';
 import { ExitCode } from '../../src/shared/exitCodes';
 import type { AppInfo } from '../../src/shared/ipc';
@@ -56,10 +56,11 @@ describe('the first load', () => {
     expect(pageScripts()).toContainEqual([bootChunk(), 'modulepreload']);
   });
 
-  it('arrives with the user-id screen in it, in the overlay language with the user id, taking focus and typing with every script refused', async () => {
+  it('arrives with the user-id screen in it, in the overlay language with the user id and the accent, taking focus and typing with every script refused', async () => {
     const o = await openOverlay(browser, emu.emulator, {
       user: 'erin@contoso.com',
       lang: 'de-DE',
+      argv: ['--set=AccentColor=#6b2c91'],
       takenOver: false,
       beforeLoad: async (page) => {
         await page.route(/\.js$/, (route) => route.abort());
@@ -78,6 +79,8 @@ describe('the first load', () => {
       await expect(o.page.locator('#root').getAttribute('data-first-screen')).resolves.toBe('de');
       // The page came without preload hints: its code is fetched once the screen is painted.
       await expect(o.page.locator('link[rel="modulepreload"]').count()).resolves.toBe(0);
+      // The organisation's accent is there from the first paint, not only once the code runs.
+      await expect(o.page.locator('.button--primary').evaluate((el) => getComputedStyle(el).backgroundColor)).resolves.toBe('rgb(107, 44, 145)');
     } finally {
       await o.close();
     }
@@ -246,7 +249,7 @@ describe('app:// serves the built renderer', () => {
     expect(problem).toBeUndefined();
     const info: AppInfo = { productName: 'SSPR Logon', scenario: 'unlock', engine: 'native', userHint: 'dana@contoso.com', locale: 'ar', helpdeskText: '', idleTimeoutSeconds: 180, demo: false, portalUrl: '' };
     const r = await new Promise<ProtocolResponse>((resolve) => {
-      appProtocolHandler(rendererDir, indexPageFor(render, async () => info))({ method: 'GET', url: 'app://overlay/' } as ProtocolRequest, (x) => resolve(x as ProtocolResponse));
+      appProtocolHandler(rendererDir, pageForRun(render, async () => info))({ method: 'GET', url: 'app://overlay/' } as ProtocolRequest, (x) => resolve(x as ProtocolResponse));
     });
     const html = (r.data as Buffer).toString('utf8');
     expect(r.headers?.['Content-Security-Policy']).toBe(APP_CONTENT_SECURITY_POLICY);
@@ -259,8 +262,25 @@ describe('app:// serves the built renderer', () => {
     expect(html).not.toContain('modulepreload');
     // The portal engine's window is not prerendered: the page is served as built.
     const portal = await new Promise<ProtocolResponse>((resolve) => {
-      appProtocolHandler(rendererDir, indexPageFor(render, async () => ({ ...info, engine: 'portal' })))({ method: 'GET', url: 'app://overlay/index.html' } as ProtocolRequest, (x) => resolve(x as ProtocolResponse));
+      appProtocolHandler(rendererDir, pageForRun(render, async () => ({ ...info, engine: 'portal' })))({ method: 'GET', url: 'app://overlay/index.html' } as ProtocolRequest, (x) => resolve(x as ProtocolResponse));
     });
     expect((portal.data as Buffer).toString('utf8')).toBe(readFileSync(join(rendererDir, 'index.html'), 'utf8'));
+  });
+
+  it('branding.css with the accent of this run, made by main (empty without one or for one refused)', async () => {
+    const info: AppInfo = { productName: 'SSPR Logon', scenario: 'logon', engine: 'native', userHint: '', locale: 'en', helpdeskText: '', idleTimeoutSeconds: 180, demo: false, portalUrl: '' };
+    const css = async (accentColor?: string) => {
+      const page = pageForRun(null, async () => ({ ...info, ...(accentColor ? { accentColor } : {}) }));
+      const r = await new Promise<ProtocolResponse>((resolve) => {
+        appProtocolHandler(rendererDir, page)({ method: 'GET', url: 'app://overlay/branding.css' } as ProtocolRequest, (x) => resolve(x as ProtocolResponse));
+      });
+      expect(r.mimeType).toBe('text/css');
+      expect(r.headers?.['Content-Security-Policy']).toBe(APP_CONTENT_SECURITY_POLICY);
+      return (r.data as Buffer).toString('utf8');
+    };
+    await expect(css('#6b2c91')).resolves.toBe(':root{--primary:#6b2c91;--primary-hover:#5b257b}\n');
+    await expect(css()).resolves.toBe('');
+    // Pale yellow: white button text on it would be unreadable.
+    await expect(css('#ffff99')).resolves.toBe('');
   });
 });

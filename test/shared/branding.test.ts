@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accentProblem, contrastRatio, hoverShade } from '../../src/shared/branding';
+import { accentProblem, accentStylesheet, contrastRatio, hoverShade } from '../../src/shared/branding';
 import { brandingInfo, defaultConfig, validateLayer } from '../../src/shared/config';
 
 describe('contrast ratio (WCAG 2.x)', () => {
@@ -78,5 +78,15 @@ describe('UpnSuffix and BrandName', () => {
       accentColor: '#6b2c91',
       upnSuffix: 'fabrikam.com',
     });
+  });
+});
+
+describe('branding.css', () => {
+  it('sets the two accent properties app.css uses, and nothing for no accent or a refused one', () => {
+    expect(accentStylesheet('#6b2c91')).toBe(`:root{--primary:#6b2c91;--primary-hover:${hoverShade('#6b2c91')}}\n`);
+    expect(accentStylesheet(undefined)).toBe('');
+    expect(accentStylesheet('#ffff99')).toBe('');
+    // Only a checked #RRGGBB reaches the stylesheet: nothing else can be smuggled into it.
+    expect(accentStylesheet('#6b2c91;}body{display:none')).toBe('');
   });
 });

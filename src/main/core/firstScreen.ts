@@ -1,11 +1,13 @@
 /**
- * Puts the prerendered first screen into index.html (src/shared/firstScreen.ts says why). The renderer for
- * it is a bundle of its own, dist/main/first-screen.cjs, loaded once: when it is missing or fails, the page
- * is served as built and the renderer draws the first screen itself, only later. Used by the app://
- * protocol of the overlay and by the browser host alike.
+ * What the main process makes of the page for this run, so that its first paint is already complete:
+ * index.html with the prerendered first screen (src/shared/firstScreen.ts says why) and branding.css with the
+ * organisation's accent. The renderer for the screen is a bundle of its own, dist/main/first-screen.cjs,
+ * loaded once: when it is missing or fails, the page is served as built and the renderer draws the first
+ * screen itself, only later. Used by the app:// protocol of the overlay and by the browser host alike.
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { accentStylesheet } from '../../shared/branding';
 import { escapeHtml } from '../../shared/html';
 import type { AppInfo } from '../../shared/ipc';
 import { FIRST_SCREEN_ATTRIBUTE, FIRST_SCREEN_MARKER, type FirstScreen, type FirstScreenRenderer } from '../../shared/firstScreen';
@@ -57,3 +59,21 @@ export const indexPageFor =
       return indexHtml;
     }
   };
+
+/** The two files of the page made for this run instead of being read from disk. */
+export interface PageForRun {
+  indexPage: IndexPage;
+  /** branding.css (linked by index.html): the accent's custom properties, or an empty stylesheet. */
+  brandingCss: () => Promise<string>;
+}
+
+export const BRANDING_STYLESHEET = 'branding.css';
+
+/** The page as built: nothing put in, no accent. */
+export const PAGE_AS_BUILT: PageForRun = { indexPage: async (html) => html, brandingCss: async () => '' };
+
+export const pageForRun = (render: FirstScreenRenderer | null, info: () => Promise<AppInfo>, onProblem?: (problem: string) => void): PageForRun => ({
+  indexPage: indexPageFor(render, info, onProblem),
+  // Without app:info there is no accent to show; the built-in colours are always valid.
+  brandingCss: () => info().then((i) => accentStylesheet(i.accentColor), () => ''),
+});

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
 import type { CustomScheme, ProtocolRequest, ProtocolResponse } from 'electron';
-import type { IndexPage } from '../core/firstScreen';
+import { BRANDING_STYLESHEET, PAGE_AS_BUILT, type PageForRun } from '../core/firstScreen';
 import { APP_CONTENT_SECURITY_POLICY, APP_HOST, APP_SCHEME } from '../core/lockdown/policy';
 
 export const APP_SCHEME_PRIVILEGES: CustomScheme = {
@@ -57,9 +57,9 @@ export const appResponseHeaders = (): Record<string, string> => ({
   'Referrer-Policy': 'no-referrer',
 });
 
-/** indexPage: index.html as served, with the prerendered first screen (src/main/core/firstScreen.ts). */
+/** page: index.html and branding.css as made for this run (src/main/core/firstScreen.ts). */
 export const appProtocolHandler =
-  (rootDir: string, indexPage: IndexPage = async (html) => html) =>
+  (rootDir: string, page: PageForRun = PAGE_AS_BUILT) =>
   (request: ProtocolRequest, callback: (response: Buffer | ProtocolResponse) => void): void => {
     const file = request.method === 'GET' ? resolveAppFile(request.url, rootDir) : null;
     if (!file) {
@@ -67,10 +67,16 @@ export const appProtocolHandler =
       return;
     }
     const respond = (data: Buffer) => callback({ statusCode: 200, mimeType: file.mimeType, charset: 'utf-8', data, headers: appResponseHeaders() });
+    const root = resolve(rootDir);
+    // Made, never read: a file of that name in the folder is ignored. Neither promise rejects (both fall
+    // back to the page as built); the catches are for a wiring mistake.
+    if (file.path === join(root, BRANDING_STYLESHEET)) {
+      page.brandingCss().then((css) => respond(Buffer.from(css, 'utf8')), () => respond(Buffer.alloc(0)));
+      return;
+    }
     readFile(file.path, (err, data) => {
       if (err) callback({ error: NOT_FOUND });
-      else if (file.path !== join(resolve(rootDir), 'index.html')) respond(data);
-      // indexPage never rejects (it falls back to the page as built); the catch is for a wiring mistake.
-      else indexPage(data.toString('utf8')).then((html) => respond(Buffer.from(html, 'utf8')), () => respond(data));
+      else if (file.path !== join(root, 'index.html')) respond(data);
+      else page.indexPage(data.toString('utf8')).then((html) => respond(Buffer.from(html, 'utf8')), () => respond(data));
     });
   };

@@ -18,7 +18,7 @@ import { parseLaunchArgs, type LaunchArgs } from '../core/launchArgs';
 import { createLogger, fdChunkReader, readSaltHandshake, type ChunkReader, type Logger } from '../core/logging';
 import { createWindowsRegistrySource, runExecFile } from '../core/registry';
 import { PRODUCT_VERSION } from '../core/version';
-import { firstScreenBundle, indexPageFor, loadFirstScreenRenderer } from '../core/firstScreen';
+import { firstScreenBundle, loadFirstScreenRenderer, pageForRun } from '../core/firstScreen';
 import { APP_ENTRY_URL, chromePolicy, dangerousEnvironment, dangerousSwitches, portalPolicy } from '../core/lockdown/policy';
 import { idleRemainingSeconds } from '../core/portal/outcome';
 import { portalUrl } from '../core/portal/url';
@@ -558,7 +558,8 @@ const openPortalView = (p: {
 
 /**
  * app:// serves plain file names from dist/renderer only (appProtocol.ts; docs/security.md, Electronegativity),
- * and index.html with this overlay's first screen already in it (src/main/core/firstScreen.ts).
+ * index.html with this overlay's first screen already in it, and branding.css with its accent
+ * (src/main/core/firstScreen.ts).
  */
 const serveOurPage = (p: { session: Session; distDir: string; core: Core; config: Config; log: Logger }): void => {
   // Loaded here, after the window was created (its process starts meanwhile) and before it is asked to load
@@ -566,8 +567,8 @@ const serveOurPage = (p: { session: Session; distDir: string; core: Core; config
   // not prerendered and does without it.
   const { render, problem } = p.config.Engine === 'portal' ? { render: null } : loadFirstScreenRenderer(firstScreenBundle(p.distDir));
   if (problem) p.log.warn('renderer.first_screen_unavailable', { problem });
-  const indexPage = indexPageFor(render, () => p.core.handlers['app:info']({}), (failure) => p.log.warn('renderer.first_screen_failed', { problem: failure }));
-  p.session.protocol.registerBufferProtocol(APP_SCHEME_PRIVILEGES.scheme, appProtocolHandler(join(p.distDir, 'renderer'), indexPage)); // eng-disable PROTOCOL_HANDLER_JS_CHECK
+  const page = pageForRun(render, () => p.core.handlers['app:info']({}), (failure) => p.log.warn('renderer.first_screen_failed', { problem: failure }));
+  p.session.protocol.registerBufferProtocol(APP_SCHEME_PRIVILEGES.scheme, appProtocolHandler(join(p.distDir, 'renderer'), page)); // eng-disable PROTOCOL_HANDLER_JS_CHECK
 };
 
 const loadOurPage = async (chrome: WebContents, log: Logger, exits: ExitControl): Promise<void> => {

@@ -10,7 +10,7 @@ import type { RunningEmulator } from '../../emulator';
 import { createCore, createLogger, loadConfig, nullLogger, parseLaunchArgs, type CoreOptions, type Logger } from '../core';
 import { resolveDataFolders } from '../core/config';
 import type { LaunchProblem } from '../core/launchArgs';
-import { firstScreenBundle, indexPageFor, loadFirstScreenRenderer } from '../core/firstScreen';
+import { firstScreenBundle, loadFirstScreenRenderer, pageForRun } from '../core/firstScreen';
 import type { AppInfo } from '../../shared/ipc';
 import { startBrowserHost, type BrowserHost } from './server';
 
@@ -78,11 +78,12 @@ export const startDemo = async (opts: DemoOptions): Promise<Demo> => {
       },
       ...(opts.core ?? {}),
     }).dispatch;
-  // The first screen comes inside index.html, as the overlay's app:// serves it; its app:info is every tab's.
+  // The first screen comes inside index.html and the accent in branding.css, as the overlay's app:// serves
+  // them; their app:info is every tab's.
   const { render } = loadFirstScreenRenderer(firstScreenBundle(dirname(resolve(opts.rendererDir))));
   let infoSource: ReturnType<typeof newSession> | undefined;
-  const indexPage = indexPageFor(render, async () => (await (infoSource ??= newSession())('app:info', {})) as AppInfo);
-  const host = await startBrowserHost({ newSession, rendererDir: opts.rendererDir, indexPage, ...(opts.port !== undefined ? { port: opts.port } : {}) });
+  const page = pageForRun(render, async () => (await (infoSource ??= newSession())('app:info', {})) as AppInfo);
+  const host = await startBrowserHost({ newSession, rendererDir: opts.rendererDir, page, ...(opts.port !== undefined ? { port: opts.port } : {}) });
   let bridged: ReturnType<typeof newSession> | undefined;
   return {
     url: host.url,

@@ -21,7 +21,7 @@ import { promises as fs } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
-import type { IndexPage } from '../core/firstScreen';
+import { BRANDING_STYLESHEET, PAGE_AS_BUILT, type PageForRun } from '../core/firstScreen';
 
 export type Dispatch = (channel: unknown, payload: unknown) => Promise<unknown>;
 
@@ -32,8 +32,8 @@ export interface BrowserHostOptions {
   rendererDir: string;
   /** 0 or omitted: a free port. */
   port?: number;
-  /** index.html as served (the first screen put in, src/main/core/firstScreen.ts); default: as built. */
-  indexPage?: IndexPage;
+  /** index.html and branding.css as made for this run (src/main/core/firstScreen.ts); default: as built. */
+  page?: PageForRun;
 }
 
 export interface BrowserHost {
@@ -110,7 +110,7 @@ const readBody = (req: IncomingMessage): Promise<Buffer> =>
     req.on('error', reject);
   });
 
-export const startBrowserHost = async ({ newSession, rendererDir, port = 0, indexPage }: BrowserHostOptions): Promise<BrowserHost> => {
+export const startBrowserHost = async ({ newSession, rendererDir, port = 0, page = PAGE_AS_BUILT }: BrowserHostOptions): Promise<BrowserHost> => {
   const root = resolve(rendererDir);
   const token = randomBytes(32).toString('base64url');
   // Insertion order is use order: a session is moved to the end each time it is used.
@@ -133,10 +133,12 @@ export const startBrowserHost = async ({ newSession, rendererDir, port = 0, inde
     if (!file.startsWith(root + sep)) throw new HttpError(404, 'not found');
     const type = CONTENT_TYPES[extname(file).toLowerCase()];
     if (!type) throw new HttpError(404, 'not found');
+    // Made, never read, as the overlay's app:// does.
+    if (file === resolve(root, BRANDING_STYLESHEET)) return send(res, 200, await page.brandingCss(), type, req.method === 'HEAD');
     const stat = await fs.stat(file).catch(() => null);
     if (!stat || !stat.isFile()) throw new HttpError(404, 'not found');
     const data = await fs.readFile(file);
-    const body = indexPage && file === resolve(root, 'index.html') ? await indexPage(data.toString('utf8')) : data;
+    const body = file === resolve(root, 'index.html') ? await page.indexPage(data.toString('utf8')) : data;
     send(res, 200, body, type, req.method === 'HEAD');
   };
 

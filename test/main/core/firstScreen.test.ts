@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { indexPageFor, loadFirstScreenRenderer, withFirstScreen } from '../../../src/main/core/firstScreen';
+import { indexPageFor, loadFirstScreenRenderer, pageForRun, withFirstScreen } from '../../../src/main/core/firstScreen';
 import type { FirstScreen } from '../../../src/shared/firstScreen';
 import type { AppInfo } from '../../../src/shared/ipc';
 
@@ -63,5 +63,12 @@ describe('the first-screen bundle', () => {
     await expect(indexPageFor(() => screen, () => Promise.reject(new Error('no info')))(page)).resolves.toBe(page);
     await expect(indexPageFor(null, async () => info)(page)).resolves.toBe(page);
     await expect(indexPageFor(() => screen, async () => info)(page)).resolves.toContain('data-first-screen="ar"');
+  });
+});
+
+describe('branding.css for the run', () => {
+  it('has the accent of app:info, and is empty when app:info cannot be had', async () => {
+    await expect(pageForRun(null, async () => ({ ...info, accentColor: '#6b2c91' })).brandingCss()).resolves.toContain('--primary:#6b2c91;');
+    await expect(pageForRun(null, () => Promise.reject(new Error('no info'))).brandingCss()).resolves.toBe('');
   });
 });

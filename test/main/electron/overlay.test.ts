@@ -224,7 +224,7 @@ describe('the kiosk window', () => {
     }
   });
 
-  it('serves index.html with the first screen rendered for this run, and as built (with a warning) when that cannot be', async () => {
+  it('serves index.html with the first screen and branding.css with the accent of this run, and the page as built (with a warning) when it cannot be rendered', async () => {
     // dist folders like the build's: one whose first-screen bundle echoes what it was asked to render, one without.
     const page = '<!doctype html><html lang="en" dir="ltr"><head><title>SSPR Logon</title></head><body><div id="root"><!--first-screen--></div></body></html>';
     const dist = (firstScreen?: string) => {
@@ -236,9 +236,10 @@ describe('the kiosk window', () => {
       return dir;
     };
     const echo = 'exports.renderFirstScreen = (info) => ({ html: "<p>" + info.scenario + " " + info.userHint + "</p>", language: "de", dir: "ltr", title: "T" });';
-    const { logger } = await start({ config: native, argv: ['SsprLogon.exe', '--scenario=unlock', '--user=erin@contoso.com'], deps: { distDir: dist(echo) } });
-    const served = async () => String((await session.fromPartition('sspr-chrome').protocol.request('app://overlay/index.html')).data);
+    const { logger } = await start({ config: { ...native, AccentColor: '#6b2c91' }, argv: ['SsprLogon.exe', '--scenario=unlock', '--user=erin@contoso.com'], deps: { distDir: dist(echo) } });
+    const served = async (file = 'index.html') => String((await session.fromPartition('sspr-chrome').protocol.request(`app://overlay/${file}`)).data);
     expect(await served()).toContain('<div id="root" data-first-screen="de"><p>unlock erin@contoso.com</p></div>');
+    expect(await served('branding.css')).toContain(':root{--primary:#6b2c91;');
     expect(logger.records.filter((r) => r.event.startsWith('renderer.first_screen'))).toEqual([]);
 
     const missing = await start({ config: native, deps: { distDir: dist() } });
