@@ -10,11 +10,11 @@
  *
  * Defences: loopback only; a random per-run token on every API and session call (compared in constant
  * time); the Host header must name this server (DNS rebinding) and a cross-origin Origin is refused; bodies
- * capped; only regular files inside the renderer folder are served, with the overlay's CSP. The page itself
- * needs no token, and it carries the first screen (src/main/core/firstScreen.ts): what app:info says about
- * this run (the --user id, the texts, the branding) can be read by any local program that asks. That is
- * acceptable for a development host whose users are the emulator's demo accounts; the overlay's app:// page
- * is reachable only from its own window.
+ * capped; only regular files inside the renderer folder are served (and branding.css, made for the run),
+ * with the overlay's CSP. The page itself needs no token, and it carries the first screen
+ * (src/main/core/firstScreen.ts): what app:info says about this run (the --user id, the texts, the branding)
+ * can be read by any local program that asks. That is acceptable for a development host whose users are the
+ * emulator's demo accounts; the overlay's app:// page is reachable only from its own window.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promises as fs } from 'node:fs';
