@@ -44,6 +44,28 @@ const bootChunk = (): string => {
   return m[1];
 };
 
+/**
+ * Opens the overlay with its code (the chunk app.js imports) held back until release(). appRan resolves when
+ * app.js asks for that code, which it does only once it has run, and with it the hold on Next.
+ */
+const openWithCodeHeld = async () => {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let asked: () => void = () => {};
+  const appRan = new Promise<void>((resolve) => (asked = resolve));
+  const o = await openOverlay(browser, emu.emulator, {
+    takenOver: false,
+    beforeLoad: async (page) => {
+      await page.route(`**/${bootChunk()}`, async (route) => {
+        asked();
+        await held;
+        await route.continue();
+      });
+    },
+  });
+  return { o, release, appRan };
+};
+
 describe('the first load', () => {
   it('as built: start.js (async, classic) and app.js (a module), with the code app.js starts preloaded for a page without a first screen', () => {
     expect(pageScripts().slice(0, 2)).toEqual([
@@ -87,21 +109,7 @@ describe('the first load', () => {
   });
 
   it('keeps what was typed and a Next pressed before its code took the screen over, and takes the same field over', async () => {
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    // app.js asks for the overlay's code only once it has run, and with it the hold on Next.
-    let asked: () => void = () => {};
-    const appRan = new Promise<void>((resolve) => (asked = resolve));
-    const o = await openOverlay(browser, emu.emulator, {
-      takenOver: false,
-      beforeLoad: async (page) => {
-        await page.route(`**/${bootChunk()}`, async (route) => {
-          asked();
-          await held;
-          await route.continue();
-        });
-      },
-    });
+    const { o, release, appRan } = await openWithCodeHeld();
     const consoleErrors: string[] = [];
     o.page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
@@ -133,17 +141,7 @@ describe('the first load', () => {
   });
 
   it('leaves the focus where the user moved it before the takeover', async () => {
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const o = await openOverlay(browser, emu.emulator, {
-      takenOver: false,
-      beforeLoad: async (page) => {
-        await page.route(`**/${bootChunk()}`, async (route) => {
-          await held;
-          await route.continue();
-        });
-      },
-    });
+    const { o, release } = await openWithCodeHeld();
     try {
       await expect.poll(() => o.page.evaluate(() => document.activeElement?.id)).toBe('username');
       await o.page.keyboard.press('Tab');

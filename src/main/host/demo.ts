@@ -81,14 +81,15 @@ export const startDemo = async (opts: DemoOptions): Promise<Demo> => {
   // The first screen comes inside index.html and the accent in branding.css, as the overlay's app:// serves
   // them; their app:info is every tab's.
   const { render } = loadFirstScreenRenderer(firstScreenBundle(dirname(resolve(opts.rendererDir))));
-  let infoSource: ReturnType<typeof newSession> | undefined;
-  const page = pageForRun(render, async () => (await (infoSource ??= newSession())('app:info', {})) as AppInfo);
-  const host = await startBrowserHost({ newSession, rendererDir: opts.rendererDir, page, ...(opts.port !== undefined ? { port: opts.port } : {}) });
+  // The bridged session (below) answers app:info for the page too: app:info changes nothing in a flow.
   let bridged: ReturnType<typeof newSession> | undefined;
+  const bridge = () => (bridged ??= newSession());
+  const page = pageForRun(render, async () => (await bridge()('app:info', {})) as AppInfo);
+  const host = await startBrowserHost({ newSession, rendererDir: opts.rendererDir, page, ...(opts.port !== undefined ? { port: opts.port } : {}) });
   return {
     url: host.url,
     host,
-    dispatch: (channel, payload) => (bridged ??= newSession())(channel, payload),
+    dispatch: (channel, payload) => bridge()(channel, payload),
     exits,
     problems: { launch: launchProblems, config: configProblems },
     ...(ownLogger && folders.logDir !== undefined ? { logDir: folders.logDir } : {}),
