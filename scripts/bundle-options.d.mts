@@ -4,6 +4,4 @@ export declare const mainBundleOptions: (entry: string, outfile: string) => Buil
 export declare const rendererBuildOptions: (root: string, outdir: string) => BuildOptions;
 export declare const firstScreenBuildOptions: (root: string, outfile: string) => BuildOptions;
 export declare const catalogueScript: (code: string, json: string) => string;
-export declare const commonPasswordsScript: (callback: string, data: unknown) => string;
-export declare const loadSharedModule: (esbuild: typeof import('esbuild'), root: string, file: string) => Promise<Record<string, unknown>>;
 export declare const commonPasswordWords: (root: string) => string[];

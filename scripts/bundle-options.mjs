@@ -56,16 +56,8 @@ const catalogueScripts = (root, outdir) => ({
   },
 });
 
-/**
- * The common-password list (@zxcvbn-ts/language-common's password dictionary, MIT) compiled into a Bloom
- * filter over Entra-normalised forms, as a classic script of its own (common-passwords.js) that the password
- * screen loads when it mounts: never part of the first load. The filter code is src/shared/passwordHints.ts,
- * bundled here on the fly so that the build and the renderer hash exactly alike.
- */
-export const commonPasswordsScript = (callback, data) => handOverScript(callback, data);
-
 /** Loads a src/shared module (TypeScript, no imports outside src/shared) into this Node process. */
-export const loadSharedModule = async (esbuild, root, file) => {
+const loadSharedModule = async (esbuild, root, file) => {
   const out = await esbuild.build({
     entryPoints: [join(root, file)],
     bundle: true,
@@ -83,6 +75,12 @@ export const loadSharedModule = async (esbuild, root, file) => {
 export const commonPasswordWords = (root) =>
   createRequire(join(root, 'package.json'))('@zxcvbn-ts/language-common').dictionary['passwords-common'];
 
+/**
+ * The common-password list (@zxcvbn-ts/language-common's password dictionary, MIT) compiled into a Bloom
+ * filter over Entra-normalised forms, as a classic script of its own (common-passwords.js) that the password
+ * screen loads when it mounts: never part of the first load. The filter code is src/shared/passwordHints.ts,
+ * bundled here on the fly so that the build and the renderer hash exactly alike.
+ */
 const commonPasswordsFilter = (root, outdir) => ({
   name: 'common-passwords-filter',
   setup(b) {
@@ -91,15 +89,15 @@ const commonPasswordsFilter = (root, outdir) => ({
       const hints = await loadSharedModule(b.esbuild, root, 'src/shared/passwordHints.ts');
       const filter = hints.buildCommonPasswordFilter(commonPasswordWords(root));
       mkdirSync(outdir, { recursive: true });
-      writeFileSync(join(outdir, hints.COMMON_PASSWORDS_SCRIPT), commonPasswordsScript(hints.COMMON_PASSWORDS_CALLBACK, filter));
+      writeFileSync(join(outdir, hints.COMMON_PASSWORDS_SCRIPT), handOverScript(hints.COMMON_PASSWORDS_CALLBACK, filter));
     });
   },
 });
 
 /**
  * start.js: the overlay's first question to the main process (src/renderer/startupCall.ts) as a tiny classic
- * script that index.html runs while it is still being parsed, so the answer travels while the browser fetches
- * and compiles app.js. A bundle of its own, so it waits for nothing else.
+ * async script that index.html runs as soon as it arrives, so the answer travels while the browser fetches
+ * and compiles the overlay's code. A bundle of its own, so it waits for nothing else.
  */
 const startScript = (root, outdir) => ({
   name: 'start-script',
