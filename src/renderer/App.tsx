@@ -9,7 +9,7 @@ import { Header } from './components/Header';
 import { LiveRegions } from './components/LiveRegions';
 import { loopFocus } from './focusLoop';
 import { useIdleTimer } from './hooks';
-import { idleTimeoutFor, idleWarningSeconds } from './idle';
+import { idleTimeoutFor, idleWarningSeconds } from '../shared/idle';
 import { changeLanguage, pickLanguage, type Language } from './i18n';
 import { later, preloadLater } from './later';
 import type { CodeView } from './screens/CodeScreen';

@@ -32,7 +32,7 @@ import { hardenWebContents } from './harden';
 import { registerIpc } from './ipc';
 import { ALWAYS_ON_TOP_LEVEL, CHROME_PARTITION, chromeWindowOptions, PORTAL_PARTITION } from './options';
 import { createPortalController, type PortalController } from './portalView';
-import { OTP_LIFETIME_SECONDS } from '../../shared/entraLimits';
+import { idleTimeoutFor } from '../../shared/idle';
 
 export interface DemoService {
   authority: string;
@@ -450,8 +450,8 @@ const startIdleExit = (i: {
     }
     // Read each tick: the portal view may open later, for the hosted web flow after a redirect answer.
     const portal = i.portal();
-    // Native: the renderer gives the code step at least a code's lifetime (src/renderer/idle.ts).
-    const idleLimit = portal ? i.config.IdleTimeoutSeconds : Math.max(i.config.IdleTimeoutSeconds, OTP_LIFETIME_SECONDS) + NATIVE_IDLE_GRACE_SECONDS;
+    // Native: main cannot see the step, so it allows the longest one the renderer may count (the code step).
+    const idleLimit = portal ? i.config.IdleTimeoutSeconds : idleTimeoutFor(i.config.IdleTimeoutSeconds, 'code') + NATIVE_IDLE_GRACE_SECONDS;
     if (leaving || idleRemainingSeconds(clock.now(), i.activity.lastActivity(), idleLimit) > 0) return;
     leaving = true;
     if (portal) exits.exit(portal.exitCode('idle') as ExitCode, 'idle');

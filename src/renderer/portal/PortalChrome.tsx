@@ -13,7 +13,7 @@ import { PortalOutcomeReasons, type AppInfo, type IpcHandlers, type PortalHandle
 import { isRtl, PORTAL_LANGUAGES, usePortalStrings } from './strings';
 import { displayName } from '../branding';
 // The same warning time as our own screens: 30 s, enough to read it and reach Continue.
-import { idleWarningSeconds } from '../idle';
+import { idleWarningSeconds } from '../../shared/idle';
 
 /** The same contract as the native screens: app:exit always, the portal channels where main offers them. */
 export type PortalChromeApi = Pick<IpcHandlers, 'app:exit'> & Partial<PortalHandlers>;

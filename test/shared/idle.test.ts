@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OTP_LIFETIME_SECONDS } from '../../src/shared/entraLimits';
-import { idleTimeoutFor, idleWarningSeconds } from '../../src/renderer/idle';
+import { idleTimeoutFor, idleWarningSeconds } from '../../src/shared/idle';
 
 describe('idle timing per step', () => {
   it('the code step lasts at least a code lifetime (5 minutes), so fetching it from a phone is not cut short', () => {

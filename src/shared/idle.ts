@@ -1,5 +1,8 @@
-/** How long the overlay waits for input on each step, and when "Still there?" appears. */
-import { OTP_LIFETIME_SECONDS } from '../shared/entraLimits';
+/**
+ * How long the overlay waits for input on each step, and when "Still there?" appears. Shared: the renderer
+ * counts down with it, and main's backstop (src/main/electron/overlay.ts) must never end a step sooner.
+ */
+import { OTP_LIFETIME_SECONDS } from './entraLimits';
 
 /** Long enough to read the warning and reach Continue, even with a screen reader. */
 export const IDLE_WARNING_SECONDS = 30;
