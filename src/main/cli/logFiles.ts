@@ -44,9 +44,12 @@ export interface LogFile {
   mtimeMs: number;
 }
 
-/** Every log file of the folder, oldest first (rotated files were last written before the active one). */
-export const listLogFiles = (folder: string): LogFile[] =>
-  readdirSync(folder)
+/**
+ * Every log file of the folder, oldest first (rotated files were last written before the active one).
+ * names: the folder's listing, when the caller has read it already.
+ */
+export const listLogFiles = (folder: string, names: readonly string[] = readdirSync(folder)): LogFile[] =>
+  names
     .filter((name) => LOG_FILE.test(name))
     .flatMap((name) => {
       const path = join(folder, name);
@@ -74,10 +77,16 @@ export interface WalkLimits {
 export const listLogFilesBelow = (folder: string, limits: WalkLimits): LogFile[] => {
   const found: LogFile[] = [];
   const visit = (dir: string, depth: number): void => {
-    found.push(...listLogFiles(dir).slice(0, limits.maxFiles - found.length));
+    // One listing per folder, for its log files and its sub-folders alike.
+    const names = readdirSync(dir).sort();
+    const here = listLogFiles(dir, names);
+    found.push(...here.slice(0, limits.maxFiles - found.length));
     if (depth >= limits.maxDepth) return;
-    for (const name of readdirSync(dir).sort()) {
+    // Those are files, already looked at: no need to ask again whether they are folders.
+    const files = new Set(here.map((f) => f.name));
+    for (const name of names) {
       if (found.length >= limits.maxFiles) return;
+      if (files.has(name)) continue;
       const path = join(dir, name);
       let isFolder = false;
       try {
