@@ -205,20 +205,6 @@ AccountApi& ActiveAccountApi() {
   return SystemAccountApi();
 }
 
-static std::optional<std::uint32_t> ReadUseOverlayAccount(const wchar_t* key) {
-  DWORD value = 0;
-  DWORD size = sizeof value;
-  if (RegGetValueW(HKEY_LOCAL_MACHINE, key, L"UseOverlayAccount", RRF_RT_REG_DWORD, nullptr, &value, &size) !=
-      ERROR_SUCCESS) {
-    return std::nullopt;
-  }
-  return value;
-}
-
-bool OverlayAccountEnabled() {
-  return ResolveUseOverlayAccount(ReadUseOverlayAccount(L"SOFTWARE\\Policies\\SsprLogon"), ReadUseOverlayAccount(kSettingsKey));
-}
-
 bool LogOnOverlayAccount(AccountApi& api, AccountLogon* logon) {
   std::wstring password = FreshPassword();
   if (password.empty()) return Fail(logon, L"account-password-random", L"create-failed", ERROR_GEN_FAILURE);

@@ -51,8 +51,4 @@ bool LogOnOverlayAccount(AccountApi& api, AccountLogon* logon);
 // HKLM\SOFTWARE\SsprLogon\TestAccountLog names a file (see the implementation).
 AccountApi& ActiveAccountApi();
 
-// Whether launches use the dedicated account: UseOverlayAccount (REG_DWORD, default 1) under
-// HKLM\SOFTWARE\Policies\SsprLogon (Group Policy, wins) or HKLM\SOFTWARE\SsprLogon (MSI property USEOVERLAYACCOUNT).
-bool OverlayAccountEnabled();
-
 }  // namespace sspr

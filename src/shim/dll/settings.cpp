@@ -167,6 +167,10 @@ std::string UtcNowIso() {
          Decimal(st.wMinute, 2) + ":" + Decimal(st.wSecond, 2) + "." + Decimal(st.wMilliseconds, 3) + "Z";
 }
 
+bool OverlayAccountEnabled() {
+  return ResolveUseOverlayAccount(ReadDword(kPolicyKey, L"UseOverlayAccount"), ReadDword(kSettingsKey, L"UseOverlayAccount"));
+}
+
 ShimSettings LoadSettings() {
   ShimSettings s;
   s.linkText = ResolveLinkText(ReadString(kPolicyKey, L"LinkText"), ReadString(kSettingsKey, L"LinkText"));

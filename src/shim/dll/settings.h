@@ -28,6 +28,10 @@ ShimSettings LoadSettings();
 // < HKLM\SOFTWARE\SsprLogon < HKLM\SOFTWARE\Policies\SsprLogon (the overlay's order, docs/admin.md).
 LogFileSettings LoadLogFileSettings();
 
+// Whether launches use the dedicated account: UseOverlayAccount (REG_DWORD, default 1) under
+// HKLM\SOFTWARE\Policies\SsprLogon (Group Policy, wins) or HKLM\SOFTWARE\SsprLogon (MSI property USEOVERLAYACCOUNT).
+bool OverlayAccountEnabled();
+
 FailureState LoadFailureState();
 void SaveFailureState(const FailureState& state);
 
