@@ -15,7 +15,7 @@ import { firstScreenBundle, loadFirstScreenRenderer, pageForRun } from '../../sr
 import { appProtocolHandler } from '../../src/main/electron/appProtocol';
 import { ExitCode } from '../../src/shared/exitCodes';
 import type { AppInfo } from '../../src/shared/ipc';
-import { buildRenderer, enterUser, expectStage, launchBrowser, openOverlay, startTestEmulator, waitForTakeover, type TestEmulator } from './support';
+import { buildRenderer, enterUser, expectStage, launchBrowser, openOverlay, startTestEmulator, waitForTakeover, type OverlayOptions, type TestEmulator } from './support';
 
 let rendererDir: string;
 let browser: Browser;
@@ -48,14 +48,16 @@ const bootChunk = (): string => {
  * Opens the overlay with its code (the chunk app.js imports) held back until release(). appRan resolves when
  * app.js asks for that code, which it does only once it has run, and with it the hold on Next.
  */
-const openWithCodeHeld = async () => {
+const openWithCodeHeld = async (opts: OverlayOptions = {}) => {
   let release: () => void = () => {};
   const held = new Promise<void>((resolve) => (release = resolve));
   let asked: () => void = () => {};
   const appRan = new Promise<void>((resolve) => (asked = resolve));
   const o = await openOverlay(browser, emu.emulator, {
+    ...opts,
     takenOver: false,
     beforeLoad: async (page) => {
+      await opts.beforeLoad?.(page);
       await page.route(`**/${bootChunk()}`, async (route) => {
         asked();
         await held;
@@ -134,6 +136,26 @@ describe('the first load', () => {
       expect(o.api.filter((c) => c.channel === 'flow:start').map((c) => JSON.parse(c.body))).toEqual([{ username: 'alice@contoso.com' }]);
       expect(consoleErrors).toEqual([]);
       expect(o.pageErrors).toEqual([]);
+    } finally {
+      release();
+      await o.close();
+    }
+  });
+
+  it('keeps what was typed when the screen is drawn afresh instead (its language could not be loaded)', async () => {
+    // German is prerendered, but the page cannot load the German catalogue: it shows English, drawn anew.
+    const { o, release, appRan } = await openWithCodeHeld({
+      lang: 'de-DE',
+      beforeLoad: async (page) => {
+        await page.route('**/i18n/de.js', (route) => route.abort());
+      },
+    });
+    try {
+      await o.page.locator('#username').fill('alice@contoso.com');
+      await appRan;
+      release();
+      await expect.poll(() => o.page.locator('h1').textContent()).toBe('Reset your password');
+      await expect(o.page.locator('#username').inputValue()).resolves.toBe('alice@contoso.com');
     } finally {
       release();
       await o.close();
